@@ -1,0 +1,110 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, UserState, type Storage, type TurnContext } from 'botbuilder';
+import type { Config } from './config';
+import { redactedConfig } from './config';
+import { createLogger, type Logger } from './logger';
+import { createTranslator } from './i18n';
+import { loadSourcesFromDir, type KnowledgeSources } from './knowledge/sources';
+import { KnowledgeBase } from './knowledge/knowledgeBase';
+import { Answerer } from './knowledge/answerer';
+import { guessLanguage, localeToLang } from './knowledge/language';
+import { systemClock, type Clock } from './schedule/time';
+import { openDatabase, type SqliteDatabase } from './storage/database';
+import { SqliteStorage } from './storage/sqliteStorage';
+import { SqliteUnansweredQuestions, type UnansweredQuestionRepository } from './storage/unansweredQuestions';
+import { AssistantBot } from './bot/assistantBot';
+import { createHttpApp } from './http/server';
+
+export interface AppOverrides {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly sources?: KnowledgeSources;
+}
+
+export interface App {
+  readonly bot: AssistantBot;
+  readonly adapter: CloudAdapter;
+  readonly answerer: Answerer;
+  readonly knowledge: KnowledgeBase;
+  readonly storage: Storage;
+  readonly unanswered: UnansweredQuestionRepository;
+  readonly logger: Logger;
+  /** Listens on the given port (0 for any free one) and resolves with the port in use. */
+  start(port?: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Builds everything from a validated config. The only place where parts are wired together. */
+export function createApp(config: Config, overrides: AppOverrides = {}): App {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const clock = overrides.clock ?? systemClock;
+  const t = createTranslator(config.localesDir);
+  const sources = overrides.sources ?? loadSourcesFromDir(config.sourcesDir);
+  const knowledge = new KnowledgeBase(sources);
+  const answerer = new Answerer(knowledge, clock, t);
+
+  const db: SqliteDatabase = openDatabase(config.dataDir);
+  const storage = new SqliteStorage(db);
+  const unanswered = new SqliteUnansweredQuestions(db);
+  const conversationState = new ConversationState(storage);
+  const userState = new UserState(storage);
+
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.botAuth.appId ?? '',
+    MicrosoftAppPassword: config.botAuth.appPassword ?? '',
+    MicrosoftAppType: config.botAuth.appType,
+    MicrosoftAppTenantId: config.botAuth.tenantId ?? '',
+  });
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context: TurnContext, error: Error): Promise<void> => {
+    logger.error({ err: error, activityType: context.activity.type, channelId: context.activity.channelId }, 'turn failed');
+    // Leave no half-finished conversation state behind, then apologise in the user's language.
+    await conversationState.delete(context).catch((e: unknown) => logger.error({ err: e }, 'could not reset conversation state'));
+    const lang = guessLanguage(context.activity.text ?? '').lang ?? localeToLang(context.activity.locale) ?? 'en';
+    if (context.activity.type === 'message') await context.sendActivity(t(lang, 'error.turn')).catch(() => undefined);
+  };
+
+  const bot = new AssistantBot({ answerer, t, clock, unanswered, conversationState, userState, logger, maxMessageLength: config.maxMessageLength });
+  const http = createHttpApp({
+    adapter,
+    bot,
+    logger,
+    health: () => {
+      db.prepare('SELECT 1').get();
+      return Promise.resolve({
+        database: 'ok',
+        sources: { passages: sources.notes.fr.passages.length, events: sources.schedule.events.length, qa: sources.qa.length },
+      });
+    },
+  });
+  const server: Server = createServer(http);
+  logger.info({ config: redactedConfig(config) }, 'configured');
+
+  return {
+    bot,
+    adapter,
+    answerer,
+    knowledge,
+    storage,
+    unanswered,
+    logger,
+    start: (port = config.port) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, config.host, () => {
+          const actual = (server.address() as AddressInfo).port;
+          logger.info({ port: actual }, 'listening');
+          resolve(actual);
+        });
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          db.close();
+          resolve();
+        });
+      }),
+  };
+}

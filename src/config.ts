@@ -1,0 +1,84 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+
+/** Every setting, read once from the environment. Names follow Bot Framework's where it has one. */
+const EnvSchema = z.object({
+  /** HTTP port of the bot (Bot Framework endpoint, health, web page). */
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3978)),
+  /** Interface to listen on. */
+  HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+  /** Folder of the SQLite database (created if missing). */
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  /** Storage location; only SQLite (`sqlite:` or unset) is available in this version. */
+  DATABASE_URL: optionalString.refine((v) => v === undefined || v.startsWith('sqlite:'), {
+    message: 'only SQLite is available in this version: leave DATABASE_URL unset (or sqlite:) to use DATA_DIR',
+  }),
+  /** Folder of the FAQ sources: note.fr.md, note.en.md, schedule.json, qa.json, glossary.json. */
+  SOURCES_DIR: z.preprocess(emptyToUndefined, z.string().default('./sources')),
+  /** Longest message the bot reads, in characters. */
+  MAX_MESSAGE_LENGTH: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(100000).default(2000)),
+  /** pino level: fatal, error, warn, info, debug, trace or silent. */
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  /** Azure Bot registration. Without it the bot accepts unauthenticated activities, like the Emulator. */
+  MicrosoftAppId: optionalString,
+  MicrosoftAppPassword: optionalString,
+  MicrosoftAppType: z.preprocess(emptyToUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant')),
+  MicrosoftAppTenantId: optionalString,
+});
+
+export type Config = Readonly<{
+  port: number;
+  host: string;
+  dataDir: string;
+  sourcesDir: string;
+  localesDir: string;
+  maxMessageLength: number;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  botAuth: Readonly<{ appId?: string; appPassword?: string; appType: string; tenantId?: string }>;
+}>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment into a frozen config; throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = process.cwd()): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const e = parsed.data;
+  if (e.MicrosoftAppId && !e.MicrosoftAppPassword && e.MicrosoftAppType !== 'UserAssignedMSI') {
+    throw new ConfigError(['MicrosoftAppPassword: required when MicrosoftAppId is set (unless MicrosoftAppType is UserAssignedMSI)']);
+  }
+  if (e.MicrosoftAppType === 'SingleTenant' && e.MicrosoftAppId && !e.MicrosoftAppTenantId) {
+    throw new ConfigError(['MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant']);
+  }
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(root, e.DATA_DIR),
+    sourcesDir: resolve(root, e.SOURCES_DIR),
+    localesDir: resolve(__dirname, '..', 'locales'),
+    maxMessageLength: e.MAX_MESSAGE_LENGTH,
+    logLevel: e.LOG_LEVEL,
+    botAuth: Object.freeze({
+      ...(e.MicrosoftAppId ? { appId: e.MicrosoftAppId } : {}),
+      ...(e.MicrosoftAppPassword ? { appPassword: e.MicrosoftAppPassword } : {}),
+      appType: e.MicrosoftAppType,
+      ...(e.MicrosoftAppTenantId ? { tenantId: e.MicrosoftAppTenantId } : {}),
+    }),
+  });
+}
+
+/** The config as it may be logged: secrets redacted. */
+export function redactedConfig(config: Config): Record<string, unknown> {
+  return {
+    ...config,
+    botAuth: { ...config.botAuth, ...(config.botAuth.appPassword ? { appPassword: '[redacted]' } : {}) },
+  };
+}

@@ -1,0 +1,30 @@
+/** The application's coded errors: each has a stable code, an HTTP status and a safe message. */
+export const ErrorCodes = {
+  BAD_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  BAD_ACTIVITY: { status: 400, message: 'The request body is not a Bot Framework activity.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
+  UNAUTHORIZED: { status: 401, message: 'Authentication is required.' },
+  NOT_READY: { status: 503, message: 'The service is not ready.' },
+  INTERNAL: { status: 500, message: 'Internal error.' },
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    detail?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(detail ?? ErrorCodes[code].message, options);
+    this.name = 'AppError';
+    this.status = ErrorCodes[code].status;
+  }
+
+  toJSON(): { error: { code: ErrorCode; message: string } } {
+    return { error: { code: this.code, message: this.message } };
+  }
+}

@@ -1,0 +1,69 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { CloudAdapter } from 'botbuilder';
+import type { ActivityHandler } from 'botbuilder';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import { webChatPage } from './webPage';
+
+export interface HttpDeps {
+  readonly adapter: CloudAdapter;
+  readonly bot: ActivityHandler;
+  readonly logger: Logger;
+  /** Resolves with details when the sources are loaded and the database answers; throws otherwise. */
+  readonly health: () => Promise<Record<string, unknown>>;
+}
+
+/** The HTTP surface: Bot Framework endpoint, health, and the web page. Thin: everything else is injected. */
+export function createHttpApp(deps: HttpDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.get('/', (_req, res) => {
+    res.type('html').send(webChatPage());
+  });
+
+  app.get('/api/health', async (_req, res, next) => {
+    try {
+      res.json({ status: 'ok', ...(await deps.health()) });
+    } catch (e) {
+      next(new AppError('NOT_READY', (e as Error).message, { cause: e }));
+    }
+  });
+
+  app.post('/api/messages', express.json({ limit: '256kb' }), async (req: Request, res: Response, next: NextFunction) => {
+    const body = req.body as unknown;
+    if (!isActivity(body)) return next(new AppError('BAD_ACTIVITY', 'The request body must be a JSON activity with a string "type".'));
+    try {
+      await deps.adapter.process(req, res, (context) => deps.bot.run(context));
+    } catch (e) {
+      next(e);
+    }
+  });
+  app.all('/api/messages', (_req, _res, next) => next(new AppError('METHOD_NOT_ALLOWED', 'Use POST to send an activity.')));
+
+  app.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
+
+  // One error handler: JSON with a code, nothing internal leaked.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = toAppError(err);
+    if (e.status >= 500) deps.logger.error({ err, path: req.path }, 'request failed');
+    else deps.logger.debug({ code: e.code, path: req.path }, 'request refused');
+    if (res.headersSent) return;
+    res.status(e.status).json(e.toJSON());
+  });
+  return app;
+}
+
+function isActivity(body: unknown): body is { type: string } {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && typeof (body as { type?: unknown }).type === 'string';
+}
+
+function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { type?: string; status?: number; statusCode?: number };
+  if (e?.type === 'entity.parse.failed') return new AppError('BAD_JSON', undefined, { cause: err });
+  if (e?.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', undefined, { cause: err });
+  if ((e?.status ?? e?.statusCode) === 400) return new AppError('BAD_JSON', undefined, { cause: err });
+  if ((e?.status ?? e?.statusCode) === 401) return new AppError('UNAUTHORIZED', undefined, { cause: err });
+  return new AppError('INTERNAL', undefined, { cause: err });
+}

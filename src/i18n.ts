@@ -1,0 +1,21 @@
+import i18next, { type i18n } from 'i18next';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Lang } from './knowledge/analyzer';
+import type { Translate } from './knowledge/answerer';
+
+/** Loads locales/<lang>/translation.json into its own i18next instance (no global state). */
+export function createTranslator(localesDir: string): Translate {
+  const load = (lang: Lang): Record<string, unknown> => JSON.parse(readFileSync(join(localesDir, lang, 'translation.json'), 'utf8')) as Record<string, unknown>;
+  const instance: i18n = i18next.createInstance();
+  void instance.init({
+    resources: { en: { translation: load('en') }, fr: { translation: load('fr') } },
+    lng: 'en',
+    fallbackLng: 'en',
+    initAsync: false,
+    // Replies are Markdown, escaped where they need to be; i18next must not HTML-escape values.
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  return (lang, key, vars) => instance.t(key, { lng: lang, ...(vars ?? {}) });
+}

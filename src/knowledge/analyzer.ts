@@ -1,0 +1,86 @@
+import { newStemmer, type Stemmer } from 'snowball-stemmers';
+import { tokenize } from './text';
+import { isStopword } from './stopwords';
+
+export type Lang = 'en' | 'fr';
+export const LANGS: readonly Lang[] = ['en', 'fr'];
+
+/** A concept of the bilingual glossary, with the phrases (folded, tokenized) that name it. */
+export interface Glossary {
+  readonly concepts: ReadonlyMap<string, readonly string[][]>;
+}
+
+export function buildGlossary(concepts: Record<string, string[]>): Glossary {
+  const map = new Map<string, string[][]>();
+  for (const [name, phrases] of Object.entries(concepts)) {
+    // Phrases are tokenized exactly as text is, so "sub-regional" matches "sub-regional" and "sub regional".
+    map.set(name, phrases.map((p) => tokenize(p)).filter((p) => p.length > 0));
+  }
+  return { concepts: map };
+}
+
+/** The terms of a text: stems of its content words plus `#concept` tags from the glossary. */
+export interface Analysis {
+  readonly tokens: string[];
+  readonly terms: string[];
+  readonly concepts: Set<string>;
+  /** Content words (folded, not stemmed) paired with their stem, for typo repair and reporting. */
+  readonly words: Array<{ word: string; stem: string }>;
+}
+
+/**
+ * Turns text into index terms for one language: folding, stop words, Snowball stemming, and the
+ * glossary's concepts, so that "séance d'information" and "briefing" share the term `#briefing`.
+ */
+export class Analyzer {
+  private readonly stemmers: Record<Lang, Stemmer> = {
+    en: newStemmer('english'),
+    fr: newStemmer('french'),
+  };
+  private readonly phrasesByFirst = new Map<string, Array<{ concept: string; phrase: string[] }>>();
+
+  constructor(glossary: Glossary) {
+    for (const [concept, phrases] of glossary.concepts) {
+      for (const phrase of phrases) {
+        const first = phrase[0]!;
+        const list = this.phrasesByFirst.get(first) ?? [];
+        list.push({ concept, phrase });
+        this.phrasesByFirst.set(first, list);
+      }
+    }
+  }
+
+  stem(word: string, lang: Lang): string {
+    if (/\d/.test(word)) return word;
+    return this.stemmers[lang].stem(word);
+  }
+
+  conceptsOf(tokens: readonly string[]): Set<string> {
+    const found = new Set<string>();
+    for (let i = 0; i < tokens.length; i++) {
+      for (const { concept, phrase } of this.phrasesByFirst.get(tokens[i]!) ?? []) {
+        if (phrase.every((t, k) => tokens[i + k] === t)) found.add(concept);
+      }
+    }
+    return found;
+  }
+
+  analyze(text: string, lang: Lang): Analysis {
+    return this.analyzeTokens(tokenize(text), lang);
+  }
+
+  analyzeTokens(tokens: string[], lang: Lang): Analysis {
+    const concepts = this.conceptsOf(tokens);
+    const words: Array<{ word: string; stem: string }> = [];
+    const terms: string[] = [];
+    for (const token of tokens) {
+      if (token.includes('-') && /^[a-z-]+$/.test(token)) continue; // its parts are indexed instead
+      if (isStopword(token) || token.endsWith("'") || token.length < 2 && !/\d/.test(token)) continue;
+      const stem = this.stem(token, lang);
+      words.push({ word: token, stem });
+      terms.push(stem);
+    }
+    for (const c of concepts) terms.push(`#${c}`);
+    return { tokens, terms, concepts, words };
+  }
+}

@@ -1,0 +1,282 @@
+import type { Lang } from './analyzer';
+import type { KnowledgeBase } from './knowledgeBase';
+import type { Passage } from './note';
+import { datesIn, needsOf, type Need } from './intent';
+import { fold, tokenize } from './text';
+import type { RetrievalHit } from './retriever';
+import type { ScheduledEvent } from '../schedule/schedule';
+import { matchEvents } from '../schedule/matching';
+import { describeDuration, describeInZone, describeWhen, eventInterval, timing, type Clock } from '../schedule/time';
+import { IANAZone } from 'luxon';
+
+/** Looks up a user-facing string in the given language (i18next under the hood). */
+export type Translate = (lang: Lang, key: string, vars?: Record<string, string | number>) => string;
+
+export interface Citation {
+  readonly passageId: string;
+  readonly sectionId: string;
+  /** "information note, §3 Proposed schedule …" in the answer's language. */
+  readonly label: string;
+  readonly excerpt: string;
+  readonly lang: Lang;
+}
+
+export interface Answer {
+  readonly kind: 'schedule' | 'qa' | 'passage' | 'abstain';
+  readonly lang: Lang;
+  /** The direct answer: one or two sentences, Markdown. */
+  readonly text: string;
+  readonly citations: Citation[];
+  /** Next things the participant may want to ask, in the answer's language. */
+  readonly suggestions: string[];
+  /** Events the answer is about: the context for a follow-up question. */
+  readonly eventIds: string[];
+  readonly sectionId?: string;
+  /** Why the sources could not answer (abstentions only). */
+  readonly reason?: 'unknown-words' | 'no-match';
+}
+
+/** What the conversation so far tells about a new question. */
+export interface QuestionContext {
+  readonly lang: Lang;
+  /** The participant's zone as the channel reports it (IANA name). */
+  readonly timezone?: string | undefined;
+  readonly previous?: { readonly eventIds: readonly string[]; readonly sectionId?: string | undefined } | undefined;
+}
+
+const DEICTIC = /\b(it|that|this|this one|that one|then|there|ca|cela|celle-ci|celui-ci|elle|la-bas|cette seance|cet evenement|y)\b/;
+const FOLLOW_UP_START = /^(and|et|also|aussi|what about|et pour|et si|how about|same|meme)\b/;
+
+/**
+ * Answers a participant's question from the sources: from the typed schedule when it asks when,
+ * what time, how long or how many about an event; otherwise from the best Q&A pair or passage.
+ * Says so, and gives the organisers' addresses, when the sources do not answer.
+ */
+export class Answerer {
+  constructor(
+    private readonly kb: KnowledgeBase,
+    private readonly clock: Clock,
+    private readonly t: Translate,
+  ) {}
+
+  answer(question: string, ctx: QuestionContext): Answer {
+    const lang = ctx.lang;
+    const needs = needsOf(question);
+    const passages = this.kb.passageRetriever.search(question, 8);
+    const qa = this.kb.qaRetriever.search(question, 3);
+    const concepts = passages.concepts;
+    const unknown = passages.unknownWords.filter((w) => qa.unknownWords.includes(w));
+    const content = this.contentWords(question);
+
+    if (unknown.length && unknown.length / Math.max(1, content.length) >= 0.25) return this.abstain(lang, 'unknown-words');
+
+    let match = matchEvents(this.kb.sources.schedule, { concepts, dates: datesIn(question) });
+    const followUp = DEICTIC.test(fold(question)) || FOLLOW_UP_START.test(fold(question).trim()) || content.length <= 2;
+    if (!match.events.length && ctx.previous?.eventIds.length && followUp && this.asksAboutEvent(needs, concepts)) {
+      match = { events: this.kb.eventsById(ctx.previous.eventIds), selective: true };
+    }
+    const place = this.kb.gazetteer.find(question);
+    const zone = place?.zone ?? (ctx.timezone && IANAZone.isValidZone(ctx.timezone) ? ctx.timezone : undefined);
+
+    if (match.events.length) {
+      const events = match.events;
+      if (needs.has('duration') && events.some((e) => e.durationMinutes)) return this.durationAnswer(events, lang);
+      if (needs.has('count') && events.some((e) => e.size || e.meetings)) return this.countAnswer(events, lang, question);
+      if (needs.has('date') || needs.has('time') || needs.has('localTime') || (needs.has('place') && events.some((e) => e.place)) || (match.selective && !needs.size && !this.asksAboutAccess(concepts))) {
+        return this.whenAnswer(events, lang, zone ? { zone, name: place?.name } : undefined, needs);
+      }
+      if (match.selective && this.asksAboutAccess(concepts) && events.every((e) => e.registration)) return this.registrationAnswer(events, lang);
+    }
+    return this.retrievalAnswer(question, lang, needs, passages.hits, qa.hits, ctx.previous?.sectionId ?? match.events[0]?.section);
+  }
+
+  private contentWords(question: string): string[] {
+    return this.kb.analyzer.analyzeTokens(tokenize(question), 'en').words.map((w) => w.word);
+  }
+
+  private asksAboutEvent(needs: Set<Need>, concepts: Set<string>): boolean {
+    return ['date', 'time', 'localTime', 'duration', 'count', 'place'].some((n) => needs.has(n as Need)) || this.asksAboutAccess(concepts);
+  }
+
+  private asksAboutAccess(concepts: Set<string>): boolean {
+    return ['register', 'confirm', 'invitation', 'public', 'email'].some((c) => concepts.has(c));
+  }
+
+  private abstain(lang: Lang, reason: 'unknown-words' | 'no-match'): Answer {
+    const [first, second] = this.kb.sources.schedule.organisers;
+    return {
+      kind: 'abstain',
+      lang,
+      text: this.t(lang, 'answer.abstain', { first: first!, second: second ?? first! }),
+      citations: [],
+      suggestions: [this.t(lang, 'suggest.dates'), this.t(lang, 'suggest.register')],
+      eventIds: [],
+      reason,
+    };
+  }
+
+  private whenAnswer(events: ScheduledEvent[], lang: Lang, local: { zone: string; name?: string | undefined } | undefined, needs: Set<Need>): Answer {
+    const schedule = this.kb.sources.schedule;
+    const sourceZone = schedule.timezone;
+    const zoneLabel = schedule.zoneLabel[lang];
+    const lines: string[] = [];
+    const now = this.clock.now();
+    for (const e of events.slice(0, 4)) {
+      let line = `**${capitalise(e.short[lang])}**: `;
+      const when = describeWhen(e.when, sourceZone, lang);
+      const dated = e.when.type === 'day' && e.when.by ? this.t(lang, 'when.by', { when }) : when;
+      line += e.when.type === 'exact' ? this.t(lang, 'when.inZone', { when: dated, zone: zoneLabel }) : dated;
+      if (e.place) line += ` — ${e.place[lang]}`;
+      line += '.';
+      if (local) {
+        const inZone = describeInZone(e.when, sourceZone, local.zone, lang);
+        const nairobiOffset = eventInterval(e.when, sourceZone).start.offset;
+        const localOffset = eventInterval(e.when, sourceZone).start.setZone(local.zone).offset;
+        if (inZone && localOffset !== nairobiOffset) {
+          line += ' ' + (local.name ? this.t(lang, 'when.inPlace', { place: capitalise(local.name), when: inZone }) : this.t(lang, 'when.inYourZone', { zone: local.zone, when: inZone }));
+        } else if (inZone) {
+          line += ' ' + this.t(lang, 'when.sameZone');
+        } else if (needs.has('time') || needs.has('localTime')) {
+          line += ' ' + this.t(lang, 'when.noTime');
+        }
+      } else if ((needs.has('time') || needs.has('localTime')) && e.when.type !== 'exact') {
+        line += ' ' + this.t(lang, 'when.noTime');
+      }
+      const state = timing(e.when, sourceZone, now);
+      line += ' ' + (state.state === 'past' ? this.t(lang, 'when.past', { days: state.days }) : state.state === 'today' ? this.t(lang, 'when.today') : this.t(lang, 'when.future', { days: state.days }));
+      if (e.notice && (needs.has('time') || needs.has('localTime') || e.when.type !== 'exact')) line += ' ' + e.notice[lang];
+      lines.push(line);
+    }
+    const intro = events.length > 1 ? this.t(lang, 'when.several', { count: events.length }) + '\n\n' : '';
+    return this.eventAnswer(events, lang, intro + lines.map((l) => (events.length > 1 ? `- ${l}` : l)).join('\n'), true);
+  }
+
+  private durationAnswer(events: ScheduledEvent[], lang: Lang): Answer {
+    const lines = events
+      .filter((e) => e.durationMinutes)
+      .map((e) => {
+        let line = this.t(lang, 'duration.line', { event: capitalise(e.short[lang]), duration: describeDuration(e.durationMinutes!, lang) });
+        if (e.when.type === 'exact') {
+          const { start, end } = eventInterval(e.when, this.kb.sources.schedule.timezone);
+          const slot = Math.round(end.diff(start, 'minutes').minutes);
+          if (slot !== e.durationMinutes) line += ' ' + this.t(lang, 'duration.slotDiffers', { slot: describeDuration(slot, lang) });
+        }
+        return line;
+      });
+    return this.eventAnswer(events, lang, dedupe(lines).join('\n'), false);
+  }
+
+  private countAnswer(events: ScheduledEvent[], lang: Lang, question: string): Answer {
+    const aboutMeetings = /\b(meetings?|sessions?|events?|reunions?|seances?|evenements?)\b/.test(fold(question)) && !/\b(people|persons|participants|personnes)\b/.test(fold(question));
+    const lines = events.map((e) =>
+      aboutMeetings && e.meetings
+        ? this.t(lang, 'count.meetings', { event: capitalise(e.short[lang]), meetings: e.meetings[lang] })
+        : e.size
+          ? this.t(lang, 'count.people', { event: capitalise(e.short[lang]), size: e.size[lang] })
+          : '',
+    );
+    return this.eventAnswer(events, lang, dedupe(lines.filter(Boolean)).join('\n'), false);
+  }
+
+  private registrationAnswer(events: ScheduledEvent[], lang: Lang): Answer {
+    const lines = events.map((e) => `**${capitalise(e.short[lang])}**: ${e.registration![lang]}`);
+    return this.eventAnswer(events, lang, lines.join('\n'), false);
+  }
+
+  private eventAnswer(events: ScheduledEvent[], lang: Lang, text: string, dated: boolean): Answer {
+    // A date is cited from the event's own line; a duration, size or registration from its details.
+    const ids = dedupe(events.map((e) => (dated ? e.passages[0]! : (e.passages.find((p) => p.endsWith('.details')) ?? e.passages[0]!))));
+    const citations = ids.map((id) => this.cite(id, lang));
+    const suggestions = events.some((e) => e.confirmationNeeded) ? [this.t(lang, 'suggest.register'), this.t(lang, 'suggest.otherDates')] : [this.t(lang, 'suggest.otherDates')];
+    return { kind: 'schedule', lang, text, citations, suggestions, eventIds: events.map((e) => e.id), sectionId: events[0]!.section };
+  }
+
+  private retrievalAnswer(question: string, lang: Lang, needs: Set<Need>, hits: RetrievalHit[], qaHits: RetrievalHit[], contextSection: string | undefined): Answer {
+    const passages = this.kb.sources.notes[lang].passages;
+    const byId = new Map(passages.map((p) => [p.id, p]));
+    const boosted = hits
+      .map((h) => {
+        const p = byId.get(h.id);
+        let boost = 1;
+        if (p) {
+          if ((needs.has('date') || needs.has('time')) && /\b(19|20)\d\d\b|\d{1,2}[h:]\d\d/.test(p.text)) boost *= 1.3;
+          if (needs.has('contact') && /@/.test(p.text)) boost *= 1.5;
+          if (needs.has('link') && /https?:\/\//.test(p.text)) boost *= 1.5;
+          if (needs.has('count') && /\d/.test(p.text)) boost *= 1.2;
+          if (contextSection && (p.sectionId === contextSection || p.sectionId.startsWith(`${contextSection}.`))) boost *= 1.3;
+        }
+        return { ...h, score: h.score * boost };
+      })
+      .sort((a, b) => b.score - a.score);
+    const best = boosted[0];
+    const bestQa = qaHits[0];
+    const qaWins = bestQa && bestQa.coverage >= 0.55 && (!best || bestQa.coverage >= best.coverage - 0.1);
+    if (qaWins) {
+      const pair = this.kb.qaById(bestQa.id)!;
+      const preferred = contextSection ? pair.passages.find((id) => byId.get(id)?.sectionId.startsWith(contextSection)) : undefined;
+      const cited = dedupe([preferred ?? pair.passages[0]!, ...pair.passages]).slice(0, 1);
+      return {
+        kind: 'qa',
+        lang,
+        text: pair.a[lang],
+        citations: cited.map((id) => this.cite(id, lang)),
+        suggestions: [this.t(lang, 'suggest.dates'), this.t(lang, 'suggest.register')],
+        eventIds: this.eventsCiting(pair.passages),
+        sectionId: byId.get(pair.passages[0]!)?.sectionId ?? '',
+      };
+    }
+    if (!best || best.coverage < 0.4) return this.abstain(lang, 'no-match');
+    const passage = byId.get(best.id)!;
+    const text = this.bestSentences(question, passage, lang);
+    return {
+      kind: 'passage',
+      lang,
+      text,
+      citations: [this.cite(passage.id, lang)],
+      suggestions: [this.t(lang, 'suggest.dates'), this.t(lang, 'suggest.register')],
+      eventIds: this.eventsCiting([passage.id]),
+      sectionId: passage.sectionId,
+    };
+  }
+
+  /** The one or two sentences of a passage that best answer the question. */
+  private bestSentences(question: string, passage: Passage, lang: Lang): string {
+    const sentences = splitSentences(passage.text);
+    if (sentences.length <= 2) return passage.text;
+    const q = new Set(this.kb.analyzer.analyze(question, lang).terms);
+    const scored = sentences.map((s, i) => ({ s, i, score: this.kb.analyzer.analyze(s, lang).terms.filter((t) => q.has(t)).length }));
+    const ranked = [...scored].sort((a, b) => b.score - a.score || a.i - b.i);
+    const chosen = ranked.slice(0, ranked[1] && ranked[1].score >= ranked[0]!.score * 0.75 && ranked[1].score > 0 ? 2 : 1).sort((a, b) => a.i - b.i);
+    return chosen.map((c) => c.s).join(' ');
+  }
+
+  private eventsCiting(passageIds: readonly string[]): string[] {
+    return this.kb.sources.schedule.events.filter((e) => e.passages.some((p) => passageIds.includes(p))).map((e) => e.id);
+  }
+
+  cite(passageId: string, lang: Lang): Citation {
+    const passage = this.kb.passage(passageId, lang)!;
+    return {
+      passageId,
+      sectionId: passage.sectionId,
+      label: this.t(lang, 'citation.label', { section: this.kb.sectionLabel(passage.sectionId, lang) }),
+      excerpt: passage.text,
+      lang,
+    };
+  }
+}
+
+export function splitSentences(text: string): string[] {
+  return text
+    .split(/(?<=[.;:!?])\s+(?=[A-ZÀ-Ý•(])|\s+(?=• )/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function dedupe<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}

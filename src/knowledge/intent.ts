@@ -1,0 +1,67 @@
+import { fold } from './text';
+
+/** What a question asks for, which decides the shape of the answer. */
+export type Need = 'date' | 'time' | 'duration' | 'count' | 'place' | 'contact' | 'link' | 'localTime';
+
+const RULES: Array<[Need, RegExp]> = [
+  ['date', /\b(when|what date|which date|which day|what day|by when|deadline|due date|how soon|quand|quelle date|quel jour|jusqu'a quand|date limite|a partir de quand|des quand|dates?)\b/],
+  ['time', /\b(what time|which time|at what time|what hour|times?|hours? of|start(s|ing)? at|a quelle heure|quelle heure|heure|heures|horaires?|commence)\b/],
+  ['localTime', /\b(my time ?zone|my time|local time|my zone|for me|where i am|where i live|my country|my city|chez moi|pour moi|mon fuseau|fuseau horaire|heure locale|mon heure|mon pays|ma ville|time ?zone|timezone)\b/],
+  ['duration', /\b(how long|duration|last(s|ing)?|long is|combien de temps|duree|dure|durera|durent)\b/],
+  ['count', /\b(how many|number of|how much people|combien de|combien y|nombre de|nombre d')\b/],
+  ['place', /\b(where|venue|location|in which city|which city|ou se|lieu|quelle ville|dans quelle ville)\b|^ou\b|\bet ou\b|\bou et\b/],
+  ['contact', /\b(e-?mail|email|mail|courriel|address|adresse|contact|whom|who (?:do|should|must|can) i (?:write|send|email|contact)|a qui|ecrire|write to)\b/],
+  ['link', /\b(link|url|website|web site|site|lien|page)\b/],
+];
+
+export function needsOf(question: string): Set<Need> {
+  const f = fold(question);
+  const needs = new Set<Need>();
+  for (const [need, re] of RULES) if (re.test(f)) needs.add(need);
+  // "où" only counts as "where" with its accent: unaccented "ou" is "or".
+  if (/(^|\s)où\b/i.test(question)) needs.add('place');
+  return needs;
+}
+
+/** A day and month named in a question ("23 July", "July 23rd", "23 juillet", "23/07"). */
+export function datesIn(question: string): Array<{ day: number; month: number }> {
+  const f = fold(question);
+  const months = [
+    ['january', 'janvier', 'jan'],
+    ['february', 'fevrier', 'feb', 'fev'],
+    ['march', 'mars', 'mar'],
+    ['april', 'avril', 'apr', 'avr'],
+    ['may', 'mai'],
+    ['june', 'juin', 'jun'],
+    ['july', 'juillet', 'jul', 'juil'],
+    ['august', 'aout', 'aug'],
+    ['september', 'septembre', 'sept', 'sep'],
+    ['october', 'octobre', 'oct'],
+    ['november', 'novembre', 'nov'],
+    ['december', 'decembre', 'dec'],
+  ];
+  const monthOf = (w: string): number | undefined => {
+    const i = months.findIndex((names) => names.includes(w));
+    return i >= 0 ? i + 1 : undefined;
+  };
+  const out: Array<{ day: number; month: number }> = [];
+  const push = (day: number, month: number | undefined): void => {
+    if (month && day >= 1 && day <= 31) out.push({ day, month });
+  };
+  for (const m of f.matchAll(/\b(\d{1,2})(?:st|nd|rd|th|er)?\s+(?:of\s+)?([a-z]+)\.?/g)) push(Number(m[1]), monthOf(m[2]!));
+  for (const m of f.matchAll(/\b([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b/g)) push(Number(m[2]), monthOf(m[1]!));
+  for (const m of f.matchAll(/\b(\d{1,2})[/.](\d{1,2})(?:[/.](?:\d{2}|\d{4}))?\b/g)) push(Number(m[1]), Number(m[2]) <= 12 ? Number(m[2]) : undefined);
+  return out;
+}
+
+const MONTH_WORDS =
+  'january february march april may june july august september october november december janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre ' +
+  'monday tuesday wednesday thursday friday saturday sunday lundi mardi mercredi jeudi vendredi samedi dimanche today tomorrow yesterday aujourd hui demain hier';
+
+/** Words about dates and time that the bot understands whether or not the note uses them. */
+export const TIME_WORDS: ReadonlySet<string> = new Set(
+  (MONTH_WORDS + ' time times zone zones timezone local hour hours minute minutes day days week weeks month months year date dates ' +
+    'heure heures fuseau fuseaux horaire horaires locale minute jour jours semaine semaines mois annee date dates am pm gmt utc ' +
+    'city country ville pays calendar calendrier remain remaining left reste restent passed past passe passee soon bientot ' +
+    'start starts begin begins end ends finish commence commencent termine finit').split(/\s+/),
+);

@@ -1,0 +1,106 @@
+import { DateTime } from 'luxon';
+import type { Lang } from '../knowledge/analyzer';
+import type { When } from './schedule';
+
+/** The bot's notion of now; tests and demos inject a fixed one. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export function fixedClock(iso: string): Clock {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) throw new Error(`not a date: ${iso}`);
+  return { now: () => new Date(d) };
+}
+
+export function offsetLabel(dt: DateTime): string {
+  const minutes = dt.offset;
+  if (minutes === 0) return 'GMT';
+  const sign = minutes > 0 ? '+' : '-';
+  const h = Math.floor(Math.abs(minutes) / 60);
+  const m = Math.abs(minutes) % 60;
+  return `GMT${sign}${h}${m ? `:${String(m).padStart(2, '0')}` : ''}`;
+}
+
+export function formatClock(dt: DateTime, lang: Lang): string {
+  return lang === 'fr' ? dt.toFormat("HH' h 'mm") : dt.toFormat('HH:mm');
+}
+
+export function formatDay(dt: DateTime, lang: Lang): string {
+  return dt.setLocale(lang).toFormat('cccc d LLLL yyyy');
+}
+
+/** The start and end of an event as instants, when the note gives them. */
+export function eventInterval(when: When, zone: string): { start: DateTime; end: DateTime; precise: boolean } {
+  switch (when.type) {
+    case 'exact':
+      return {
+        start: DateTime.fromISO(`${when.date}T${when.start}`, { zone }),
+        end: DateTime.fromISO(`${when.date}T${when.end}`, { zone }),
+        precise: true,
+      };
+    case 'day':
+      return { start: DateTime.fromISO(when.date, { zone }).startOf('day'), end: DateTime.fromISO(when.date, { zone }).endOf('day'), precise: false };
+    case 'range':
+      return { start: DateTime.fromISO(when.date, { zone }).startOf('day'), end: DateTime.fromISO(when.endDate, { zone }).endOf('day'), precise: false };
+    case 'approximate': {
+      const month = DateTime.fromISO(`${when.month}-01`, { zone });
+      const [from, to] = { early: [1, 10], mid: [11, 20], late: [21, 31], month: [1, 31] }[when.part] as [number, number];
+      return { start: month.set({ day: from }).startOf('day'), end: month.set({ day: Math.min(to, month.daysInMonth ?? 28) }).endOf('day'), precise: false };
+    }
+  }
+}
+
+/** "Monday 20 July 2020, 11:00-13:00" or "early September 2020", in the event's own zone. */
+export function describeWhen(when: When, zone: string, lang: Lang): string {
+  const { start, end } = eventInterval(when, zone);
+  switch (when.type) {
+    case 'exact':
+      return `${formatDay(start, lang)}, ${formatClock(start, lang)} – ${formatClock(end, lang)}`;
+    case 'day':
+      return formatDay(start, lang);
+    case 'range': {
+      const s = start.setLocale(lang);
+      const e = end.setLocale(lang);
+      return lang === 'fr' ? `du ${s.toFormat('d')} au ${e.toFormat('d LLLL yyyy')}` : `from ${s.toFormat('d')} to ${e.toFormat('d LLLL yyyy')}`;
+    }
+    case 'approximate': {
+      const month = start.setLocale(lang).toFormat('LLLL yyyy');
+      const part = {
+        en: { early: 'early ', mid: 'mid-', late: 'late ', month: '' },
+        fr: { early: 'début ', mid: 'mi-', late: 'fin ', month: '' },
+      }[lang][when.part];
+      return `${part}${month}`;
+    }
+  }
+}
+
+/** The same instant range shown in another zone, when the note gives times. */
+export function describeInZone(when: When, sourceZone: string, zone: string, lang: Lang): string | undefined {
+  if (when.type !== 'exact') return undefined;
+  const { start, end } = eventInterval(when, sourceZone);
+  const s = start.setZone(zone);
+  const e = end.setZone(zone);
+  return `${formatDay(s, lang)}, ${formatClock(s, lang)} – ${formatClock(e, lang)} (${offsetLabel(s)})`;
+}
+
+export type Timing = { state: 'past'; days: number } | { state: 'today' } | { state: 'future'; days: number };
+
+export function timing(when: When, zone: string, now: Date): Timing {
+  const { start, end } = eventInterval(when, zone);
+  const today = DateTime.fromJSDate(now).setZone(zone).startOf('day');
+  if (end < DateTime.fromJSDate(now)) return { state: 'past', days: Math.max(1, Math.round(today.diff(end.startOf('day'), 'days').days)) };
+  if (start.startOf('day') > today) return { state: 'future', days: Math.round(start.startOf('day').diff(today, 'days').days) };
+  return { state: 'today' };
+}
+
+export function describeDuration(minutes: number, lang: Lang): string {
+  if (minutes % 60 === 0) {
+    const h = minutes / 60;
+    return lang === 'fr' ? `${h} heure${h > 1 ? 's' : ''}` : `${h} hour${h > 1 ? 's' : ''}`;
+  }
+  return `${minutes} minutes`;
+}
+

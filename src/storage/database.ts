@@ -1,0 +1,57 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type SqliteDatabase = Database.Database;
+
+/** Schema changes, applied in order once each; never edit a released one, add a new one. */
+const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }> = [
+  {
+    id: 1,
+    name: 'bot state',
+    sql: `CREATE TABLE bot_state (
+            key TEXT PRIMARY KEY,
+            etag TEXT NOT NULL,
+            data TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+          );`,
+  },
+  {
+    id: 2,
+    name: 'unanswered questions',
+    sql: `CREATE TABLE unanswered_questions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            text TEXT NOT NULL,
+            language TEXT NOT NULL CHECK (language IN ('en', 'fr')),
+            reason TEXT NOT NULL,
+            asked_at TEXT NOT NULL
+          );
+          CREATE INDEX unanswered_questions_asked_at ON unanswered_questions (asked_at);`,
+  },
+];
+
+/** Opens (creating if needed) the SQLite database under dataDir and brings its schema up to date. */
+export function openDatabase(dataDir: string, fileName = 'assistant.sqlite'): SqliteDatabase {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, fileName));
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: SqliteDatabase): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const done = new Set((db.prepare('SELECT id FROM schema_migrations').all() as Array<{ id: number }>).map((r) => r.id));
+  const applied: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (done.has(m.id)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)').run(m.id, m.name, new Date().toISOString());
+    })();
+    applied.push(m.id);
+  }
+  return applied;
+}
