@@ -1,5 +1,5 @@
 import { newStemmer, type Stemmer } from 'snowball-stemmers';
-import { tokenize } from './text';
+import { fold, tokenize } from './text';
 import { isStopword } from './stopwords';
 
 export type Lang = 'en' | 'fr';
@@ -52,7 +52,21 @@ export class Analyzer {
 
   stem(word: string, lang: Lang): string {
     if (/\d/.test(word)) return word;
-    return this.stemmers[lang].stem(word);
+    if (lang === 'en') return this.stemmers.en.stem(word);
+    // Words arrive folded; French Snowball needs the accent of past participles ("utilisée") to
+    // find the suffix, and folding leaves a trailing "e" on some stems ("utilise" for "utilisee").
+    // Verb forms Snowball keeps apart ("inscris", "inscrit", "inscrire") lose one final r, s or t.
+    let stem = fold(this.stemmers.fr.stem(word.replace(/ee(s?)$/, 'ée$1')));
+    if (stem.length > 4 && stem.endsWith('e')) stem = stem.slice(0, -1);
+    if (stem.length > 5 && /[rst]$/.test(stem)) stem = stem.slice(0, -1);
+    return stem;
+  }
+
+  /** Every word of every glossary phrase: the bot understands them even where the note does not use them. */
+  glossaryWords(): Set<string> {
+    const words = new Set<string>();
+    for (const list of this.phrasesByFirst.values()) for (const { phrase } of list) for (const w of phrase) words.add(w);
+    return words;
   }
 
   conceptsOf(tokens: readonly string[]): Set<string> {

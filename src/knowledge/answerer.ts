@@ -1,7 +1,7 @@
 import type { Lang } from './analyzer';
 import type { KnowledgeBase } from './knowledgeBase';
 import type { Passage } from './note';
-import { datesIn, needsOf, type Need } from './intent';
+import { datesIn, needsOf, TIME_WORDS, type Need } from './intent';
 import { fold, tokenize } from './text';
 import type { RetrievalHit } from './retriever';
 import type { ScheduledEvent } from '../schedule/schedule';
@@ -62,13 +62,18 @@ export class Answerer {
   answer(question: string, ctx: QuestionContext): Answer {
     const lang = ctx.lang;
     const needs = needsOf(question);
-    const passages = this.kb.passageRetriever.search(question, 8);
-    const qa = this.kb.qaRetriever.search(question, 3);
-    const concepts = passages.concepts;
-    const unknown = passages.unknownWords.filter((w) => qa.unknownWords.includes(w));
+    const retrieved = this.kb.retriever.search(question, 8);
+    const concepts = retrieved.concepts;
+    const unknown = retrieved.unknownWords;
     const content = this.contentWords(question);
 
-    if (unknown.length && unknown.length / Math.max(1, content.length) >= 0.25) return this.abstain(lang, 'unknown-words');
+    // Words the sources have never seen mean a topic they do not cover, unless the rest of the
+    // question is matched strongly: then they are only ways of asking ("abordées", "utilisée").
+    const bestCoverage = retrieved.hits.reduce((m, h) => Math.max(m, h.coverage), 0);
+    const topical = content.filter((w) => !/\d/.test(w) && !TIME_WORDS.has(w) && !this.kb.gazetteer.words.has(w));
+    if (unknown.length && (topical.every((w) => unknown.includes(w)) || (unknown.length / Math.max(1, content.length) >= 0.25 && bestCoverage < 0.6))) {
+      return this.abstain(lang, 'unknown-words');
+    }
 
     let match = matchEvents(this.kb.sources.schedule, { concepts, dates: datesIn(question) });
     const followUp = DEICTIC.test(fold(question)) || FOLLOW_UP_START.test(fold(question).trim()) || content.length <= 2;
@@ -87,7 +92,7 @@ export class Answerer {
       }
       if (match.selective && this.asksAboutAccess(concepts) && events.every((e) => e.registration)) return this.registrationAnswer(events, lang);
     }
-    return this.retrievalAnswer(question, lang, needs, passages.hits, qa.hits, ctx.previous?.sectionId ?? match.events[0]?.section);
+    return this.retrievalAnswer(question, lang, needs, retrieved.hits, this.questionMatches(question), match.events[0]?.section ?? ctx.previous?.sectionId);
   }
 
   private contentWords(question: string): string[] {
@@ -191,49 +196,51 @@ export class Answerer {
     return { kind: 'schedule', lang, text, citations, suggestions, eventIds: events.map((e) => e.id), sectionId: events[0]!.section };
   }
 
-  private retrievalAnswer(question: string, lang: Lang, needs: Set<Need>, hits: RetrievalHit[], qaHits: RetrievalHit[], contextSection: string | undefined): Answer {
-    const passages = this.kb.sources.notes[lang].passages;
-    const byId = new Map(passages.map((p) => [p.id, p]));
-    const boosted = hits
+  /** For each Q&A pair, how much of the question its closest phrasing covers (0..1). */
+  private questionMatches(question: string): Map<string, number> {
+    const best = new Map<string, number>();
+    for (const h of this.kb.questionRetriever.search(question, 20).hits) {
+      const id = h.id.slice(0, h.id.indexOf('#'));
+      best.set(id, Math.max(best.get(id) ?? 0, h.coverage));
+    }
+    return best;
+  }
+
+  private retrievalAnswer(question: string, lang: Lang, needs: Set<Need>, hits: RetrievalHit[], phrasing: Map<string, number>, contextSection: string | undefined): Answer {
+    const inSection = (sectionId: string | undefined): boolean => !!contextSection && !!sectionId && (sectionId === contextSection || sectionId.startsWith(`${contextSection}.`));
+    const ranked = hits
       .map((h) => {
-        const p = byId.get(h.id);
-        let boost = 1;
-        if (p) {
-          if ((needs.has('date') || needs.has('time')) && /\b(19|20)\d\d\b|\d{1,2}[h:]\d\d/.test(p.text)) boost *= 1.3;
-          if (needs.has('contact') && /@/.test(p.text)) boost *= 1.5;
-          if (needs.has('link') && /https?:\/\//.test(p.text)) boost *= 1.5;
-          if (needs.has('count') && /\d/.test(p.text)) boost *= 1.2;
-          if (contextSection && (p.sectionId === contextSection || p.sectionId.startsWith(`${contextSection}.`))) boost *= 1.3;
-        }
-        return { ...h, score: h.score * boost };
+        const pair = this.kb.qaById(h.id);
+        const text = pair ? pair.a[lang] : (this.kb.passage(h.id, lang)?.text ?? '');
+        const sections = (pair ? pair.passages : [h.id]).map((id) => this.kb.passage(id, lang)?.sectionId);
+        // A pair whose own phrasing of the question matches is the likeliest answer.
+        const asked = pair ? 1 + (phrasing.get(h.id) ?? 0) : 1;
+        return { ...h, score: h.score * asked * answerTypeBoost(needs, text) * (sections.some(inSection) ? 1.3 : 1) };
       })
       .sort((a, b) => b.score - a.score);
-    const best = boosted[0];
-    const bestQa = qaHits[0];
-    const qaWins = bestQa && bestQa.coverage >= 0.55 && (!best || bestQa.coverage >= best.coverage - 0.1);
-    if (qaWins) {
-      const pair = this.kb.qaById(bestQa.id)!;
-      const preferred = contextSection ? pair.passages.find((id) => byId.get(id)?.sectionId.startsWith(contextSection)) : undefined;
-      const cited = dedupe([preferred ?? pair.passages[0]!, ...pair.passages]).slice(0, 1);
+    const best = ranked[0];
+    if (!best || best.coverage < 0.4) return this.abstain(lang, 'no-match');
+    const suggestions = [this.t(lang, 'suggest.dates'), this.t(lang, 'suggest.register')];
+    const pair = this.kb.qaById(best.id);
+    if (pair) {
+      const preferred = pair.passages.find((id) => inSection(this.kb.passage(id, lang)?.sectionId)) ?? pair.passages[0]!;
       return {
         kind: 'qa',
         lang,
         text: pair.a[lang],
-        citations: cited.map((id) => this.cite(id, lang)),
-        suggestions: [this.t(lang, 'suggest.dates'), this.t(lang, 'suggest.register')],
+        citations: [this.cite(preferred, lang)],
+        suggestions,
         eventIds: this.eventsCiting(pair.passages),
-        sectionId: byId.get(pair.passages[0]!)?.sectionId ?? '',
+        sectionId: this.kb.passage(preferred, lang)?.sectionId ?? '',
       };
     }
-    if (!best || best.coverage < 0.4) return this.abstain(lang, 'no-match');
-    const passage = byId.get(best.id)!;
-    const text = this.bestSentences(question, passage, lang);
+    const passage = this.kb.passage(best.id, lang)!;
     return {
       kind: 'passage',
       lang,
-      text,
+      text: this.bestSentences(question, passage, lang),
       citations: [this.cite(passage.id, lang)],
-      suggestions: [this.t(lang, 'suggest.dates'), this.t(lang, 'suggest.register')],
+      suggestions,
       eventIds: this.eventsCiting([passage.id]),
       sectionId: passage.sectionId,
     };
@@ -264,6 +271,22 @@ export class Answerer {
       lang,
     };
   }
+}
+
+/** How much a text looks like the kind of answer the question wants (a date, an address, a cause …). */
+function answerTypeBoost(needs: Set<Need>, text: string): number {
+  let boost = 1;
+  // A yes/no answer suits a yes/no question, not a "how do I …".
+  const yesNo = /^(yes|no|oui|non)\b/i.test(text.trim());
+  if (yesNo && needs.has('how')) boost *= 0.6;
+  if (yesNo && needs.has('yesno') && !needs.has('how')) boost *= 1.2;
+  if ((needs.has('date') || needs.has('time')) && /\b(19|20)\d\d\b|\d{1,2}[h:]\d\d/.test(text)) boost *= 1.3;
+  if (needs.has('contact') && /@/.test(text)) boost *= 1.5;
+  if (needs.has('link') && /https?:\/\//.test(text)) boost *= 1.5;
+  if (needs.has('count') && /\d/.test(text)) boost *= 1.2;
+  if (needs.has('reason') && /\b(because|since|due to|as a result|owing to|parce que|car|etant donne|en raison|pour cause|a cause)\b/i.test(fold(text))) boost *= 1.5;
+  if (needs.has('who') && /\b(governments?|civil society|universit\w*|industry|gouvernements?|societe civile|industrie)\b/i.test(fold(text))) boost *= 1.3;
+  return boost;
 }
 
 export function splitSentences(text: string): string[] {

@@ -13,8 +13,10 @@ import type { ScheduledEvent } from '../schedule/schedule';
  */
 export class KnowledgeBase {
   readonly analyzer: Analyzer;
-  readonly passageRetriever: Retriever;
-  readonly qaRetriever: Retriever;
+  /** One index of passages and Q&A pairs (ids "qa.…"), so that their scores compare. */
+  readonly retriever: Retriever;
+  /** The Q&A pairs' questions alone, one document per phrasing (ids "qa.…#n"). */
+  readonly questionRetriever: Retriever;
   private readonly passages: Record<Lang, Map<string, Passage>>;
   private readonly sections: Record<Lang, Map<string, Section>>;
   private readonly qa: Map<string, QaPair>;
@@ -24,9 +26,9 @@ export class KnowledgeBase {
     readonly gazetteer: Gazetteer = new Gazetteer(),
   ) {
     this.analyzer = new Analyzer(buildGlossary(sources.glossary));
-    const known = new Set<string>([...gazetteer.words, ...TIME_WORDS]);
-    const passageIndex = new LexicalRetriever(this.analyzer, known);
-    const qaIndex = new LexicalRetriever(this.analyzer, known);
+    const known = new Set<string>([...gazetteer.words, ...TIME_WORDS, ...this.analyzer.glossaryWords()]);
+    const index = new LexicalRetriever(this.analyzer, known);
+    const questions = new LexicalRetriever(this.analyzer, known);
     this.passages = { en: new Map(), fr: new Map() };
     this.sections = { en: new Map(), fr: new Map() };
     for (const lang of LANGS) {
@@ -35,13 +37,15 @@ export class KnowledgeBase {
       for (const p of note.passages) {
         this.passages[lang].set(p.id, p);
         const section = this.sections[lang].get(p.sectionId);
-        passageIndex.add(p.id, lang, `${p.text}\n${section && section.level > 1 ? section.title : ''}`);
+        index.add(p.id, lang, `${p.text}\n${section && section.level > 1 ? section.title : ''}`);
       }
     }
     this.qa = new Map(sources.qa.map((pair) => [pair.id, pair]));
-    for (const pair of sources.qa) for (const lang of LANGS) for (const q of pair.q[lang]) qaIndex.add(pair.id, lang, q);
-    this.passageRetriever = passageIndex;
-    this.qaRetriever = qaIndex;
+    // A pair is found by its questions and by its answer's words.
+    for (const pair of sources.qa) for (const lang of LANGS) index.add(pair.id, lang, `${pair.q[lang].join('\n')}\n${pair.a[lang]}`);
+    for (const pair of sources.qa) for (const lang of LANGS) pair.q[lang].forEach((q, n) => questions.add(`${pair.id}#${lang}${n}`, lang, q));
+    this.retriever = index;
+    this.questionRetriever = questions;
   }
 
   passage(id: string, lang: Lang): Passage | undefined {

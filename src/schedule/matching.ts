@@ -44,6 +44,9 @@ export function matchEvents(
       events = dated;
     }
   }
+  const wantsLanguage = question.concepts.has('englishonly') || question.concepts.has('bilingual');
+  // "the bilingual session" names no kind of event, but only events held in given languages can be meant.
+  if (!events.length && wantsLanguage) events = schedule.events.filter((e) => e.languages.length > 0);
   if (events.length > 1) {
     const wantsEnglishOnly = question.concepts.has('englishonly');
     const wantsFrench = question.concepts.has('bilingual');
