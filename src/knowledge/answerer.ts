@@ -44,6 +44,9 @@ export interface QuestionContext {
   readonly previous?: { readonly eventIds: readonly string[]; readonly sectionId?: string | undefined } | undefined;
 }
 
+/** Needs that do not ask for a particular fact: "which briefing is in French?" still asks which one, and when. */
+const SOFT_NEEDS: ReadonlySet<Need> = new Set<Need>(['languages', 'yesno', 'who', 'how']);
+
 const DEICTIC = /\b(it|that|this|this one|that one|then|there|ca|cela|celle-ci|celui-ci|elle|la-bas|cette seance|cet evenement|y)\b/;
 const FOLLOW_UP_START = /^(and|et|also|aussi|what about|et pour|et si|how about|same|meme)\b/;
 
@@ -87,7 +90,7 @@ export class Answerer {
       const events = match.events;
       if (needs.has('duration') && events.some((e) => e.durationMinutes)) return this.durationAnswer(events, lang);
       if (needs.has('count') && events.some((e) => e.size || e.meetings)) return this.countAnswer(events, lang, question);
-      if (needs.has('date') || needs.has('time') || needs.has('localTime') || (needs.has('place') && events.some((e) => e.place)) || (match.selective && !needs.size && !this.asksAboutAccess(concepts))) {
+      if (needs.has('date') || needs.has('time') || needs.has('localTime') || (needs.has('place') && events.some((e) => e.place)) || (match.selective && [...needs].every((n) => SOFT_NEEDS.has(n)) && !this.asksAboutAccess(concepts))) {
         return this.whenAnswer(events, lang, zone ? { zone, name: place?.name } : undefined, needs);
       }
       if (match.selective && this.asksAboutAccess(concepts) && events.every((e) => e.registration)) return this.registrationAnswer(events, lang);
@@ -214,7 +217,7 @@ export class Answerer {
         const text = pair ? pair.a[lang] : (this.kb.passage(h.id, lang)?.text ?? '');
         const sections = (pair ? pair.passages : [h.id]).map((id) => this.kb.passage(id, lang)?.sectionId);
         // A pair whose own phrasing of the question matches is the likeliest answer.
-        const asked = pair ? 1 + (phrasing.get(h.id) ?? 0) : 1;
+        const asked = pair ? 1 + (phrasing.get(h.id) ?? 0) ** 2 : 1;
         return { ...h, score: h.score * asked * answerTypeBoost(needs, text) * (sections.some(inSection) ? 1.3 : 1) };
       })
       .sort((a, b) => b.score - a.score);
@@ -282,6 +285,7 @@ function answerTypeBoost(needs: Set<Need>, text: string): number {
   if (yesNo && needs.has('yesno') && !needs.has('how')) boost *= 1.2;
   if ((needs.has('date') || needs.has('time')) && /\b(19|20)\d\d\b|\d{1,2}[h:]\d\d/.test(text)) boost *= 1.3;
   if (needs.has('contact') && /@/.test(text)) boost *= 1.5;
+  if (needs.has('languages') && (fold(text).match(/\b(english|french|spanish|russian|arabic|chinese|anglais|francais|espagnol|russe|arabe|chinois)\b/g) ?? []).length >= 2) boost *= 1.5;
   if (needs.has('link') && /https?:\/\//.test(text)) boost *= 1.5;
   if (needs.has('count') && /\d/.test(text)) boost *= 1.2;
   if (needs.has('reason') && /\b(because|since|due to|as a result|owing to|parce que|car|etant donne|en raison|pour cause|a cause)\b/i.test(fold(text))) boost *= 1.5;

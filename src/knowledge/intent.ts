@@ -1,7 +1,7 @@
 import { fold } from './text';
 
 /** What a question asks for, which decides the shape of the answer. */
-export type Need = 'date' | 'time' | 'duration' | 'count' | 'place' | 'contact' | 'link' | 'localTime' | 'reason' | 'who' | 'how' | 'yesno';
+export type Need = 'date' | 'time' | 'duration' | 'count' | 'place' | 'contact' | 'link' | 'localTime' | 'reason' | 'who' | 'how' | 'yesno' | 'languages';
 
 const RULES: Array<[Need, RegExp]> = [
   ['date', /\b(when|what date|which date|which day|what day|by when|deadline|due date|how soon|quand|quelle date|quel jour|jusqu'a quand|date limite|a partir de quand|des quand|dates?)\b/],
@@ -13,6 +13,7 @@ const RULES: Array<[Need, RegExp]> = [
   ['contact', /\b(e-?mail|email|mail|courriel|address|adresse|contact|whom|who (?:do|should|must|can) i (?:write|send|email|contact)|a qui|ecrire|write to)\b/],
   ['how', /^(how|comment)\b|\bhow (do|can|could|should|to|does)\b|\bcomment (faire|puis|dois|peut|on|s'|m'|est-ce)/],
   ['yesno', /^(is|are|can|could|will|would|does|do|did|should|may|must|has|have|est-ce|y a-t-il|y aura-t-il|y-a-t-il|peut-on|puis-je|dois-je|faut-il|existe-t-il)\b|\b\w+-t-(il|elle|on)\b|\b\w+-(il|elle|on|je|vous|ils|elles)\b(?!.*\b(quand|ou|comment|pourquoi|combien)\b)/],
+  ['languages', /\b(languages?|langues?|in english|in french|en anglais|en francais)\b/],
   ['reason', /\b(why|for what reason|how come|pourquoi|pour quelle raison)\b/],
   ['who', /\b(who|which people|which organisations|qui)\b/],
   ['link', /\b(link|url|website|web site|site|lien|page)\b/],
