@@ -21,6 +21,8 @@ export interface ConversationMemory {
   lastLang?: Lang;
   eventIds: string[];
   sectionId?: string;
+  /** What the last question asked for (date, time …), for "and the forum?". */
+  needs?: string[];
   citedPassages: string[];
 }
 
@@ -119,7 +121,7 @@ export class AssistantBot extends ActivityHandler {
     const answer = this.deps.answerer.answer(question, {
       lang,
       timezone: profile.timezone,
-      previous: memory.eventIds.length || memory.sectionId ? { eventIds: memory.eventIds, sectionId: memory.sectionId } : undefined,
+      previous: memory.eventIds.length || memory.sectionId ? { eventIds: memory.eventIds, sectionId: memory.sectionId, needs: memory.needs } : undefined,
     });
     if (answer.kind === 'abstain') {
       await this.deps.unanswered.record({ text: question, language: lang, reason: answer.reason ?? 'no-match', askedAt: this.deps.clock.now() });
@@ -133,6 +135,7 @@ export class AssistantBot extends ActivityHandler {
       if (answer.sectionId) memory.sectionId = answer.sectionId;
       else delete memory.sectionId;
       memory.citedPassages = answer.citations.map((c) => c.passageId);
+      memory.needs = answer.needs ?? [];
     }
   }
 

@@ -1,9 +1,9 @@
 import type { Lang } from './analyzer';
 import type { KnowledgeBase } from './knowledgeBase';
 import type { Passage } from './note';
-import { datesIn, needsOf, TIME_WORDS, type Need } from './intent';
+import { datesIn, expandShorthand, needsOf, TIME_WORDS, type Need } from './intent';
 import { fold, tokenize } from './text';
-import type { RetrievalHit } from './retriever';
+import type { RetrievalHit, RetrievalResult } from './retriever';
 import type { ScheduledEvent } from '../schedule/schedule';
 import { matchEvents } from '../schedule/matching';
 import { describeDuration, describeInZone, describeWhen, eventInterval, timing, type Clock } from '../schedule/time';
@@ -32,6 +32,8 @@ export interface Answer {
   /** Events the answer is about: the context for a follow-up question. */
   readonly eventIds: string[];
   readonly sectionId?: string;
+  /** What the question asked for (a date, a time …): the context for "and the forum?". */
+  readonly needs?: string[];
   /** Why the sources could not answer (abstentions only). */
   readonly reason?: 'unknown-words' | 'no-match';
 }
@@ -41,7 +43,9 @@ export interface QuestionContext {
   readonly lang: Lang;
   /** The participant's zone as the channel reports it (IANA name). */
   readonly timezone?: string | undefined;
-  readonly previous?: { readonly eventIds: readonly string[]; readonly sectionId?: string | undefined } | undefined;
+  readonly previous?:
+    | { readonly eventIds: readonly string[]; readonly sectionId?: string | undefined; readonly needs?: readonly string[] | undefined }
+    | undefined;
 }
 
 /** Needs that do not ask for a particular fact: "which briefing is in French?" still asks which one, and when. */
@@ -62,10 +66,19 @@ export class Answerer {
     private readonly t: Translate,
   ) {}
 
-  answer(question: string, ctx: QuestionContext): Answer {
-    const lang = ctx.lang;
+  answer(asked: string, ctx: QuestionContext): Answer {
+    const retrieved = this.kb.retriever.search(expandShorthand(asked), 8);
+    const question = applyCorrections(expandShorthand(asked), retrieved.corrections);
     const needs = needsOf(question);
-    const retrieved = this.kb.retriever.search(question, 8);
+    // "and the sub-regional consultation?" asks again what the previous question asked.
+    if (!needs.size && ctx.previous?.needs?.length && FOLLOW_UP_START.test(fold(question).trim())) {
+      for (const n of ctx.previous.needs) needs.add(n as Need);
+    }
+    return { ...this.compose(question, needs, retrieved, ctx), needs: [...needs] };
+  }
+
+  private compose(question: string, needs: Set<Need>, retrieved: RetrievalResult, ctx: QuestionContext): Answer {
+    const lang = ctx.lang;
     const concepts = retrieved.concepts;
     const unknown = retrieved.unknownWords;
     const content = this.contentWords(question);
@@ -130,10 +143,9 @@ export class Answerer {
     const lines: string[] = [];
     const now = this.clock.now();
     for (const e of events.slice(0, 4)) {
-      let line = `**${capitalise(e.short[lang])}**: `;
       const when = describeWhen(e.when, sourceZone, lang);
       const dated = e.when.type === 'day' && e.when.by ? this.t(lang, 'when.by', { when }) : when;
-      line += e.when.type === 'exact' ? this.t(lang, 'when.inZone', { when: dated, zone: zoneLabel }) : dated;
+      let line = this.t(lang, 'when.line', { event: capitalise(e.short[lang]), when: e.when.type === 'exact' ? this.t(lang, 'when.inZone', { when: dated, zone: zoneLabel }) : dated });
       if (e.place) line += ` — ${e.place[lang]}`;
       line += '.';
       if (local) {
@@ -175,7 +187,7 @@ export class Answerer {
   }
 
   private countAnswer(events: ScheduledEvent[], lang: Lang, question: string): Answer {
-    const aboutMeetings = /\b(meetings?|sessions?|events?|reunions?|seances?|evenements?)\b/.test(fold(question)) && !/\b(people|persons|participants|personnes)\b/.test(fold(question));
+    const aboutMeetings = /\b(meetings?|sessions?|events?|consultations?|briefings?|forums?|reunions?|seances?|evenements?)\b/.test(fold(question)) && !/\b(people|persons|participants|personnes)\b/.test(fold(question));
     const lines = events.map((e) =>
       aboutMeetings && e.meetings
         ? this.t(lang, 'count.meetings', { event: capitalise(e.short[lang]), meetings: e.meetings[lang] })
@@ -187,7 +199,7 @@ export class Answerer {
   }
 
   private registrationAnswer(events: ScheduledEvent[], lang: Lang): Answer {
-    const lines = events.map((e) => `**${capitalise(e.short[lang])}**: ${e.registration![lang]}`);
+    const lines = events.map((e) => this.t(lang, 'when.line', { event: capitalise(e.short[lang]), when: e.registration![lang] }));
     return this.eventAnswer(events, lang, lines.join('\n'), false);
   }
 
@@ -289,8 +301,14 @@ function answerTypeBoost(needs: Set<Need>, text: string): number {
   if (needs.has('link') && /https?:\/\//.test(text)) boost *= 1.5;
   if (needs.has('count') && /\d/.test(text)) boost *= 1.2;
   if (needs.has('reason') && /\b(because|since|due to|as a result|owing to|parce que|car|etant donne|en raison|pour cause|a cause)\b/i.test(fold(text))) boost *= 1.5;
-  if (needs.has('who') && /\b(governments?|civil society|universit\w*|industry|gouvernements?|societe civile|industrie)\b/i.test(fold(text))) boost *= 1.3;
+  if (needs.has('who') && /\b(governments?|civil society|universit\w*|industry|partners|gouvernements?|societe civile|industrie|partenaires)\b/i.test(fold(text))) boost *= 1.3;
   return boost;
+}
+
+/** The question with its misspelt words replaced by the words they were read as. */
+function applyCorrections(question: string, corrections: ReadonlyMap<string, string>): string {
+  if (!corrections.size) return question;
+  return question.replace(/[\p{L}]+/gu, (w) => corrections.get(fold(w)) ?? w);
 }
 
 export function splitSentences(text: string): string[] {

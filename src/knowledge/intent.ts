@@ -70,3 +70,14 @@ export const TIME_WORDS: ReadonlySet<string> = new Set(
     'city country ville pays calendar calendrier remain remaining left reste restent passed past passe passee soon bientot ' +
     'start starts begin begins end ends finish commence commencent termine finit').split(/\s+/),
 );
+
+/** Chat shorthand read as the words it stands for ("wen" → "when", "qd" → "quand"). */
+const SHORTHAND: Record<string, string> = {
+  wen: 'when', whn: 'when', wat: 'what', wht: 'what', hw: 'how', u: 'you', ur: 'your', r: 'are', pls: 'please', plz: 'please',
+  tmrw: 'tomorrow', info: 'information', infos: 'informations', qd: 'quand', qand: 'quand', koi: 'quoi', cmt: 'comment',
+  pq: 'pourquoi', pk: 'pourquoi', ds: 'dans', ms: 'mais', bcp: 'beaucoup', tjrs: 'toujours', c: "c'est",
+};
+
+export function expandShorthand(text: string): string {
+  return text.replace(/[A-Za-z]+/g, (w) => SHORTHAND[w.toLowerCase()] ?? w);
+}

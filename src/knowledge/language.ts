@@ -69,7 +69,7 @@ export function languageSwitch(text: string): { lang: Lang; rest: string } | und
   const f = fold(text).trim();
   const langOf = (word: string): Lang => (/^(english|anglais)$/.test(word) ? 'en' : 'fr');
   const filler =
-    /\b(please|pls|svp|s'il (?:te|vous) plait|and|et|now|maintenant|can you|could you|pouvez-vous|peux-tu|pourriez-vous|stp|merci|thanks|reponds|repondez|repondre|answer|reply|respond|speak|parle|parlez|parle-moi|parlez-moi|switch|to|change|en|in|into|ok|oui|yes|langue|language|the|la)\b/g;
+    /\b(please|pls|svp|s'il (?:te|vous) plait|and|et|now|maintenant|can you|could you|pouvez-vous|peux-tu|pourriez-vous|stp|merci|thanks|reponds|repondez|repondre|answer|reply|respond|speak|parlez-moi|parle-moi|parlez|parle|switch|to|change|en|in|into|ok|oui|yes|langue|language|the|la)\b/g;
   const only = /^(?:[a-z' -]*?\b)?(english|anglais|french|francais)\b[a-z' -]*$/.exec(f.replace(/[?!.,;:]+/g, ' ').trim());
   if (only) {
     const rest = f.replace(/[?!.,;:]+/g, ' ').replace(/\b(english|anglais|french|francais)\b/g, ' ').replace(filler, ' ').replace(/\s+/g, ' ').trim();

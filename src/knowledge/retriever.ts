@@ -1,5 +1,6 @@
 import { Analyzer, LANGS, type Lang } from './analyzer';
 import { editDistance, tokenize } from './text';
+import { isStopword } from './stopwords';
 
 export interface RetrievalHit {
   readonly id: string;
@@ -14,6 +15,8 @@ export interface RetrievalResult {
   readonly hits: RetrievalHit[];
   /** Content words of the question that nothing in the corpus knows, even allowing a typo. */
   readonly unknownWords: string[];
+  /** Misspelt words of the question and the known words they were read as. */
+  readonly corrections: ReadonlyMap<string, string>;
   /** Glossary concepts the question names. */
   readonly concepts: Set<string>;
 }
@@ -32,12 +35,9 @@ interface Doc {
 class LanguageIndex {
   readonly docs: Doc[] = [];
   readonly postings = new Map<string, Array<{ doc: number; tf: number }>>();
-  /** folded surface word → its stem: the vocabulary used to repair typos. */
-  readonly vocabulary = new Map<string, string>();
-  readonly byLength = new Map<number, string[]>();
   avgLength = 0;
 
-  add(id: string, terms: string[], words: Array<{ word: string; stem: string }>): void {
+  add(id: string, terms: string[]): void {
     const tf = new Map<string, number>();
     for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
     const n = this.docs.length;
@@ -46,13 +46,6 @@ class LanguageIndex {
       const list = this.postings.get(t) ?? [];
       list.push({ doc: n, tf: f });
       this.postings.set(t, list);
-    }
-    for (const { word, stem } of words) {
-      if (!/^[a-z]+$/.test(word) || this.vocabulary.has(word)) continue;
-      this.vocabulary.set(word, stem);
-      const bucket = this.byLength.get(word.length) ?? [];
-      bucket.push(word);
-      this.byLength.set(word.length, bucket);
     }
   }
 
@@ -69,20 +62,38 @@ class LanguageIndex {
   maxIdf(): number {
     return Math.log(1 + (this.docs.length + 0.5) / 0.5);
   }
+}
 
-  /** The closest known word to an unknown one: one edit for short words, two for long ones. */
-  repair(word: string): string | undefined {
-    if (word.length < 4 || /\d/.test(word)) return undefined;
+/** Every word the bot knows, for repairing typos: one edit for short words, two for long ones. */
+class Vocabulary {
+  private readonly words = new Set<string>();
+  private readonly byLength = new Map<number, string[]>();
+
+  add(word: string): void {
+    if (!/^[a-z]+$/.test(word) || this.words.has(word)) return;
+    this.words.add(word);
+    const bucket = this.byLength.get(word.length) ?? [];
+    bucket.push(word);
+    this.byLength.set(word.length, bucket);
+  }
+
+  has(word: string): boolean {
+    return this.words.has(word);
+  }
+
+  closest(word: string): string | undefined {
+    // Short words have too many neighbours ("coute" is not "cote"): only words of five letters or more are repaired.
+    if (word.length < 5 || !/^[a-z]+$/.test(word)) return undefined;
     const max = word.length >= 8 ? 2 : 1;
     let best: { word: string; d: number } | undefined;
     for (let len = word.length - max; len <= word.length + max; len++) {
       for (const candidate of this.byLength.get(len) ?? []) {
-        if (candidate[0] !== word[0] && word.length < 8) continue;
+        if (candidate.length < 5 || (candidate[0] !== word[0] && word.length < 8)) continue;
         const d = editDistance(word, candidate, max);
         if (d <= max && (!best || d < best.d)) best = { word: candidate, d };
       }
     }
-    return best ? this.vocabulary.get(best.word) : undefined;
+    return best?.word;
   }
 }
 
@@ -96,18 +107,35 @@ const B = 0.75;
  */
 export class LexicalRetriever implements Retriever {
   private readonly indexes: Record<Lang, LanguageIndex> = { en: new LanguageIndex(), fr: new LanguageIndex() };
+  private readonly vocabulary = new Vocabulary();
   private finished = false;
 
   constructor(
     private readonly analyzer: Analyzer,
-    /** Words the bot understands without the corpus: place names, time words. */
+    /** Words the bot understands without the corpus: place names, time words, the glossary. */
     private readonly extraKnown: ReadonlySet<string> = new Set(),
-  ) {}
+  ) {
+    for (const w of extraKnown) this.vocabulary.add(w);
+  }
 
   add(id: string, lang: Lang, text: string): void {
     const a = this.analyzer.analyze(text, lang);
-    this.indexes[lang].add(id, a.terms, a.words);
+    this.indexes[lang].add(id, a.terms);
+    for (const { word } of a.words) this.vocabulary.add(word);
     this.finished = false;
+  }
+
+  /** Reads a misspelt word as the closest known one ("breifing" → "briefing"). */
+  private correct(tokens: string[]): { tokens: string[]; corrections: Map<string, string> } {
+    const corrections = new Map<string, string>();
+    const out = tokens.map((t) => {
+      if (this.vocabulary.has(t) || isStopword(t) || this.extraKnown.has(t)) return t;
+      if (LANGS.some((l) => this.indexes[l].postings.has(this.analyzer.stem(t, l)))) return t;
+      const fix = this.vocabulary.closest(t);
+      if (fix) corrections.set(t, fix);
+      return fix ?? t;
+    });
+    return { tokens: out, corrections };
   }
 
   get size(): number {
@@ -119,7 +147,7 @@ export class LexicalRetriever implements Retriever {
       for (const l of LANGS) this.indexes[l].finish();
       this.finished = true;
     }
-    const tokens = tokenize(question);
+    const { tokens, corrections } = this.correct(tokenize(question));
     const best = new Map<string, RetrievalHit>();
     const known = new Map<string, boolean>();
     let concepts = new Set<string>();
@@ -130,11 +158,10 @@ export class LexicalRetriever implements Retriever {
       const terms = new Set<string>();
       for (const c of analysis.concepts) terms.add(`#${c}`);
       for (const { word, stem } of analysis.words) {
-        let term: string | undefined = stem;
-        if (!index.postings.has(stem)) term = index.repair(word) ?? (this.extraKnown.has(word) ? undefined : stem);
-        const isKnown = (term !== undefined && index.postings.has(term)) || this.extraKnown.has(word);
+        const isKnown = index.postings.has(stem) || this.extraKnown.has(word);
         known.set(word, (known.get(word) ?? false) || isKnown);
-        if (term) terms.add(term);
+        // A word the bot understands but the corpus never uses (a city, "timezone") does not dilute the match.
+        if (index.postings.has(stem) || !this.extraKnown.has(word)) terms.add(stem);
       }
       if (!terms.size) continue;
       const weights = new Map<string, number>();
@@ -168,6 +195,6 @@ export class LexicalRetriever implements Retriever {
     }
     const hits = [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit);
     const unknownWords = [...known].filter(([, k]) => !k).map(([w]) => w);
-    return { hits, unknownWords, concepts };
+    return { hits, unknownWords, concepts, corrections };
   }
 }

@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Answerer } from '../../src/knowledge/answerer';
+import { KnowledgeBase } from '../../src/knowledge/knowledgeBase';
+import { loadSourcesFromDir, type KnowledgeSources } from '../../src/knowledge/sources';
+import { createTranslator } from '../../src/i18n';
+import { fixedClock, type Clock } from '../../src/schedule/time';
+import { loadConfig, type Config } from '../../src/config';
+import { createLogger } from '../../src/logger';
+
+export const ROOT = resolve(__dirname, '..', '..');
+export const SOURCES_DIR = join(ROOT, 'sources');
+export const LOCALES_DIR = join(ROOT, 'locales');
+
+/** A day long after the 2020 consultations, as on the machine that runs the bot today. */
+export const AFTER = '2026-11-28T09:00:00Z';
+/** A day before the first briefing of 20 July 2020. */
+export const BEFORE = '2020-07-10T09:00:00Z';
+
+let cached: KnowledgeSources | undefined;
+export function shippedSources(): KnowledgeSources {
+  cached ??= loadSourcesFromDir(SOURCES_DIR);
+  return cached;
+}
+
+export function makeAnswerer(clock: Clock = fixedClock(AFTER), sources: KnowledgeSources = shippedSources()): Answerer {
+  return new Answerer(new KnowledgeBase(sources), clock, createTranslator(LOCALES_DIR));
+}
+
+export const silentLogger = createLogger('silent');
+
+/** A fresh data folder for one test, removed by the returned function. */
+export function tempDataDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'pa-test-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function testConfig(dataDir: string, env: Record<string, string> = {}): Config {
+  return loadConfig({ DATA_DIR: dataDir, SOURCES_DIR, LOG_LEVEL: 'silent', HOST: '127.0.0.1', ...env }, ROOT);
+}
+
+/** What a person sees of a reply, lower-cased and without accents: for matching facts. */
+export function plain(text: string): string {
+  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\s+/g, ' ');
+}
