@@ -187,6 +187,7 @@ function mentionFree(context: TurnContext): string {
 /** Plain text of a message: markup and control characters removed, white space collapsed. */
 export function cleanText(text: string): string {
   return text
+    .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
     .replace(/<[^>]{0,500}>/g, ' ')
     .replace(/&nbsp;/g, ' ')
     .replace(/&lt;/g, '<')
