@@ -1,4 +1,5 @@
-import { Analyzer, LANGS, type Lang } from './analyzer';
+import type { Analyzer} from './analyzer';
+import { LANGS, type Lang } from './analyzer';
 import { editDistance, tokenize } from './text';
 import { isStopword } from './stopwords';
 

@@ -1,0 +1,49 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Activity } from 'botbuilder';
+
+/** A loopback stand-in for a channel's connector: it keeps what the bot sends to each conversation. */
+export class LoopbackConnector {
+  readonly received = new Map<string, Array<Partial<Activity>>>();
+  private server: Server | undefined;
+  private waiters: Array<() => void> = [];
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const m = /^\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
+        if (m && req.method === 'POST') {
+          const conversation = decodeURIComponent(m[1]!);
+          const list = this.received.get(conversation) ?? [];
+          list.push(JSON.parse(body) as Partial<Activity>);
+          this.received.set(conversation, list);
+          this.waiters.splice(0).forEach((w) => w());
+        }
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: `reply-${Date.now()}` }));
+      });
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+  }
+
+  /** Resolves once the conversation holds at least n activities (or rejects after timeoutMs). */
+  async waitFor(conversation: string, n: number, timeoutMs = 5000): Promise<Array<Partial<Activity>>> {
+    const deadline = Date.now() + timeoutMs;
+    while ((this.received.get(conversation)?.length ?? 0) < n) {
+      if (Date.now() > deadline) throw new Error(`no reply in ${conversation} after ${timeoutMs} ms`);
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 50);
+      });
+    }
+    return this.received.get(conversation)!;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((r) => this.server?.close(() => r()) ?? r());
+  }
+}

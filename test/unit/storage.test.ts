@@ -1,0 +1,65 @@
+import { migrate, openDatabase } from '../../src/storage/database';
+import { SqliteStorage, StorageConflictError } from '../../src/storage/sqliteStorage';
+import { SqliteUnansweredQuestions } from '../../src/storage/unansweredQuestions';
+import { tempDataDir } from '../helpers/fixtures';
+
+let data: ReturnType<typeof tempDataDir>;
+beforeEach(() => (data = tempDataDir()));
+afterEach(() => data.cleanup());
+
+describe('SQLite bot state', () => {
+  test('when an item is written and read back, then it is the same, with a new eTag at each write', async () => {
+    const db = openDatabase(data.dir);
+    const storage = new SqliteStorage(db);
+    await storage.write({ 'conv/1': { memory: { eventIds: ['global-forum'] } } });
+    const first = await storage.read(['conv/1', 'missing']);
+    expect(first['conv/1']).toMatchObject({ memory: { eventIds: ['global-forum'] } });
+    expect(first['missing']).toBeUndefined();
+    await storage.write({ 'conv/1': { ...first['conv/1'], memory: { eventIds: [] } } });
+    const second = await storage.read(['conv/1']);
+    expect(second['conv/1'].eTag).not.toBe(first['conv/1'].eTag);
+    db.close();
+  });
+
+  test('when two turns write the same item from the same version, then the second is refused (optimistic concurrency)', async () => {
+    const db = openDatabase(data.dir);
+    const storage = new SqliteStorage(db);
+    await storage.write({ k: { n: 1 } });
+    const { k } = await storage.read(['k']);
+    await storage.write({ k: { ...k, n: 2 } });
+    await expect(storage.write({ k: { ...k, n: 3 } })).rejects.toBeInstanceOf(StorageConflictError);
+    await storage.write({ k: { n: 4, eTag: '*' } });
+    expect((await storage.read(['k']))['k']).toMatchObject({ n: 4 });
+    db.close();
+  });
+
+  test('when the database is reopened, then state is still there and deleted items are gone', async () => {
+    let db = openDatabase(data.dir);
+    await new SqliteStorage(db).write({ a: { x: 1 }, b: { y: 2 } });
+    await new SqliteStorage(db).delete(['b']);
+    db.close();
+    db = openDatabase(data.dir);
+    expect(Object.keys(await new SqliteStorage(db).read(['a', 'b']))).toEqual(['a']);
+    db.close();
+  });
+
+  test('when migrations run twice, then the second run applies nothing', () => {
+    const db = openDatabase(data.dir);
+    expect(migrate(db)).toEqual([]);
+    db.close();
+  });
+});
+
+describe('unanswered questions', () => {
+  test('when questions are recorded, then organisers can list them since a date, oversized text cut', async () => {
+    const db = openDatabase(data.dir);
+    const repo = new SqliteUnansweredQuestions(db, 100);
+    await repo.record({ text: 'hotel?', language: 'en', reason: 'unknown-words', askedAt: new Date('2026-01-01T00:00:00Z') });
+    await repo.record({ text: 'y'.repeat(500), language: 'fr', reason: 'no-match', askedAt: new Date('2026-02-01T00:00:00Z') });
+    const since = await repo.list(new Date('2026-01-15T00:00:00Z'));
+    expect(since).toHaveLength(1);
+    expect(since[0]).toMatchObject({ language: 'fr', reason: 'no-match' });
+    expect(since[0]!.text).toHaveLength(100);
+    db.close();
+  });
+});
