@@ -67,12 +67,13 @@ export class Answerer {
   ) {}
 
   answer(asked: string, ctx: QuestionContext): Answer {
-    const retrieved = this.kb.retriever.search(expandShorthand(asked), 8);
+    const retrieved = this.kb.retriever.search(expandShorthand(asked), 20);
     const question = applyCorrections(expandShorthand(asked), retrieved.corrections);
     const needs = needsOf(question);
-    // "and the sub-regional consultation?" asks again what the previous question asked.
+    // "and the sub-regional consultation?" asks again, about another event, what the previous question asked.
     if (!needs.size && ctx.previous?.needs?.length && FOLLOW_UP_START.test(fold(question).trim())) {
-      for (const n of ctx.previous.needs) needs.add(n as Need);
+      const named = matchEvents(this.kb.sources.schedule, { concepts: retrieved.concepts, dates: datesIn(question) }).events;
+      if (named.length && this.contentWords(question).length <= 4) for (const n of ctx.previous.needs) needs.add(n as Need);
     }
     return { ...this.compose(question, needs, retrieved, ctx), needs: [...needs] };
   }

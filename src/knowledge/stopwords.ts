@@ -12,7 +12,7 @@ export const STOPWORDS_EN = new Set(
     'please thanks thank hi hello hey dear ok okay sure kindly tell know let want wish need like would find get give go going come ' +
     'up down out off again once still yet ever even really actually exactly approximately roughly around please ' +
     "one 's s t don doesn isn aren wasn weren won wouldn couldn shouldn can't cannot i'm it's im ive ill id " +
-    'something anything anyone someone somebody anybody thing things stuff way ' +
+    'something anything everything nothing anyone someone somebody anybody thing things stuff way ' +
     'held take place takes happen happens happening happened'
   ).split(/\s+/),
 );

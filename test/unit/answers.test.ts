@@ -37,6 +37,7 @@ describe('answers from the note, in the language of the question', () => {
     ['Where will the documentation be published?', 'en', [/greengrowthknowledge/]],
     ['Which partners help organise the consultations?', 'en', [/oecd/, /world bank/]],
     ['Pourquoi les consultations se font-elles en ligne ?', 'fr', [/covid/]],
+    ['Why is everything virtual this time?', 'en', [/covid/]],
     ['Quel est l’objet de la résolution 4/19 ?', 'fr', [/gouvernance des ressources minerales/]],
     ['What topics will be covered, such as tailings?', 'en', [/tailings/, /sand/]],
     ['Who should take part in the consultations?', 'en', [/governments/, /civil society/]],
@@ -156,6 +157,13 @@ describe('follow-up questions', () => {
     const first = ask('When is the English-only briefing?', 'en');
     const next = answerer.answer('what time is that for me?', { lang: 'en', timezone: 'Africa/Dakar', previous: { eventIds: first.eventIds } });
     expect(visible(next)).toMatch(/08:00 – 10:00/);
+  });
+
+  test('when a follow-up asks about something else of the same event ("and is there a test session?"), then that is answered', () => {
+    const first = ask('When is the sub-regional consultation?', 'en');
+    const next = answerer.answer('And is there a test session before it?', { lang: 'en', previous: { eventIds: first.eventIds, sectionId: first.sectionId, needs: first.needs } });
+    expect(visible(next)).toMatch(/test session/);
+    expect(next.text).not.toMatch(/6 August 2020/);
   });
 
   test('when a follow-up names another event, then that event is answered, not the previous one', () => {
