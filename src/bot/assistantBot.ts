@@ -37,6 +37,13 @@ export interface AssistantBotDeps {
   readonly maxMessageLength: number;
 }
 
+/** Greetings, thanks and requests for help: answered by the bot itself, never logged as unanswered. */
+const SMALL_TALK: Array<[RegExp, 'hello' | 'thanks' | 'help']> = [
+  [/^(hi|hello|hey|good (morning|afternoon|evening)|greetings|bonjour|bonsoir|salut|coucou|hello there)( (bot|there|assistant))?[\s!.,]*$/, 'hello'],
+  [/^(thanks?( you)?( (very much|so much|a lot))?|thx|ty|cheers|great,? thanks|merci( (beaucoup|bien|infiniment))?|super,? merci|parfait,? merci|ok,? merci)[\s!.,]*$/, 'thanks'],
+  [/^(help|aide|menu|start|\/start|commencer|what can you do|what do you do|que (peux|pouvez)[- ](tu|vous) faire|que sais-tu faire)[\s!.?,]*$/, 'help'],
+];
+
 const ORIGINAL = /^(original|the original|french original|show (me )?(the )?(french )?original( text)?|texte original|l'original|original en francais|voir (le texte |l')original|montrer (le texte |l')original)[?.!]*$/;
 
 /**
@@ -113,7 +120,16 @@ export class AssistantBot extends ActivityHandler {
     }
     const lang = chooseLanguage(question, { preferred: profile.language, previous: memory.lastLang, locale: activity.locale });
 
-    if (ORIGINAL.test(question.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').trim())) {
+    const folded = question.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').trim();
+    const talk = SMALL_TALK.find(([re]) => re.test(folded))?.[1];
+    if (talk) {
+      const text = talk === 'thanks' ? this.deps.t(lang, 'smallTalk.thanks') : this.deps.t(lang, 'greeting');
+      await context.sendActivity(MessageFactory.suggestedActions([this.deps.t(lang, 'suggest.dates'), this.deps.t(lang, 'suggest.register')], text));
+      memory.lastLang = lang;
+      return;
+    }
+
+    if (ORIGINAL.test(folded)) {
       await this.showOriginal(context, memory, lang);
       return;
     }

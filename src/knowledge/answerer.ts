@@ -48,6 +48,9 @@ export interface QuestionContext {
     | undefined;
 }
 
+/** Words that ask for the whole schedule rather than one event. */
+const SCHEDULE_WORDS: ReadonlySet<string> = new Set(['schedule', 'calendar', 'timetable', 'programme', 'program', 'calendrier', 'planning', 'agenda', 'events', 'evenements', 'sessions', 'seances', 'meetings', 'reunions', 'upcoming', 'next', 'prochaines', 'prochains', 'consultations']);
+
 /** Needs that do not ask for a particular fact: "which briefing is in French?" still asks which one, and when. */
 const SOFT_NEEDS: ReadonlySet<Need> = new Set<Need>(['languages', 'yesno', 'who', 'how']);
 
@@ -100,6 +103,11 @@ export class Answerer {
     const place = this.kb.gazetteer.find(question);
     const zone = place?.zone ?? (ctx.timezone && IANAZone.isValidZone(ctx.timezone) ? ctx.timezone : undefined);
 
+    // "What are the dates?", "Quel est le calendrier ?": the whole schedule.
+    if (!match.events.length && (needs.has('date') || concepts.has('schedule')) && content.every((w) => TIME_WORDS.has(w) || SCHEDULE_WORDS.has(w))) {
+      return this.whenAnswer(this.kb.sources.schedule.events.filter((e) => e.kind !== 'milestone'), lang, zone ? { zone, name: place?.name } : undefined, needs);
+    }
+
     if (match.events.length) {
       const events = match.events;
       if (needs.has('duration') && events.some((e) => e.durationMinutes)) return this.durationAnswer(events, lang);
@@ -143,7 +151,7 @@ export class Answerer {
     const zoneLabel = schedule.zoneLabel[lang];
     const lines: string[] = [];
     const now = this.clock.now();
-    for (const e of events.slice(0, 4)) {
+    for (const e of events.slice(0, 8)) {
       const when = describeWhen(e.when, sourceZone, lang);
       const dated = e.when.type === 'day' && e.when.by ? this.t(lang, 'when.by', { when }) : when;
       let line = this.t(lang, 'when.line', { event: capitalise(e.short[lang]), when: e.when.type === 'exact' ? this.t(lang, 'when.inZone', { when: dated, zone: zoneLabel }) : dated });

@@ -110,6 +110,28 @@ describe('a participant talks to the bot', () => {
   });
 });
 
+describe('small talk and the whole schedule', () => {
+  test.each([
+    ['hello', /hello!.*dates and times/],
+    ['Bonjour', /bonjour !.*dates et les heures/],
+    ['thanks!', /you're welcome/],
+    ['merci beaucoup', /avec plaisir/],
+    ['help', /i answer from the consultation's information note/],
+  ])('when the participant says "%s", then the bot answers itself and logs nothing as unanswered', async (text, re) => {
+    await h.adapter.send(text).assertReply(expectText(re));
+    expect(await h.unanswered.list()).toHaveLength(0);
+  });
+
+  test.each([
+    ['Show all the dates', [/20 july 2020/, /23 july 2020/, /6 august 2020/, /early september 2020/, /2 september 2020/]],
+    ['Quel est le calendrier ?', [/20 juillet 2020/, /6 aout 2020/, /debut septembre 2020/, /30 septembre 2020/]],
+  ])('when asked "%s", then every date of the schedule is listed', async (text, facts) => {
+    await h.adapter.send(text).assertReply((a) => {
+      for (const f of facts) expect(textOf(a)).toMatch(f);
+    });
+  });
+});
+
 describe('bad input gets a short, polite answer and no error', () => {
   test.each([
     ['', /didn't receive any text/],
