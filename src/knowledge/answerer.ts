@@ -1,7 +1,7 @@
 import type { Lang } from './analyzer';
 import type { KnowledgeBase } from './knowledgeBase';
 import type { Passage } from './note';
-import { datesIn, expandShorthand, needsOf, TIME_WORDS, type Need } from './intent';
+import { datesIn, expandShorthand, monthsIn, needsOf, TIME_WORDS, type Need } from './intent';
 import { fold, tokenize } from './text';
 import type { RetrievalHit, RetrievalResult } from './retriever';
 import type { ScheduledEvent } from '../schedule/schedule';
@@ -47,6 +47,9 @@ export interface QuestionContext {
     | { readonly eventIds: readonly string[]; readonly sectionId?: string | undefined; readonly needs?: readonly string[] | undefined }
     | undefined;
 }
+
+/** Least share of a question's weight a passage must match to answer it. */
+const MIN_COVERAGE = 0.4;
 
 /** Words that ask for the whole schedule rather than one event. */
 const SCHEDULE_WORDS: ReadonlySet<string> = new Set(['schedule', 'calendar', 'timetable', 'programme', 'program', 'calendrier', 'planning', 'agenda', 'events', 'evenements', 'sessions', 'seances', 'meetings', 'reunions', 'upcoming', 'next', 'prochaines', 'prochains', 'consultations']);
@@ -95,7 +98,7 @@ export class Answerer {
       return this.abstain(lang, 'unknown-words');
     }
 
-    let match = matchEvents(this.kb.sources.schedule, { concepts, dates: datesIn(question) });
+    let match = matchEvents(this.kb.sources.schedule, { concepts, dates: datesIn(question), months: monthsIn(question) });
     const followUp = DEICTIC.test(fold(question)) || FOLLOW_UP_START.test(fold(question).trim()) || content.length <= 2;
     if (!match.events.length && ctx.previous?.eventIds.length && followUp && this.asksAboutEvent(needs, concepts)) {
       match = { events: this.kb.eventsById(ctx.previous.eventIds), selective: true };
@@ -112,10 +115,11 @@ export class Answerer {
       const events = match.events;
       if (needs.has('duration') && events.some((e) => e.durationMinutes)) return this.durationAnswer(events, lang);
       if (needs.has('count') && events.some((e) => e.size || e.meetings)) return this.countAnswer(events, lang, question);
-      if (needs.has('date') || needs.has('time') || needs.has('localTime') || (needs.has('place') && events.some((e) => e.place)) || (match.selective && [...needs].every((n) => SOFT_NEEDS.has(n)) && !this.asksAboutAccess(concepts))) {
-        return this.whenAnswer(events, lang, zone ? { zone, name: place?.name } : undefined, needs);
-      }
-      if (match.selective && this.asksAboutAccess(concepts) && events.every((e) => e.registration)) return this.registrationAnswer(events, lang);
+      const local = zone ? { zone, name: place?.name } : undefined;
+      if (needs.has('date') || needs.has('time') || needs.has('localTime') || (needs.has('place') && events.some((e) => e.place))) return this.whenAnswer(events, lang, local, needs);
+      if (this.asksAboutRegistration(concepts) && events.every((e) => e.registration)) return this.registrationAnswer(events, lang);
+      if (this.asksAboutAudience(needs, concepts) && events.every((e) => e.audience)) return this.audienceAnswer(events, lang, needs, concepts);
+      if (match.selective && [...needs].every((n) => SOFT_NEEDS.has(n))) return this.whenAnswer(events, lang, local, needs);
     }
     return this.retrievalAnswer(question, lang, needs, retrieved.hits, this.questionMatches(question), match.events[0]?.section ?? ctx.previous?.sectionId);
   }
@@ -125,11 +129,27 @@ export class Answerer {
   }
 
   private asksAboutEvent(needs: Set<Need>, concepts: Set<string>): boolean {
-    return ['date', 'time', 'localTime', 'duration', 'count', 'place'].some((n) => needs.has(n as Need)) || this.asksAboutAccess(concepts);
+    return ['date', 'time', 'localTime', 'duration', 'count', 'place'].some((n) => needs.has(n as Need)) || this.asksAboutRegistration(concepts) || this.asksAboutAudience(needs, concepts);
   }
 
-  private asksAboutAccess(concepts: Set<string>): boolean {
-    return ['register', 'confirm', 'invitation', 'public', 'email'].some((c) => concepts.has(c));
+  private asksAboutRegistration(concepts: Set<string>): boolean {
+    return ['register', 'confirm', 'email'].some((c) => concepts.has(c));
+  }
+
+  private asksAboutAudience(needs: Set<Need>, concepts: Set<string>): boolean {
+    return needs.has('who') || ['invitation', 'public', 'participants'].some((c) => concepts.has(c));
+  }
+
+  /** Who may take part in an event; a yes or no first when the question is one ("is it open to the public?"). */
+  private audienceAnswer(events: ScheduledEvent[], lang: Lang, needs: Set<Need>, concepts: Set<string>): Answer {
+    let verdict = '';
+    if (needs.has('yesno')) {
+      const flag = concepts.has('invitation') ? (e: ScheduledEvent) => e.invitationOnly : concepts.has('public') ? (e: ScheduledEvent) => e.openToPublic : undefined;
+      const values = flag ? new Set(events.map(flag)) : new Set();
+      if (values.size === 1 && !values.has(undefined)) verdict = this.t(lang, values.has(true) ? 'answer.yes' : 'answer.no') + ' ';
+    }
+    const lines = groupByText(events, (e) => e.audience![lang]).map(([group, audience]) => this.t(lang, 'audience.line', { event: names(group, lang), audience }));
+    return this.eventAnswer(events, lang, verdict + lines.join('\n'), false);
   }
 
   private abstain(lang: Lang, reason: 'unknown-words' | 'no-match'): Answer {
@@ -181,34 +201,34 @@ export class Answerer {
   }
 
   private durationAnswer(events: ScheduledEvent[], lang: Lang): Answer {
-    const lines = events
-      .filter((e) => e.durationMinutes)
-      .map((e) => {
-        let line = this.t(lang, 'duration.line', { event: capitalise(e.short[lang]), duration: describeDuration(e.durationMinutes!, lang) });
-        if (e.when.type === 'exact') {
-          const { start, end } = eventInterval(e.when, this.kb.sources.schedule.timezone);
-          const slot = Math.round(end.diff(start, 'minutes').minutes);
-          if (slot !== e.durationMinutes) line += ' ' + this.t(lang, 'duration.slotDiffers', { slot: describeDuration(slot, lang) });
-        }
-        return line;
-      });
-    return this.eventAnswer(events, lang, dedupe(lines).join('\n'), false);
+    const describe = (e: ScheduledEvent): string => {
+      let text = describeDuration(e.durationMinutes!, lang);
+      if (e.when.type === 'exact') {
+        const { start, end } = eventInterval(e.when, this.kb.sources.schedule.timezone);
+        const slot = Math.round(end.diff(start, 'minutes').minutes);
+        if (slot !== e.durationMinutes) text += ' ' + this.t(lang, 'duration.slotDiffers', { slot: describeDuration(slot, lang) });
+      }
+      return text;
+    };
+    const lines = groupByText(events.filter((e) => e.durationMinutes), describe).map(([group, duration]) =>
+      this.t(lang, 'duration.line', { event: names(group, lang), duration }),
+    );
+    return this.eventAnswer(events, lang, lines.join('\n'), false);
   }
 
   private countAnswer(events: ScheduledEvent[], lang: Lang, question: string): Answer {
-    const aboutMeetings = /\b(meetings?|sessions?|events?|consultations?|briefings?|forums?|reunions?|seances?|evenements?)\b/.test(fold(question)) && !/\b(people|persons|participants|personnes)\b/.test(fold(question));
-    const lines = events.map((e) =>
-      aboutMeetings && e.meetings
-        ? this.t(lang, 'count.meetings', { event: capitalise(e.short[lang]), meetings: e.meetings[lang] })
-        : e.size
-          ? this.t(lang, 'count.people', { event: capitalise(e.short[lang]), size: e.size[lang] })
-          : '',
+    const f = fold(question);
+    const aboutMeetings = /\b(meetings?|sessions?|events?|consultations?|briefings?|forums?|reunions?|seances?|evenements?)\b/.test(f) && !/\b(people|persons|participants|personnes)\b/.test(f);
+    const key = aboutMeetings ? 'count.meetings' : 'count.people';
+    const counted = events.filter((e) => (aboutMeetings ? e.meetings : e.size));
+    const lines = groupByText(counted, (e) => (aboutMeetings ? e.meetings! : e.size!)[lang]).map(([group, value]) =>
+      this.t(lang, key, { event: names(group, lang), meetings: value, size: value }),
     );
-    return this.eventAnswer(events, lang, dedupe(lines.filter(Boolean)).join('\n'), false);
+    return this.eventAnswer(events, lang, lines.join('\n'), false);
   }
 
   private registrationAnswer(events: ScheduledEvent[], lang: Lang): Answer {
-    const lines = events.map((e) => this.t(lang, 'when.line', { event: capitalise(e.short[lang]), when: e.registration![lang] }));
+    const lines = groupByText(events, (e) => e.registration![lang]).map(([group, text]) => this.t(lang, 'when.line', { event: names(group, lang), when: text }));
     return this.eventAnswer(events, lang, lines.join('\n'), false);
   }
 
@@ -232,7 +252,9 @@ export class Answerer {
 
   private retrievalAnswer(question: string, lang: Lang, needs: Set<Need>, hits: RetrievalHit[], phrasing: Map<string, number>, contextSection: string | undefined): Answer {
     const inSection = (sectionId: string | undefined): boolean => !!contextSection && !!sectionId && (sectionId === contextSection || sectionId.startsWith(`${contextSection}.`));
+    // Only documents that match a fair share of the question compete; re-ranking then picks among them.
     const ranked = hits
+      .filter((h) => h.coverage >= MIN_COVERAGE)
       .map((h) => {
         const pair = this.kb.qaById(h.id);
         const text = pair ? pair.a[lang] : (this.kb.passage(h.id, lang)?.text ?? '');
@@ -243,7 +265,7 @@ export class Answerer {
       })
       .sort((a, b) => b.score - a.score);
     const best = ranked[0];
-    if (!best || best.coverage < 0.4) return this.abstain(lang, 'no-match');
+    if (!best) return this.abstain(lang, 'no-match');
     const suggestions = [this.t(lang, 'suggest.dates'), this.t(lang, 'suggest.register')];
     const pair = this.kb.qaById(best.id);
     if (pair) {
@@ -325,6 +347,17 @@ export function splitSentences(text: string): string[] {
     .split(/(?<=[.;:!?])\s+(?=[A-ZÀ-Ý•(])|\s+(?=• )/)
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** Events that share the same text, once each text: "A / B: …" rather than the same line twice. */
+function groupByText(events: ScheduledEvent[], text: (e: ScheduledEvent) => string): Array<[ScheduledEvent[], string]> {
+  const groups = new Map<string, ScheduledEvent[]>();
+  for (const e of events) groups.set(text(e), [...(groups.get(text(e)) ?? []), e]);
+  return [...groups].map(([t, es]) => [es, t]);
+}
+
+function names(events: ScheduledEvent[], lang: Lang): string {
+  return events.map((e) => capitalise(e.short[lang])).join(' / ');
 }
 
 function capitalise(s: string): string {

@@ -16,7 +16,7 @@ const RULES: Array<[Need, RegExp]> = [
   ['languages', /\b(languages?|langues?|in english|in french|en anglais|en francais)\b/],
   ['reason', /\b(why|for what reason|how come|pourquoi|pour quelle raison)\b/],
   ['who', /\b(who|which people|which organisations|qui)\b/],
-  ['link', /\b(link|url|website|web site|site|lien|page)\b/],
+  ['link', /\b(link|url|website|web site|site|lien|page)\b|\bwhere (can|do|could|should) i (find|read|get|download|see|access|consult)\b|\bou (puis-je|peut-on|trouver|lire|telecharger|consulter)\b/],
 ];
 
 export function needsOf(question: string): Set<Need> {
@@ -56,6 +56,23 @@ export function datesIn(question: string): Array<{ day: number; month: number }>
   for (const m of f.matchAll(/\b(\d{1,2})(?:st|nd|rd|th|er)?\s+(?:of\s+)?([a-z]+)\.?/g)) push(Number(m[1]), monthOf(m[2]!));
   for (const m of f.matchAll(/\b([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b/g)) push(Number(m[2]), monthOf(m[1]!));
   for (const m of f.matchAll(/\b(\d{1,2})[/.](\d{1,2})(?:[/.](?:\d{2}|\d{4}))?\b/g)) push(Number(m[1]), Number(m[2]) <= 12 ? Number(m[2]) : undefined);
+  return out;
+}
+
+/** Months named without a day ("in September", "en septembre"). */
+export function monthsIn(question: string): number[] {
+  const f = fold(question);
+  const names = [
+    ['january', 'janvier'], ['february', 'fevrier'], ['march', 'mars'], ['april', 'avril'], ['may', 'mai'], ['june', 'juin'],
+    ['july', 'juillet'], ['august', 'aout'], ['september', 'septembre'], ['october', 'octobre'], ['november', 'novembre'], ['december', 'decembre'],
+  ];
+  const days = datesIn(question).map((d) => d.month);
+  const out: number[] = [];
+  names.forEach((forms, i) => {
+    // "may" is also a verb: only "in May" / "en mai" counts for it.
+    const re = i === 4 ? /\b(in|en|of|de|during|pendant|au mois de) (may|mai)\b/ : new RegExp(`\\b(${forms.join('|')})\\b`);
+    if (re.test(f) && !days.includes(i + 1)) out.push(i + 1);
+  });
   return out;
 }
 

@@ -37,7 +37,10 @@ export class KnowledgeBase {
       for (const p of note.passages) {
         this.passages[lang].set(p.id, p);
         const section = this.sections[lang].get(p.sectionId);
-        index.add(p.id, lang, `${p.text}\n${section && section.level > 1 ? section.title : ''}`);
+        // A footnote is a bare link: it is found through the text that refers to it.
+        const footnote = /^\[\^(\d+)\]:/.exec(p.markdown)?.[1];
+        const referrers = footnote ? note.passages.filter((q) => q !== p && q.markdown.includes(`[^${footnote}]`)).map((q) => q.text) : [];
+        index.add(p.id, lang, [p.text, section && section.level > 1 ? section.title : '', ...referrers].join('\n'));
       }
     }
     this.qa = new Map(sources.qa.map((pair) => [pair.id, pair]));

@@ -99,6 +99,7 @@ class Vocabulary {
 }
 
 const K1 = 1.2;
+const CONCEPT_WEIGHT = 1.5;
 const B = 0.75;
 
 /**
@@ -168,7 +169,8 @@ export class LexicalRetriever implements Retriever {
       const weights = new Map<string, number>();
       let total = 0;
       for (const t of terms) {
-        const w = index.postings.has(t) ? index.idf(t) : index.maxIdf();
+        // A glossary concept names the topic in any wording or language: it weighs more than one word.
+        const w = (index.postings.has(t) ? index.idf(t) : index.maxIdf()) * (t.startsWith('#') ? CONCEPT_WEIGHT : 1);
         weights.set(t, w);
         total += w;
       }

@@ -13,7 +13,7 @@ export const STOPWORDS_EN = new Set(
     'up down out off again once still yet ever even really actually exactly approximately roughly around please ' +
     "one 's s t don doesn isn aren wasn weren won wouldn couldn shouldn can't cannot i'm it's im ive ill id " +
     'something anything everything nothing anyone someone somebody anybody thing things stuff way ' +
-    'held take place takes happen happens happening happened show list display see give key important main'
+    'held take place takes happen happens happening happened show list display see give key important main read access instead'
   ).split(/\s+/),
 );
 
@@ -31,7 +31,7 @@ export const STOPWORDS_FR = new Set(
     'est-ce est-il est-elle y-a-t-il y-a t-il a-t-il a-t-elle ' +
     "bonjour salut merci svp stp s'il plait voudrais veux voulez souhaite savoir connaitre dire dites trouver " +
     'chose choses quelque quelqu\' lieu tient tiendra tiennent deroule deroulera deroulent passe passera ' +
-    "la-bas ici alors ainsi encore deja oui non si voir montrer montre montrez afficher affiche liste lister donner donne donnez principales principaux importantes importants cles beaucoup"
+    "la-bas ici alors ainsi encore deja oui non si voir montrer montre montrez afficher affiche liste lister donner donne donnez principales principaux importantes importants cles beaucoup lire acceder plutot"
   ).split(/\s+/),
 );
 

@@ -21,7 +21,7 @@ const KIND_WEIGHT: Record<ScheduledEvent['kind'], number> = {
 /** The schedule's events a question is about, from the glossary concepts and dates it names. */
 export function matchEvents(
   schedule: Schedule,
-  question: { concepts: ReadonlySet<string>; dates: ReadonlyArray<{ day: number; month: number }> },
+  question: { concepts: ReadonlySet<string>; dates: ReadonlyArray<{ day: number; month: number }>; months?: readonly number[] },
 ): EventMatch {
   const scored = schedule.events
     .map((event) => ({ event, score: event.concepts.filter((c) => question.concepts.has(c)).length * KIND_WEIGHT[event.kind] }))
@@ -39,6 +39,19 @@ export function matchEvents(
         });
       });
     const dated = onDate(events.length ? events : schedule.events);
+    if (dated.length) {
+      selective = events.length > dated.length || !events.length;
+      events = dated;
+    }
+  }
+  if (!question.dates.length && question.months?.length) {
+    const inMonth = (pool: ScheduledEvent[]): ScheduledEvent[] =>
+      pool.filter((e) => {
+        const { start, end } = eventInterval(e.when, schedule.timezone);
+        return question.months!.some((m) => start.month <= m && m <= end.month && start.year === end.year);
+      });
+    const pool = events.length ? events : schedule.events.filter((e) => e.kind !== 'milestone');
+    const dated = inMonth(pool);
     if (dated.length) {
       selective = events.length > dated.length || !events.length;
       events = dated;

@@ -64,6 +64,35 @@ describe('answers from the note, in the language of the question', () => {
   });
 });
 
+describe('who may take part, and how to register, per event', () => {
+  test.each([
+    ['Is the global forum open to the public?', 'en', /^yes\. \*\*global forum\*\* — who takes part: all stakeholders; open to observers from the public/],
+    ['Is the briefing by invitation only?', 'en', /^yes\. \*\*english-only briefing \/ english and french briefing\*\* — who takes part: .*by invitation only/],
+    ['La consultation sous-régionale est-elle ouverte au public ?', 'fr', /^oui\. .*participants inscrits du public/],
+    ['Qui peut participer au forum mondial ?', 'fr', /forum mondial\*\* — participants : toutes les parties prenantes/],
+  ] as Array<[string, Lang, RegExp]>)('when asked "%s", then the event’s audience is given, with a yes or no when asked one', (q, lang, re) => {
+    expect(plain(ask(q, lang).text)).toMatch(re);
+  });
+
+  test('when two events share the same answer, then it is given once for both', () => {
+    const text = plain(ask('How do I register for the briefing?', 'en').text);
+    expect(text.match(/catherine\.mwangi@un\.org/g)).toHaveLength(1);
+    expect(text).toMatch(/english-only briefing \/ english and french briefing/);
+  });
+
+  test('when a month is named without a day, then the events of that month are listed', () => {
+    const text = plain(ask('Is anything happening in September?', 'en').text);
+    expect(text).toMatch(/early september 2020/);
+    expect(text).toMatch(/2 september 2020/);
+    expect(text).toMatch(/30 september 2020/);
+    expect(text).not.toMatch(/july/);
+  });
+
+  test('when asked where to read the resolution, then the link the note gives in its footnote is shown', () => {
+    expect(visible(ask('Where is the text of the resolution?', 'en'))).toMatch(/papersmart\.unon\.org/);
+  });
+});
+
 describe('what the note does not say', () => {
   test.each([
     ['Can you recommend a hotel in Nairobi?', 'en'],
