@@ -12,7 +12,7 @@ import { guessLanguage, localeToLang } from './knowledge/language';
 import { systemClock, type Clock } from './schedule/time';
 import { openDatabase, type SqliteDatabase } from './storage/database';
 import { SqliteStorage } from './storage/sqliteStorage';
-import { SqliteUnansweredQuestions, type UnansweredQuestionRepository } from './storage/unansweredQuestions';
+import { RetryingUnansweredQuestions, SqliteUnansweredQuestions, type UnansweredQuestionRepository } from './storage/unansweredQuestions';
 import { AssistantBot } from './bot/assistantBot';
 import { createHttpApp } from './http/server';
 
@@ -46,7 +46,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
 
   const db: SqliteDatabase = openDatabase(config.dataDir);
   const storage = new SqliteStorage(db);
-  const unanswered = new SqliteUnansweredQuestions(db);
+  const unanswered = new RetryingUnansweredQuestions(new SqliteUnansweredQuestions(db), (err, pending) =>
+    logger.error({ err, pending }, 'could not store an unanswered question; it will be retried'),
+  );
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
 
@@ -102,6 +104,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       new Promise((resolve) => {
         server.closeAllConnections();
         server.close(() => {
+          unanswered.stop();
           db.close();
           resolve();
         });

@@ -1,6 +1,6 @@
 import { migrate, openDatabase } from '../../src/storage/database';
 import { SqliteStorage, StorageConflictError } from '../../src/storage/sqliteStorage';
-import { SqliteUnansweredQuestions } from '../../src/storage/unansweredQuestions';
+import { RetryingUnansweredQuestions, SqliteUnansweredQuestions } from '../../src/storage/unansweredQuestions';
 import { tempDataDir } from '../helpers/fixtures';
 
 let data: ReturnType<typeof tempDataDir>;
@@ -60,6 +60,30 @@ describe('unanswered questions', () => {
     expect(since).toHaveLength(1);
     expect(since[0]).toMatchObject({ language: 'fr', reason: 'no-match' });
     expect(since[0]!.text).toHaveLength(100);
+    db.close();
+  });
+});
+
+describe('when the database fails', () => {
+  test('when storing an unanswered question fails, then it is kept, reported, and stored once the database is back', async () => {
+    const db = openDatabase(data.dir);
+    const inner = new SqliteUnansweredQuestions(db);
+    let down = true;
+    const flaky = {
+      record: (q: Parameters<typeof inner.record>[0]) => (down ? Promise.reject(new Error('database is locked')) : inner.record(q)),
+      list: (since?: Date) => inner.list(since),
+    };
+    const errors: number[] = [];
+    const repo = new RetryingUnansweredQuestions(flaky, (_e, pending) => errors.push(pending), 10, 20);
+    await repo.record({ text: 'first', language: 'en', reason: 'no-match', askedAt: new Date('2026-01-01T00:00:00Z') });
+    await repo.record({ text: 'second', language: 'fr', reason: 'no-match', askedAt: new Date('2026-01-02T00:00:00Z') });
+    expect(repo.backlog).toBe(2);
+    expect(errors.length).toBeGreaterThanOrEqual(2);
+    down = false;
+    for (let i = 0; i < 50 && repo.backlog; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(repo.backlog).toBe(0);
+    expect((await repo.list()).map((q) => q.text)).toEqual(['first', 'second']);
+    repo.stop();
     db.close();
   });
 });
