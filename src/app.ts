@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, UserState, type Storage, type TurnContext } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, UserState, type TurnContext } from 'botbuilder';
 import type { Config } from './config';
 import { redactedConfig } from './config';
 import { createLogger, type Logger } from './logger';
@@ -10,11 +10,12 @@ import { KnowledgeBase } from './knowledge/knowledgeBase';
 import { Answerer } from './knowledge/answerer';
 import { guessLanguage, localeToLang } from './knowledge/language';
 import { systemClock, type Clock } from './schedule/time';
-import { openDatabase, type SqliteDatabase } from './storage/database';
-import { SqliteStorage } from './storage/sqliteStorage';
-import { RetryingUnansweredQuestions, SqliteUnansweredQuestions, type UnansweredQuestionRepository } from './storage/unansweredQuestions';
+import { openStores, type Stores } from './storage/stores';
+import { RetryingUnansweredQuestions } from './storage/unansweredQuestions';
+import { ConfirmationService } from './confirmations/service';
 import { AssistantBot } from './bot/assistantBot';
 import { createHttpApp } from './http/server';
+import { adminRouter } from './http/admin';
 
 export interface AppOverrides {
   readonly clock?: Clock;
@@ -27,8 +28,9 @@ export interface App {
   readonly adapter: CloudAdapter;
   readonly answerer: Answerer;
   readonly knowledge: KnowledgeBase;
-  readonly storage: Storage;
-  readonly unanswered: UnansweredQuestionRepository;
+  readonly stores: Stores;
+  readonly unanswered: RetryingUnansweredQuestions;
+  readonly confirmations: ConfirmationService;
   readonly logger: Logger;
   /** Listens on the given port (0 for any free one) and resolves with the port in use. */
   start(port?: number): Promise<number>;
@@ -36,7 +38,7 @@ export interface App {
 }
 
 /** Builds everything from a validated config. The only place where parts are wired together. */
-export function createApp(config: Config, overrides: AppOverrides = {}): App {
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
   const t = createTranslator(config.localesDir);
@@ -44,13 +46,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const knowledge = new KnowledgeBase(sources);
   const answerer = new Answerer(knowledge, clock, t);
 
-  const db: SqliteDatabase = openDatabase(config.dataDir);
-  const storage = new SqliteStorage(db);
-  const unanswered = new RetryingUnansweredQuestions(new SqliteUnansweredQuestions(db), (err, pending) =>
+  const stores = await openStores({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const unanswered = new RetryingUnansweredQuestions(stores.unanswered, (err, pending) =>
     logger.error({ err, pending }, 'could not store an unanswered question; it will be retried'),
   );
-  const conversationState = new ConversationState(storage);
-  const userState = new UserState(storage);
+  const confirmations = new ConfirmationService(stores.confirmations, () => knowledge.sources.schedule, clock, t);
+  const conversationState = new ConversationState(stores.botState);
+  const userState = new UserState(stores.botState);
 
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.botAuth.appId ?? '',
@@ -67,29 +69,42 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     if (context.activity.type === 'message') await context.sendActivity(t(lang, 'error.turn')).catch(() => undefined);
   };
 
-  const bot = new AssistantBot({ answerer, t, clock, unanswered, conversationState, userState, logger, maxMessageLength: config.maxMessageLength });
+  const bot = new AssistantBot({
+    answerer,
+    t,
+    clock,
+    unanswered,
+    conversationState,
+    userState,
+    logger,
+    maxMessageLength: config.maxMessageLength,
+    confirmations,
+    organiserIds: config.organiserIds,
+  });
   const http = createHttpApp({
     adapter,
     bot,
     logger,
-    health: () => {
-      db.prepare('SELECT 1').get();
-      return Promise.resolve({
-        database: 'ok',
+    health: async () => {
+      await stores.ping();
+      return {
+        database: stores.kind,
         sources: { passages: sources.notes.fr.passages.length, events: sources.schedule.events.length, qa: sources.qa.length },
-      });
+      };
     },
+    admin: config.adminToken ? adminRouter({ token: config.adminToken, confirmations, unanswered, logger }) : undefined,
   });
   const server: Server = createServer(http);
-  logger.info({ config: redactedConfig(config) }, 'configured');
+  logger.info({ config: redactedConfig(config), database: stores.kind }, 'configured');
 
   return {
     bot,
     adapter,
     answerer,
     knowledge,
-    storage,
+    stores,
     unanswered,
+    confirmations,
     logger,
     start: (port = config.port) =>
       new Promise((resolve, reject) => {
@@ -105,8 +120,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         server.closeAllConnections();
         server.close(() => {
           unanswered.stop();
-          db.close();
-          resolve();
+          void stores.close().then(() => resolve());
         });
       }),
   };

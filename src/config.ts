@@ -12,10 +12,14 @@ const EnvSchema = z.object({
   HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
   /** Folder of the SQLite database (created if missing). */
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
-  /** Storage location; only SQLite (`sqlite:` or unset) is available in this version. */
-  DATABASE_URL: optionalString.refine((v) => v === undefined || v.startsWith('sqlite:'), {
-    message: 'only SQLite is available in this version: leave DATABASE_URL unset (or sqlite:) to use DATA_DIR',
+  /** PostgreSQL (postgres://user:pass@host:5432/db, optional ?schema=name); unset: SQLite under DATA_DIR. */
+  DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(v), {
+    message: 'must be a postgres:// URL (leave it unset to use SQLite under DATA_DIR)',
   }),
+  /** Bearer token of the organiser/admin HTTP API; the API is disabled while it is unset. */
+  ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
+  /** Organisers in chat: comma-separated channel user ids or Teams AAD object ids. */
+  ORGANISER_IDS: optionalString,
   /** Folder of the FAQ sources: note.fr.md, note.en.md, schedule.json, qa.json, glossary.json. */
   SOURCES_DIR: z.preprocess(emptyToUndefined, z.string().default('./sources')),
   /** Longest message the bot reads, in characters. */
@@ -33,6 +37,9 @@ export type Config = Readonly<{
   port: number;
   host: string;
   dataDir: string;
+  databaseUrl?: string;
+  adminToken?: string;
+  organiserIds: readonly string[];
   sourcesDir: string;
   localesDir: string;
   maxMessageLength: number;
@@ -62,6 +69,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     port: e.PORT,
     host: e.HOST,
     dataDir: resolve(root, e.DATA_DIR),
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    ...(e.ADMIN_TOKEN ? { adminToken: e.ADMIN_TOKEN } : {}),
+    organiserIds: Object.freeze((e.ORGANISER_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
     sourcesDir: resolve(root, e.SOURCES_DIR),
     localesDir: resolve(__dirname, '..', 'locales'),
     maxMessageLength: e.MAX_MESSAGE_LENGTH,
@@ -79,6 +89,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
 export function redactedConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:[redacted]@') } : {}),
+    ...(config.adminToken ? { adminToken: '[redacted]' } : {}),
     botAuth: { ...config.botAuth, ...(config.botAuth.appPassword ? { appPassword: '[redacted]' } : {}) },
   };
 }

@@ -2,6 +2,7 @@
 export const ErrorCodes = {
   BAD_JSON: { status: 400, message: 'The request body is not valid JSON.' },
   BAD_ACTIVITY: { status: 400, message: 'The request body is not a Bot Framework activity.' },
+  BAD_REQUEST: { status: 400, message: 'The request is not valid.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },

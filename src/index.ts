@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from './config';
 import { createApp } from './app';
 
 async function main(): Promise<void> {
-  const app = createApp(loadConfig());
+  const app = await createApp(loadConfig());
   await app.start();
   const shutdown = (): void => {
     void app.stop().then(() => process.exit(0));

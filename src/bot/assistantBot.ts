@@ -1,4 +1,15 @@
 import { ActivityHandler, ActivityTypes, MessageFactory, TurnContext, type Activity, type ConversationState, type StatePropertyAccessor, type UserState } from 'botbuilder';
+import { DialogSet, type DialogState } from 'botbuilder-dialogs';
+import { CancellationDialog } from '../../dialogs/cancellationDialog';
+import { ConfirmationDialog, type ConfirmationOptions } from '../../dialogs/confirmationDialog';
+import { DeleteDataDialog } from '../../dialogs/deleteDataDialog';
+import { DialogIds } from '../../dialogs/ids';
+import { confirmationList } from '../../dialogs/messages';
+import { CANCEL_WORDS } from '../../dialogs/yesNo';
+import type { Confirmation } from '../confirmations/confirmation';
+import type { ConfirmationService } from '../confirmations/service';
+import { detectCommand, organiserListTarget, type Command } from './commands';
+import { escapeMarkdown } from './markdown';
 import { IANAZone } from 'luxon';
 import type { Lang } from '../knowledge/analyzer';
 import type { Answer, Answerer, Translate } from '../knowledge/answerer';
@@ -24,6 +35,8 @@ export interface ConversationMemory {
   /** What the last question asked for (date, time …), for "and the forum?". */
   needs?: string[];
   citedPassages: string[];
+  /** Language of the dialog in progress, so that its prompts understand the answers. */
+  dialogLang?: Lang;
 }
 
 export interface AssistantBotDeps {
@@ -35,6 +48,9 @@ export interface AssistantBotDeps {
   readonly userState: UserState;
   readonly logger: Logger;
   readonly maxMessageLength: number;
+  readonly confirmations: ConfirmationService;
+  /** Channel user ids or Teams AAD object ids of the organisers. */
+  readonly organiserIds: readonly string[];
 }
 
 /** Greetings, thanks and requests for help: answered by the bot itself, never logged as unanswered. */
@@ -53,11 +69,21 @@ const ORIGINAL = /^(original|the original|french original|show (me )?(the )?(fre
 export class AssistantBot extends ActivityHandler {
   private readonly profile: StatePropertyAccessor<UserProfile>;
   private readonly memory: StatePropertyAccessor<ConversationMemory>;
+  private readonly dialogs: DialogSet;
 
   constructor(private readonly deps: AssistantBotDeps) {
     super();
     this.profile = deps.userState.createProperty<UserProfile>('profile');
     this.memory = deps.conversationState.createProperty<ConversationMemory>('memory');
+    this.dialogs = new DialogSet(deps.conversationState.createProperty<DialogState>('dialogState'));
+    this.dialogs.add(new ConfirmationDialog(deps.confirmations, deps.t, (text) => deps.answerer.eventsNamedIn(text)));
+    this.dialogs.add(new CancellationDialog(deps.confirmations, deps.t));
+    this.dialogs.add(
+      new DeleteDataDialog(deps.confirmations, deps.t, async (context) => {
+        await this.profile.delete(context);
+        await this.memory.set(context, { eventIds: [], citedPassages: [] });
+      }),
+    );
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
       await next();
@@ -106,6 +132,25 @@ export class AssistantBot extends ActivityHandler {
       return;
     }
 
+    // A dialog in progress takes the message, unless it cancels the dialog or asks a question.
+    const dc = await this.dialogs.createContext(context);
+    if (dc.activeDialog) {
+      const dialogLang = memory.dialogLang ?? profile.language ?? memory.lastLang ?? 'en';
+      activity.locale = dialogLang === 'fr' ? 'fr-fr' : 'en-us';
+      if (CANCEL_WORDS.test(text)) {
+        await dc.cancelAllDialogs();
+        await this.reply(context, this.deps.t(dialogLang, 'dialog.cancelled'), dialogLang);
+        return;
+      }
+      if (!/\?\s*$/.test(text) || text.length < 4) {
+        await dc.continueDialog();
+        return;
+      }
+      // A question in the middle of a dialog: answered, then the dialog asks again where it was.
+      await context.sendActivity(this.render(this.deps.answerer.answer(text, { lang: dialogLang, timezone: profile.timezone })));
+      await dc.repromptDialog();
+      return;
+    }
     let question = text;
     const switchTo = languageSwitch(text);
     if (switchTo) {
@@ -119,6 +164,13 @@ export class AssistantBot extends ActivityHandler {
       }
     }
     const lang = chooseLanguage(question, { preferred: profile.language, previous: memory.lastLang, locale: activity.locale });
+
+    const command = detectCommand(question);
+    if (command) {
+      memory.lastLang = lang;
+      await this.runCommand(context, dc, command, question, lang, memory);
+      return;
+    }
 
     const folded = question.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').trim();
     const talk = SMALL_TALK.find(([re]) => re.test(folded))?.[1];
@@ -153,6 +205,96 @@ export class AssistantBot extends ActivityHandler {
       memory.citedPassages = answer.citations.map((c) => c.passageId);
       memory.needs = answer.needs ?? [];
     }
+  }
+
+  private participant(context: TurnContext): { channelId: string; userId: string; aadObjectId?: string } {
+    const a = context.activity;
+    return { channelId: a.channelId, userId: a.from.id, ...(a.from.aadObjectId ? { aadObjectId: a.from.aadObjectId } : {}) };
+  }
+
+  private isOrganiser(context: TurnContext): boolean {
+    const from = context.activity.from;
+    return this.deps.organiserIds.some((id) => id === from.id || (!!from.aadObjectId && id === from.aadObjectId));
+  }
+
+  private async runCommand(context: TurnContext, dc: Awaited<ReturnType<DialogSet['createContext']>>, command: Command, text: string, lang: Lang, memory: ConversationMemory): Promise<void> {
+    context.activity.locale = lang === 'fr' ? 'fr-fr' : 'en-us';
+    memory.dialogLang = lang;
+    const mine = () => this.deps.confirmations.forParticipant(this.participant(context));
+    switch (command.kind) {
+      case 'confirm': {
+        const named = this.deps.answerer.eventsNamedIn(text).filter((e) => e.confirmationNeeded);
+        const draft = { ...command.draft, ...(named.length === 1 ? { eventId: named[0]!.id } : {}) };
+        await dc.beginDialog(DialogIds.confirmation, { draft, lang } satisfies ConfirmationOptions);
+        return;
+      }
+      case 'change': {
+        const active = (await mine()).filter((c) => c.status === 'confirmed');
+        if (!active.length) {
+          await this.reply(context, this.deps.t(lang, 'change.none'), lang);
+          return;
+        }
+        const named = this.deps.answerer.eventsNamedIn(text).map((e) => e.id);
+        const target = active.find((c) => named.includes(c.eventId)) ?? active[active.length - 1]!;
+        const draft = { eventId: target.eventId, name: target.name, organisation: target.organisation, email: target.email, group: target.group, country: target.country, sessionLanguage: target.sessionLanguage, consent: true };
+        await dc.beginDialog(DialogIds.confirmation, { draft, lang } satisfies ConfirmationOptions);
+        return;
+      }
+      case 'cancelConfirmation':
+        await dc.beginDialog(DialogIds.cancellation, { lang });
+        return;
+      case 'deleteData':
+        await dc.beginDialog(DialogIds.deleteData, { lang });
+        return;
+      case 'myConfirmations': {
+        const list = await mine();
+        const profile = await this.profile.get(context, {});
+        const held = [
+          list.length ? `${this.deps.t(lang, 'mine.list')}\n\n${confirmationList(this.deps.t, this.deps.confirmations, lang, list)}` : this.deps.t(lang, 'mine.none'),
+          this.deps.t(lang, 'mine.profile', {
+            language: profile.language ? this.deps.t(lang, `languages.${profile.language}`) : this.deps.t(lang, 'mine.notSet'),
+            timezone: profile.timezone ?? this.deps.t(lang, 'mine.notSet'),
+          }),
+          this.deps.t(lang, 'mine.howToDelete'),
+        ];
+        await this.reply(context, held.join('\n\n'), lang);
+        return;
+      }
+      case 'organiserStats':
+      case 'organiserList': {
+        if (!this.isOrganiser(context)) {
+          await this.reply(context, this.deps.t(lang, 'organiser.only'), lang);
+          return;
+        }
+        const events = command.kind === 'organiserList' ? this.deps.answerer.eventsNamedIn(organiserListTarget(text)).map((e) => e.id) : [];
+        const all = await this.deps.confirmations.list();
+        await this.reply(context, this.organiserSummary(all, lang, events, command.kind === 'organiserList'), lang);
+        return;
+      }
+    }
+  }
+
+  /** Counts per event (and the list, for one event), for organisers in chat. */
+  private organiserSummary(all: Confirmation[], lang: Lang, eventIds: string[], withNames: boolean): string {
+    const shown = eventIds.length ? all.filter((c) => eventIds.includes(c.eventId)) : all;
+    const byEvent = new Map<string, Confirmation[]>();
+    for (const c of shown) byEvent.set(c.eventId, [...(byEvent.get(c.eventId) ?? []), c]);
+    if (!byEvent.size) return this.deps.t(lang, 'organiser.empty');
+    const parts = [this.deps.t(lang, 'organiser.heading', { count: shown.filter((c) => c.status === 'confirmed').length })];
+    for (const [eventId, list] of byEvent) {
+      const event = this.deps.confirmations.event(eventId);
+      const confirmed = list.filter((c) => c.status === 'confirmed');
+      parts.push(
+        this.deps.t(lang, 'organiser.event', {
+          event: event ? this.deps.confirmations.describeEvent(event, lang) : eventId,
+          confirmed: confirmed.length,
+          cancelled: list.length - confirmed.length,
+          waiting: confirmed.filter((c) => c.followUp === 'new').length,
+        }),
+      );
+      if (withNames) parts.push(confirmed.map((c) => `- ${escapeMarkdown(c.name)} — ${escapeMarkdown(c.organisation)} — ${escapeMarkdown(c.country)} — ${c.reference} — ${this.deps.t(lang, `followUp.${c.followUp}`)}`).join('\n'));
+    }
+    return parts.join('\n\n');
   }
 
   private async showOriginal(context: TurnContext, memory: ConversationMemory, lang: Lang): Promise<void> {

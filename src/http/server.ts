@@ -11,6 +11,8 @@ export interface HttpDeps {
   readonly logger: Logger;
   /** Resolves with details when the sources are loaded and the database answers; throws otherwise. */
   readonly health: () => Promise<Record<string, unknown>>;
+  /** The organiser/admin API; absent (every call refused with 401) when no ADMIN_TOKEN is set. */
+  readonly admin?: express.Router | undefined;
 }
 
 /** The HTTP surface: Bot Framework endpoint, health, and the web page. Thin: everything else is injected. */
@@ -40,6 +42,9 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     }
   });
   app.all('/api/messages', (_req, _res, next) => next(new AppError('METHOD_NOT_ALLOWED', 'Use POST to send an activity.')));
+
+  if (deps.admin) app.use('/api/admin', deps.admin);
+  else app.use('/api/admin', (_req, _res, next) => next(new AppError('UNAUTHORIZED', 'The admin API is disabled: set ADMIN_TOKEN to enable it.')));
 
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
 

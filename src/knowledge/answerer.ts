@@ -236,7 +236,7 @@ export class Answerer {
     // A date is cited from the event's own line; a duration, size or registration from its details.
     const ids = dedupe(events.map((e) => (dated ? e.passages[0]! : (e.passages.find((p) => p.endsWith('.details')) ?? e.passages[0]!))));
     const citations = ids.map((id) => this.cite(id, lang));
-    const suggestions = events.some((e) => e.confirmationNeeded) ? [this.t(lang, 'suggest.register'), this.t(lang, 'suggest.otherDates')] : [this.t(lang, 'suggest.otherDates')];
+    const suggestions = events.some((e) => e.confirmationNeeded) ? [this.t(lang, 'suggest.confirm'), this.t(lang, 'suggest.otherDates')] : [this.t(lang, 'suggest.otherDates')];
     return { kind: 'schedule', lang, text, citations, suggestions, eventIds: events.map((e) => e.id), sectionId: events[0]!.section };
   }
 
@@ -305,6 +305,12 @@ export class Answerer {
 
   private eventsCiting(passageIds: readonly string[]): string[] {
     return this.kb.sources.schedule.events.filter((e) => e.passages.some((p) => passageIds.includes(p))).map((e) => e.id);
+  }
+
+  /** The schedule's events a text names ("the 23 July briefing", "le forum mondial"), if any. */
+  eventsNamedIn(text: string): ScheduledEvent[] {
+    const concepts = this.kb.analyzer.conceptsOf(tokenize(expandShorthand(text)));
+    return matchEvents(this.kb.sources.schedule, { concepts, dates: datesIn(text), months: monthsIn(text) }).events;
   }
 
   cite(passageId: string, lang: Lang): Citation {

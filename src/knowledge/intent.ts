@@ -96,5 +96,5 @@ const SHORTHAND: Record<string, string> = {
 };
 
 export function expandShorthand(text: string): string {
-  return text.replace(/[A-Za-z]+/g, (w) => SHORTHAND[w.toLowerCase()] ?? w);
+  return text.replace(/[\p{L}\p{N}'’]+/gu, (w) => SHORTHAND[w.toLowerCase()] ?? w);
 }

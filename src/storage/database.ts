@@ -28,6 +28,47 @@ const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }> = [
           );
           CREATE INDEX unanswered_questions_asked_at ON unanswered_questions (asked_at);`,
   },
+  {
+    id: 3,
+    name: 'confirmations',
+    sql: `CREATE TABLE confirmations (
+            id TEXT PRIMARY KEY,
+            reference TEXT NOT NULL UNIQUE,
+            event_id TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            aad_object_id TEXT,
+            name TEXT NOT NULL,
+            email TEXT NOT NULL,
+            organisation TEXT NOT NULL,
+            stakeholder_group TEXT NOT NULL,
+            country TEXT NOT NULL,
+            session_language TEXT NOT NULL,
+            chat_language TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('confirmed', 'cancelled')),
+            follow_up TEXT NOT NULL CHECK (follow_up IN ('new', 'registration-link-sent', 'test-session-done')),
+            conversation_reference TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (channel_id, user_id, event_id)
+          );
+          CREATE INDEX confirmations_event ON confirmations (event_id, status);
+          CREATE INDEX confirmations_updated ON confirmations (updated_at);
+          CREATE TABLE confirmation_history (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            confirmation_id TEXT NOT NULL REFERENCES confirmations (id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            action TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            changes TEXT NOT NULL
+          );
+          CREATE INDEX confirmation_history_confirmation ON confirmation_history (confirmation_id);
+          CREATE TABLE processed_activities (
+            activity_key TEXT PRIMARY KEY,
+            confirmation_id TEXT NOT NULL REFERENCES confirmations (id) ON DELETE CASCADE,
+            at TEXT NOT NULL
+          );`,
+  },
 ];
 
 /** Opens (creating if needed) the SQLite database under dataDir and brings its schema up to date. */

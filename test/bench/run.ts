@@ -45,12 +45,12 @@ async function inProcess(): Promise<void> {
   const answerRate = n / ((performance.now() - t) / 1000);
 
   const data = tempDataDir();
-  const h = botHarness(data.dir);
+  const h = await botHarness(data.dir);
   const turns = 1000;
   t = performance.now();
   for (let i = 0; i < turns; i++) await h.adapter.send(QUESTIONS[i % QUESTIONS.length]!).startTest();
   const turnRate = turns / ((performance.now() - t) / 1000);
-  h.close();
+  await h.close();
   data.cleanup();
   console.log(`in-process   answers/s (answerer alone): ${fmt(answerRate, 0)}   bot turns/s (TestAdapter + SQLite state): ${fmt(turnRate, 0)}`);
 }
@@ -100,7 +100,7 @@ async function http(): Promise<void> {
   const echoUrl = `http://127.0.0.1:${(echoServer.address() as AddressInfo).port}`;
 
   const data = tempDataDir();
-  const app = createApp(testConfig(data.dir), { clock: fixedClock(AFTER), logger: silentLogger });
+  const app = await createApp(testConfig(data.dir), { clock: fixedClock(AFTER), logger: silentLogger });
   const botUrl = `http://127.0.0.1:${await app.start(0)}`;
 
   const e = await load(echoUrl, 'echo bot');

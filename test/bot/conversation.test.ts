@@ -4,12 +4,12 @@ import { tempDataDir } from '../helpers/fixtures';
 
 let data: ReturnType<typeof tempDataDir>;
 let h: Harness;
-beforeEach(() => {
+beforeEach(async () => {
   data = tempDataDir();
-  h = botHarness(data.dir);
+  h = await botHarness(data.dir);
 });
-afterEach(() => {
-  h.close();
+afterEach(async () => {
+  await h.close();
   data.cleanup();
 });
 
@@ -92,7 +92,7 @@ describe('a participant talks to the bot', () => {
     await h.adapter
       .send({ type: 'message', text: 'Can you recommend a hotel in Nairobi?', from: { id: 'participant-42', name: 'Amina' } })
       .assertReply(expectText(/couldn't find.*catherine\.mwangi@un\.org.*robert\.wabunoha@un\.org/));
-    const stored = await h.unanswered.list();
+    const stored = await h.stores.unanswered.list();
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ text: 'Can you recommend a hotel in Nairobi?', language: 'en' });
     expect(JSON.stringify(stored[0])).not.toMatch(/participant-42|Amina/);
@@ -119,7 +119,7 @@ describe('small talk and the whole schedule', () => {
     ['help', /i answer from the consultation's information note/],
   ])('when the participant says "%s", then the bot answers itself and logs nothing as unanswered', async (text, re) => {
     await h.adapter.send(text).assertReply(expectText(re));
-    expect(await h.unanswered.list()).toHaveLength(0);
+    expect(await h.stores.unanswered.list()).toHaveLength(0);
   });
 
   test.each([
@@ -155,8 +155,8 @@ describe('bad input gets a short, polite answer and no error', () => {
 describe('state lives in the database', () => {
   test('when the bot restarts between two turns, then the follow-up still knows the previous event and language choice', async () => {
     await h.adapter.send('en français').assertReply(expectText(/en francais/)).send('When is the global forum?').assertReply(expectText(/debut septembre 2020/));
-    h.close();
-    h = botHarness(data.dir);
+    await h.close();
+    h = await botHarness(data.dir);
     await h.adapter.send('how long does it last?').assertReply(expectText(/forum mondial.*90 minutes/));
   });
 });

@@ -1,39 +1,48 @@
 import { ConversationState, TestAdapter, UserState, type Activity } from 'botbuilder';
 import { AssistantBot } from '../../src/bot/assistantBot';
 import { createTranslator } from '../../src/i18n';
-import { openDatabase, type SqliteDatabase } from '../../src/storage/database';
-import { SqliteStorage } from '../../src/storage/sqliteStorage';
-import { SqliteUnansweredQuestions } from '../../src/storage/unansweredQuestions';
+import { openStores, type Stores } from '../../src/storage/stores';
+import { ConfirmationService } from '../../src/confirmations/service';
 import { fixedClock } from '../../src/schedule/time';
-import { AFTER, LOCALES_DIR, makeAnswerer, silentLogger } from './fixtures';
+import { AFTER, LOCALES_DIR, makeAnswerer, shippedSources, silentLogger } from './fixtures';
 
 export interface Harness {
   adapter: TestAdapter;
-  db: SqliteDatabase;
-  unanswered: SqliteUnansweredQuestions;
-  close(): void;
+  stores: Stores;
+  service: ConfirmationService;
+  close(): Promise<void>;
 }
 
-/** The bot as production builds it, over a SQLite file in dataDir, driven by botbuilder's TestAdapter. */
-export function botHarness(dataDir: string, opts: { maxMessageLength?: number } = {}): Harness {
-  const db = openDatabase(dataDir);
-  const storage = new SqliteStorage(db);
-  const unanswered = new SqliteUnansweredQuestions(db);
+/** The bot as production builds it, over SQLite in dataDir (or PostgreSQL), driven by botbuilder's TestAdapter. */
+export async function botHarness(dataDir: string, opts: { maxMessageLength?: number; organiserIds?: string[]; databaseUrl?: string; channelId?: string } = {}): Promise<Harness> {
+  const stores = await openStores({ dataDir, databaseUrl: opts.databaseUrl });
   const clock = fixedClock(AFTER);
+  const t = createTranslator(LOCALES_DIR);
+  const service = new ConfirmationService(stores.confirmations, () => shippedSources().schedule, clock, t);
   const bot = new AssistantBot({
     answerer: makeAnswerer(clock),
-    t: createTranslator(LOCALES_DIR),
+    t,
     clock,
-    unanswered,
-    conversationState: new ConversationState(storage),
-    userState: new UserState(storage),
+    unanswered: stores.unanswered,
+    conversationState: new ConversationState(stores.botState),
+    userState: new UserState(stores.botState),
     logger: silentLogger,
     maxMessageLength: opts.maxMessageLength ?? 2000,
+    confirmations: service,
+    organiserIds: opts.organiserIds ?? [],
   });
   const adapter = new TestAdapter(async (context) => bot.run(context));
-  return { adapter, db, unanswered, close: () => db.close() };
+  if (opts.channelId) adapter.template.channelId = opts.channelId;
+  return { adapter, stores, service, close: () => stores.close() };
 }
 
 export function textOf(activity: Partial<Activity>): string {
   return (activity.text ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+}
+
+/** Says something to the bot and returns every reply of that turn, as text without accents, lower-cased. */
+export async function say(h: Harness, message: string | Partial<Activity>): Promise<string> {
+  await h.adapter.send(message).startTest();
+  const replies = h.adapter.activeQueue.splice(0);
+  return replies.map((a) => `${textOf(a)}${a.suggestedActions ? ` [${a.suggestedActions.actions.map((x) => String(x.title).toLowerCase()).join(' | ')}]` : ''}`).join('\n');
 }

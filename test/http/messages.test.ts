@@ -12,7 +12,7 @@ const connector = new LoopbackConnector();
 beforeAll(async () => {
   await connector.start();
   data = tempDataDir();
-  app = createApp(testConfig(data.dir), { clock: fixedClock(AFTER), logger: silentLogger });
+  app = await createApp(testConfig(data.dir), { clock: fixedClock(AFTER), logger: silentLogger });
   base = `http://127.0.0.1:${await app.start(0)}`;
 });
 afterAll(async () => {
@@ -97,7 +97,7 @@ describe('GET /api/health and the rest', () => {
   test('when the sources are loaded and the database answers, then health is 200 with figures', async () => {
     const res = await fetch(`${base}/api/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', database: 'ok', sources: { passages: expect.any(Number), events: 8 } });
+    expect(await res.json()).toMatchObject({ status: 'ok', database: 'sqlite', sources: { passages: expect.any(Number), events: 8 } });
   });
 
   test('when a page is asked at /, then the chat page is served', async () => {
@@ -116,7 +116,7 @@ describe('GET /api/health and the rest', () => {
 describe('with a Bot Framework app id', () => {
   test('when a request has no valid token, then it is refused with 401', async () => {
     const d = tempDataDir();
-    const secured = createApp(testConfig(d.dir, { MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'not-a-real-secret' }), { logger: silentLogger });
+    const secured = await createApp(testConfig(d.dir, { MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'not-a-real-secret' }), { logger: silentLogger });
     const port = await secured.start(0);
     try {
       const { body } = activity('When is the global forum?');

@@ -14,7 +14,8 @@ describe('settings', () => {
     [{ MicrosoftAppType: 'Global' }, /MicrosoftAppType/],
     [{ MicrosoftAppId: 'abc' }, /MicrosoftAppPassword: required/],
     [{ MicrosoftAppId: 'abc', MicrosoftAppPassword: 'x', MicrosoftAppType: 'SingleTenant' }, /MicrosoftAppTenantId: required/],
-    [{ DATABASE_URL: 'postgres://localhost/db' }, /DATABASE_URL: only SQLite/],
+    [{ DATABASE_URL: 'mysql://localhost/db' }, /DATABASE_URL: must be a postgres:\/\/ URL/],
+    [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN: must be at least 16 characters/],
   ])('when %p is set, then start-up fails naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

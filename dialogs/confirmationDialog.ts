@@ -1,0 +1,258 @@
+import { MessageFactory, TeamsInfo, TurnContext, type ConversationReference } from 'botbuilder';
+import {
+  ChoicePrompt,
+  ComponentDialog,
+  ListStyle,
+  TextPrompt,
+  WaterfallDialog,
+  type Choice,
+  type DialogTurnResult,
+  type FoundChoice,
+  type PromptValidatorContext,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { EMAIL, LIMITS, STAKEHOLDER_GROUPS, type StakeholderGroup } from '../src/confirmations/confirmation';
+import type { ConfirmationDraft, ConfirmationService } from '../src/confirmations/service';
+import type { Lang } from '../src/knowledge/analyzer';
+import type { Translate } from '../src/knowledge/answerer';
+import type { ScheduledEvent } from '../src/schedule/schedule';
+import { DialogIds } from './ids';
+import { draftSummary, recordedMessage } from './messages';
+import { yesNoChoices } from './yesNo';
+
+export interface ConfirmationOptions {
+  draft: ConfirmationDraft;
+  lang: Lang;
+  /** Set once the event's notices (invitation only, date passed) have been given. */
+  noticed?: boolean;
+}
+
+const FIELDS = ['eventId', 'name', 'organisation', 'email', 'group', 'country', 'sessionLanguage'] as const;
+type Field = (typeof FIELDS)[number];
+
+/**
+ * Confirming participation: which event, name, organisation, email, stakeholder group, country,
+ * language for the session, consent, then a summary to accept or correct. Fields given in the
+ * opening sentence are not asked again. Records through the service and ends with the confirmation.
+ */
+export class ConfirmationDialog extends ComponentDialog {
+  constructor(
+    private readonly service: ConfirmationService,
+    private readonly t: Translate,
+    /** The events a text names ("la consultation sous-régionale", "the 23 July one"), from the knowledge base. */
+    private readonly eventsNamedIn: (text: string) => ScheduledEvent[] = () => [],
+  ) {
+    super(DialogIds.confirmation);
+    // An event is picked by its button, or by naming it in any way the knowledge base understands.
+    this.addDialog(
+      new ChoicePrompt(DialogIds.eventChoice, async (p: PromptValidatorContext<FoundChoice>) => {
+        if (p.recognized.succeeded) return true;
+        const named = this.eventsNamedIn(p.context.activity.text ?? '').filter((e) => e.confirmationNeeded);
+        if (named.length !== 1) return false;
+        p.recognized.succeeded = true;
+        p.recognized.value = { value: named[0]!.id, index: 0, score: 1 };
+        return true;
+      }),
+    );
+    const text = (id: string, max: number, check: (v: string) => string | undefined) =>
+      new TextPrompt(id, async (p: PromptValidatorContext<string>) => {
+        const value = (p.recognized.value ?? '').replace(/\s+/g, ' ').trim();
+        const lang = ((p.options as { lang?: Lang }).lang ?? 'en') as Lang;
+        const problem = !value ? 'empty' : value.length > max ? 'tooLong' : check(value);
+        if (!problem) return true;
+        p.options.retryPrompt = MessageFactory.text(`${this.t(lang, `confirm.invalid.${problem}`, { max })} ${(p.options as { question?: string }).question ?? ''}`.trim());
+        return false;
+      });
+    this.addDialog(new ChoicePrompt(DialogIds.choice));
+    this.addDialog(text(DialogIds.name, LIMITS.name, (v) => (/\p{L}/u.test(v) && !v.includes('@') ? undefined : 'name')));
+    this.addDialog(text(DialogIds.organisation, LIMITS.organisation, (v) => (/[\p{L}\p{N}]/u.test(v) ? undefined : 'organisation')));
+    this.addDialog(text(DialogIds.email, LIMITS.email, (v) => (EMAIL.test(v) ? undefined : 'email')));
+    this.addDialog(text(DialogIds.country, LIMITS.country, (v) => (/\p{L}/u.test(v) ? undefined : 'country')));
+    this.addDialog(
+      new WaterfallDialog(DialogIds.confirmationSteps, [
+        this.askEvent.bind(this),
+        this.askName.bind(this),
+        this.askOrganisation.bind(this),
+        this.askEmail.bind(this),
+        this.askGroup.bind(this),
+        this.askCountry.bind(this),
+        this.askSessionLanguage.bind(this),
+        this.askConsent.bind(this),
+        this.showSummary.bind(this),
+        this.afterSummary.bind(this),
+        this.afterCorrection.bind(this),
+      ]),
+    );
+    this.initialDialogId = DialogIds.confirmationSteps;
+  }
+
+  private opts(step: WaterfallStepContext): ConfirmationOptions {
+    return step.options as ConfirmationOptions;
+  }
+
+  private prompt(step: WaterfallStepContext, id: string, key: string, lang: Lang, vars: Record<string, string> = {}, actions: string[] = []): Promise<DialogTurnResult> {
+    const question = this.t(lang, key, vars);
+    const prompt = actions.length ? MessageFactory.suggestedActions(actions, question) : MessageFactory.text(question);
+    return step.prompt(id, { prompt, retryPrompt: MessageFactory.text(question), question, lang } as never);
+  }
+
+  private choose(step: WaterfallStepContext, key: string, lang: Lang, choices: Choice[], vars: Record<string, string> = {}, promptId: string = DialogIds.choice): Promise<DialogTurnResult> {
+    const question = this.t(lang, key, vars);
+    return step.prompt(promptId, {
+      prompt: MessageFactory.text(question),
+      retryPrompt: MessageFactory.text(`${this.t(lang, 'confirm.invalid.choice')} ${question}`),
+      choices,
+      style: ListStyle.suggestedAction,
+    });
+  }
+
+  private async askEvent(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { draft, lang } = this.opts(step);
+    if (draft.eventId && this.service.event(draft.eventId)?.confirmationNeeded) return step.next();
+    const choices: Choice[] = this.service.confirmableEvents().map(({ event, past }) => ({
+      value: event.id,
+      action: { type: 'imBack', title: `${this.service.describeEvent(event, lang)}${past ? ` — ${this.t(lang, 'confirm.past')}` : ''}`.slice(0, 100), value: event.short[lang] },
+      synonyms: [event.short.en, event.short.fr, event.id, ...(event.when.type === 'exact' || event.when.type === 'day' ? dayNames(event.when.date) : [])],
+    }));
+    return this.choose(step, 'confirm.ask.event', lang, choices, {}, DialogIds.eventChoice);
+  }
+
+  private async askName(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { draft, lang } = this.opts(step);
+    if (step.result) draft.eventId = (step.result as FoundChoice).value;
+    const options = this.opts(step);
+    if (step.result || !options.noticed) {
+      options.noticed = true;
+      const chosen = this.service.confirmableEvents().find((e) => e.event.id === draft.eventId);
+      if (chosen?.event.invitationOnly) await step.context.sendActivity(this.t(lang, 'confirm.invitationOnly'));
+      if (chosen?.past) await step.context.sendActivity(this.t(lang, 'confirm.pastEvent'));
+    }
+    if (draft.name) return step.next();
+    return this.prompt(step, DialogIds.name, 'confirm.ask.name', lang);
+  }
+
+  private async askOrganisation(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { draft, lang } = this.opts(step);
+    if (typeof step.result === 'string') draft.name = clean(step.result);
+    if (draft.organisation) return step.next();
+    return this.prompt(step, DialogIds.organisation, 'confirm.ask.organisation', lang);
+  }
+
+  private async askEmail(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { draft, lang } = this.opts(step);
+    if (typeof step.result === 'string') draft.organisation = clean(step.result);
+    if (draft.email) return step.next();
+    const proposal = await profileEmail(step.context);
+    return this.prompt(step, DialogIds.email, proposal ? 'confirm.ask.emailProposed' : 'confirm.ask.email', lang, proposal ? { email: proposal } : {}, proposal ? [proposal] : []);
+  }
+
+  private async askGroup(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { draft, lang } = this.opts(step);
+    if (typeof step.result === 'string') draft.email = step.result.trim().toLowerCase();
+    if (draft.group) return step.next();
+    const choices: Choice[] = STAKEHOLDER_GROUPS.map((g) => ({
+      value: g,
+      action: { type: 'imBack', title: this.t(lang, `groups.${g}`), value: this.t(lang, `groups.${g}`) },
+      synonyms: [this.t('en', `groups.${g}`), this.t('fr', `groups.${g}`), ...this.t('en', `groupSynonyms.${g}`).split('|'), ...this.t('fr', `groupSynonyms.${g}`).split('|')].filter(Boolean),
+    }));
+    return this.choose(step, 'confirm.ask.group', lang, choices);
+  }
+
+  private async askCountry(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { draft, lang } = this.opts(step);
+    if (step.result) draft.group = (step.result as FoundChoice).value as StakeholderGroup;
+    if (draft.country) return step.next();
+    return this.prompt(step, DialogIds.country, 'confirm.ask.country', lang);
+  }
+
+  private async askSessionLanguage(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { draft, lang } = this.opts(step);
+    if (typeof step.result === 'string') draft.country = clean(step.result);
+    if (draft.sessionLanguage) return step.next();
+    const offered = (this.service.event(draft.eventId)?.languages ?? []).filter((l): l is Lang => l === 'en' || l === 'fr');
+    if (offered.length <= 1) {
+      // A session held in one language only: nothing to choose; say so rather than ask.
+      draft.sessionLanguage = offered[0] ?? 'en';
+      await step.context.sendActivity(this.t(lang, 'confirm.singleLanguage', { language: this.t(lang, `languages.${draft.sessionLanguage}`) }));
+      return step.next();
+    }
+    const choices: Choice[] = offered.map((l) => ({
+      value: l,
+      action: { type: 'imBack', title: this.t(lang, `languages.${l}`), value: this.t(lang, `languages.${l}`) },
+      synonyms: [this.t('en', `languages.${l}`), this.t('fr', `languages.${l}`), l],
+    }));
+    return this.choose(step, 'confirm.ask.sessionLanguage', lang, choices);
+  }
+
+  private async askConsent(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { draft, lang } = this.opts(step);
+    if (step.result && (step.result as FoundChoice).value) draft.sessionLanguage = (step.result as FoundChoice).value as Lang;
+    if (draft.consent) return step.next({ value: 'yes' });
+    return this.choose(step, 'confirm.ask.consent', lang, yesNoChoices(this.t, lang));
+  }
+
+  private async showSummary(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { draft, lang } = this.opts(step);
+    if ((step.result as FoundChoice).value !== 'yes') {
+      await step.context.sendActivity(this.t(lang, 'confirm.noConsent'));
+      return step.endDialog();
+    }
+    draft.consent = true;
+    await step.context.sendActivity(MessageFactory.text(`${this.t(lang, 'confirm.summary')}\n\n${draftSummary(this.t, this.service, lang, draft)}`));
+    return this.choose(step, 'confirm.ask.correct', lang, yesNoChoices(this.t, lang));
+  }
+
+  private async afterSummary(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { draft, lang } = this.opts(step);
+    if ((step.result as FoundChoice).value === 'yes') return this.record(step, draft, lang);
+    const choices: Choice[] = FIELDS.map((f) => ({
+      value: f,
+      action: { type: 'imBack', title: this.t(lang, `confirm.fields.${f === 'eventId' ? 'event' : f}`), value: this.t(lang, `confirm.fields.${f === 'eventId' ? 'event' : f}`) },
+      synonyms: [this.t('en', `confirm.fields.${f === 'eventId' ? 'event' : f}`), this.t('fr', `confirm.fields.${f === 'eventId' ? 'event' : f}`), f],
+    }));
+    return this.choose(step, 'confirm.ask.which', lang, choices);
+  }
+
+  private async afterCorrection(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { draft, lang } = this.opts(step);
+    const field = (step.result as FoundChoice).value as Field;
+    delete draft[field];
+    if (field === 'eventId') delete draft.sessionLanguage;
+    return step.replaceDialog(this.id, { draft, lang, noticed: field !== 'eventId' } satisfies ConfirmationOptions);
+  }
+
+  private async record(step: WaterfallStepContext, draft: ConfirmationDraft, lang: Lang): Promise<DialogTurnResult> {
+    const a = step.context.activity;
+    const reference = TurnContext.getConversationReference(a) as ConversationReference;
+    const { confirmation, outcome } = await this.service.record(
+      draft,
+      { channelId: a.channelId, userId: a.from.id, aadObjectId: a.from.aadObjectId },
+      { chatLanguage: lang, activityKey: `${a.channelId}:${a.conversation.id}:${a.id ?? ''}`, conversationReference: reference as unknown as Record<string, unknown> },
+    );
+    await step.context.sendActivity(MessageFactory.text(recordedMessage(this.t, this.service, lang, confirmation, outcome)));
+    return step.endDialog(confirmation);
+  }
+}
+
+function clean(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function dayNames(iso: string): string[] {
+  const [, m, d] = iso.split('-').map(Number) as [number, number, number];
+  const en = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'][m - 1];
+  const fr = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'][m - 1];
+  return [`${d} ${en}`, `${en} ${d}`, `${d} ${fr}`, `${d}/${m}`];
+}
+
+/** In Teams, the member's email from their profile, for the participant to accept; elsewhere nothing. */
+async function profileEmail(context: TurnContext): Promise<string | undefined> {
+  if (context.activity.channelId !== 'msteams') return undefined;
+  try {
+    const member = await TeamsInfo.getMember(context, context.activity.from.id);
+    const email = member.email ?? member.userPrincipalName;
+    return email && EMAIL.test(email) ? email.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
+}

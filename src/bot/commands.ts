@@ -1,0 +1,53 @@
+import { EMAIL } from '../confirmations/confirmation';
+import type { ConfirmationDraft } from '../confirmations/service';
+import { fold } from '../knowledge/text';
+
+/** What a participant or organiser asks the bot to do, as opposed to a question about the note. */
+export type Command =
+  | { kind: 'confirm'; draft: ConfirmationDraft }
+  | { kind: 'myConfirmations' }
+  | { kind: 'cancelConfirmation' }
+  | { kind: 'change' }
+  | { kind: 'deleteData' }
+  | { kind: 'organiserStats' }
+  | { kind: 'organiserList' };
+
+const QUESTION_START = /^(how|who|whom|what|when|where|why|which|can i|do i|should i|comment|qui|a qui|quand|quel|quelle|ou|pourquoi|dois-je|puis-je|est-ce que je dois|faut-il)\b/;
+
+const RULES: Array<[Command['kind'], RegExp]> = [
+  ['deleteData', /\b(delete|erase|remove|forget|wipe)\b.*\b(my|me)\b.*\b(data|details|information|everything)\b|\bforget (about )?me\b|\b(supprime[rz]?|effacer|efface[rz]?|oublie[rz]?)\b.*\b(mes|moi)\b.*\b(donnees|informations|coordonnees)\b|\boubliez-moi\b|\bsupprimer mes donnees\b/],
+  ['cancelConfirmation', /\b(cancel|withdraw|revoke)\b.*\b(my )?(confirmation|participation|registration|attendance)\b|\bi (can no longer|cannot|can't|won't be able to) (attend|come|participate)\b|\b(annuler|annule[rz]?|retirer)\b.*\b(ma |mon )?(confirmation|participation|inscription)\b|\bje ne (peux|pourrai) (plus )?pas (venir|participer)\b/],
+  ['change', /\b(change|modify|update|correct|edit|fix)\b.*\b(my )?(confirmation|details|email|e-mail|name|organi[sz]ation|country|registration)\b|\b(modifier|changer|corriger|mettre a jour)\b.*\b(ma |mon |mes )?(confirmation|coordonnees|e-mail|email|adresse|nom|organisation|pays|inscription|informations)\b/],
+  ['myConfirmations', /\bwhat (have|did) i confirm(ed)?\b|\bmy (confirmations?|registrations?|data)\b|\bwhat (data|information|details) do you (hold|have|keep|store)\b|\bqu'?(est-ce que j'ai|ai-je) confirme\b|\bmes (confirmations?|inscriptions?|donnees)\b|\bquelles (donnees|informations) (avez-vous|gardez-vous|conservez-vous)\b/],
+  ['confirm', /\b(i('d| would)? (like|want|wish|need) to|let me|i('m| am) going to|please|can you|could you|help me)\b.*\b(confirm|register|sign up|sign-up|enrol|enroll|attend|participate|take part)\b|^(i )?confirm\b|\bconfirm my (participation|attendance|presence)\b|\bregister me\b|\bsign me up\b|\bje (confirme|veux|voudrais|souhaite|souhaiterais|aimerais|vais)\b.*\b(confirme[rz]?|inscrire|participer|assister|venir)\b|^je confirme\b|\bconfirmer ma (participation|presence)\b|\binscrivez-moi\b|\bm'inscrire\b(?!.*\?)/],
+  ['organiserStats', /^(stats|statistics|statistiques|confirmation stats|statistiques des confirmations|tableau de bord|dashboard)\b/],
+  ['organiserList', /^(confirmations|list (of )?confirmations|liste des confirmations|who (has )?confirmed|qui a confirme)\b/],
+];
+
+/** A command, if the message is one; questions ("how do I confirm?") are left to the answerer. */
+export function detectCommand(text: string): Command | undefined {
+  const f = fold(text).replace(/[’']/g, "'").trim();
+  for (const [kind, re] of RULES) {
+    if (!re.test(f)) continue;
+    // "How do I confirm my participation?" asks how; "I'd like to confirm" asks to do it.
+    if ((kind === 'confirm' || kind === 'cancelConfirmation' || kind === 'change') && QUESTION_START.test(f) && !/\b(can you|could you|pouvez-vous|peux-tu)\b/.test(f)) return undefined;
+    if (kind === 'confirm') return { kind, draft: draftFrom(text) };
+    return { kind } as Command;
+  }
+  return undefined;
+}
+
+/** Fields a participant already gave in the sentence that starts a confirmation. */
+export function draftFrom(text: string): ConfirmationDraft {
+  const draft: ConfirmationDraft = {};
+  const email = text.match(/[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[A-Za-z]{2,}/)?.[0]?.replace(/[.]+$/, '');
+  if (email && EMAIL.test(email)) draft.email = email.toLowerCase();
+  const name = /(?:my name is|i am|i'm|this is|je m'appelle|je m’appelle|je suis|mon nom est|moi c'est)\s+((?:[A-ZÀ-Ý][\p{L}'’-]+)(?:\s+[A-ZÀ-Ý][\p{L}'’-]+){0,3})/u.exec(text);
+  if (name) draft.name = name[1]!;
+  return draft;
+}
+
+/** "confirmations for 23 July" → the text after "for"/"pour", to find the events it names. */
+export function organiserListTarget(text: string): string {
+  return fold(text).replace(/^.*?\b(for|pour|du|of)\b/, '').trim();
+}

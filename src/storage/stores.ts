@@ -1,0 +1,49 @@
+import type { Storage } from 'botbuilder';
+import type { ConfirmationRepository } from '../confirmations/confirmation';
+import { openDatabase } from './database';
+import { SqliteStorage } from './sqliteStorage';
+import { SqliteUnansweredQuestions, type UnansweredQuestionRepository } from './unansweredQuestions';
+import { SqliteConfirmationRepository } from './sqliteConfirmations';
+import { openPostgres, PostgresConfirmationRepository, PostgresStorage, PostgresUnansweredQuestions } from './postgres';
+
+/** Everything kept in the database, behind the same interfaces on SQLite and on PostgreSQL. */
+export interface Stores {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly botState: Storage;
+  readonly confirmations: ConfirmationRepository;
+  readonly unanswered: UnansweredQuestionRepository;
+  /** Resolves when the database answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openStores(opts: { dataDir: string; databaseUrl?: string | undefined }): Promise<Stores> {
+  if (opts.databaseUrl?.startsWith('postgres')) {
+    const pool = await openPostgres(opts.databaseUrl);
+    return {
+      kind: 'postgres',
+      botState: new PostgresStorage(pool),
+      confirmations: new PostgresConfirmationRepository(pool),
+      unanswered: new PostgresUnansweredQuestions(pool),
+      ping: async () => {
+        await pool.query('SELECT 1');
+      },
+      close: () => pool.end(),
+    };
+  }
+  const db = openDatabase(opts.dataDir);
+  return {
+    kind: 'sqlite',
+    botState: new SqliteStorage(db),
+    confirmations: new SqliteConfirmationRepository(db),
+    unanswered: new SqliteUnansweredQuestions(db),
+    ping: () => {
+      db.prepare('SELECT 1').get();
+      return Promise.resolve();
+    },
+    close: () => {
+      db.close();
+      return Promise.resolve();
+    },
+  };
+}
