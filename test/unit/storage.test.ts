@@ -2,6 +2,8 @@ import { migrate, openDatabase } from '../../src/storage/database';
 import { SqliteStorage, StorageConflictError } from '../../src/storage/sqliteStorage';
 import { RetryingUnansweredQuestions, SqliteUnansweredQuestions } from '../../src/storage/unansweredQuestions';
 import { tempDataDir } from '../helpers/fixtures';
+import { describePg, pgSchemaUrl } from '../helpers/postgres';
+import { migratePostgres, openPostgres, PostgresStorage, PostgresUnansweredQuestions } from '../../src/storage/postgres';
 
 let data: ReturnType<typeof tempDataDir>;
 beforeEach(() => (data = tempDataDir()));
@@ -85,5 +87,41 @@ describe('when the database fails', () => {
     expect((await repo.list()).map((q) => q.text)).toEqual(['first', 'second']);
     repo.stop();
     db.close();
+  });
+});
+
+describePg('bot state and unanswered questions on PostgreSQL', () => {
+  let pool: Awaited<ReturnType<typeof openPostgres>>;
+  let drop: () => Promise<void>;
+  beforeEach(async () => {
+    const s = pgSchemaUrl();
+    drop = s.drop;
+    pool = await openPostgres(s.url);
+  });
+  afterEach(async () => {
+    await pool.end();
+    await drop();
+  });
+
+  test('when items are written, read, conflicted and deleted, then PostgreSQL behaves as SQLite does', async () => {
+    const storage = new PostgresStorage(pool);
+    await storage.write({ k: { n: 1, nested: { a: [1, 2] } } });
+    const { k } = await storage.read(['k', 'missing']);
+    expect(k).toMatchObject({ n: 1, nested: { a: [1, 2] } });
+    await storage.write({ k: { ...k, n: 2 } });
+    await expect(storage.write({ k: { ...k, n: 3 } })).rejects.toBeInstanceOf(StorageConflictError);
+    await storage.delete(['k']);
+    expect(await storage.read(['k'])).toEqual({});
+  });
+
+  test('when migrations run again (a second instance starting), then nothing is applied twice', async () => {
+    expect(await migratePostgres(pool)).toEqual([]);
+  });
+
+  test('when unanswered questions are recorded, then they are listed since a date', async () => {
+    const repo = new PostgresUnansweredQuestions(pool);
+    await repo.record({ text: 'parking?', language: 'en', reason: 'unknown-words', askedAt: new Date('2026-01-01T00:00:00Z') });
+    await repo.record({ text: 'météo ?', language: 'fr', reason: 'unknown-words', askedAt: new Date('2026-02-01T00:00:00Z') });
+    expect((await repo.list(new Date('2026-01-15T00:00:00Z'))).map((q) => q.text)).toEqual(['météo ?']);
   });
 });
