@@ -3,7 +3,8 @@
  *  1. answer turns per second in-process (the answerer alone, and a whole bot turn with SQLite state);
  *  2. HTTP turns per second and p50/p99 latency at 50 concurrent connections on /api/messages
  *     (expectReplies), beside a plain echo bot on the same stack (express + CloudAdapter), same run;
- *  3. retrieval latency on the note and on a synthetic corpus 1,000 times its size.
+ *  3. retrieval latency on the note and on a synthetic corpus 1,000 times its size;
+ *  4. confirmations recorded per second in the ledger, on SQLite and on PostgreSQL.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -16,6 +17,9 @@ import { KnowledgeBase } from '../../src/knowledge/knowledgeBase';
 import { LexicalRetriever } from '../../src/knowledge/retriever';
 import { fixedClock } from '../../src/schedule/time';
 import { botHarness } from '../helpers/botHarness';
+import pg from 'pg';
+import { openStores } from '../../src/storage/stores';
+import type { ConfirmationInput, ConfirmationRepository } from '../../src/confirmations/confirmation';
 import { AFTER, makeAnswerer, shippedSources, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
 
 const QUESTIONS = [
@@ -150,10 +154,54 @@ function retrieval(): void {
   );
 }
 
+async function ledger(): Promise<void> {
+  const input = (i: number): ConfirmationInput => ({
+    eventId: 'subregional-africa',
+    name: `Participant ${i}`,
+    organisation: 'Organisation',
+    email: `p${i}@example.org`,
+    group: 'civil-society',
+    country: 'Kenya',
+    sessionLanguage: 'en',
+    chatLanguage: 'en',
+    consent: true,
+  });
+  const run = async (label: string, repo: ConfirmationRepository) => {
+    const n = 2000;
+    const t = performance.now();
+    // 20 at a time, as concurrent turns would be.
+    for (let i = 0; i < n; i += 20) {
+      await Promise.all(Array.from({ length: 20 }, (_, k) => repo.record(input(i + k), { channelId: 'bench', userId: `u${i + k}` }, { activityKey: randomUUID(), now: new Date() })));
+    }
+    console.log(`ledger       ${label.padEnd(11)} ${fmt(n / ((performance.now() - t) / 1000), 0)} confirmations/s (new records, 20 concurrent)`);
+  };
+  const data = tempDataDir();
+  const sqlite = await openStores({ dataDir: data.dir });
+  await run('SQLite', sqlite.confirmations);
+  await sqlite.close();
+  data.cleanup();
+  const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `bench_${randomUUID().slice(0, 8)}`;
+  let pgStores;
+  try {
+    pgStores = await openStores({ dataDir: '', databaseUrl: `${url}?schema=${schema}` });
+  } catch (e) {
+    console.log(`ledger       PostgreSQL  not measured: ${(e as Error).message}`);
+    return;
+  }
+  await run('PostgreSQL', pgStores.confirmations);
+  await pgStores.close();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`DROP SCHEMA ${schema} CASCADE`);
+  await client.end();
+}
+
 async function main(): Promise<void> {
   await inProcess();
   await http();
   retrieval();
+  await ledger();
 }
 
 main().then(
