@@ -106,7 +106,7 @@ export class AssistantBot extends ActivityHandler {
     const first = localeToLang(context.activity.locale) ?? 'en';
     const second: Lang = first === 'en' ? 'fr' : 'en';
     const text = `${this.deps.t(first, 'greeting')}\n\n${this.deps.t(second, 'greeting')}`;
-    await context.sendActivity(MessageFactory.suggestedActions([this.deps.t(first, 'suggest.dates'), this.deps.t(first, 'suggest.register')], text));
+    await context.sendActivity(MessageFactory.suggestedActions([this.deps.t(first, 'suggest.dates'), this.deps.t(first, 'suggest.register'), this.deps.t(first, 'suggest.confirm')], text));
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {

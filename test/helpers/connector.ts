@@ -5,6 +5,8 @@ import type { Activity } from 'botbuilder';
 /** A loopback stand-in for a channel's connector: it keeps what the bot sends to each conversation. */
 export class LoopbackConnector {
   readonly received = new Map<string, Array<Partial<Activity>>>();
+  /** Members the connector knows, as Teams returns them (GET /v3/conversations/:id/members/:user). */
+  readonly members = new Map<string, Record<string, unknown>>();
   private server: Server | undefined;
   private waiters: Array<() => void> = [];
   url = '';
@@ -14,6 +16,13 @@ export class LoopbackConnector {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
+        const member = /^\/v3\/conversations\/[^/]+\/members\/([^/?]+)/.exec(req.url ?? '');
+        if (member && req.method === 'GET') {
+          const found = this.members.get(decodeURIComponent(member[1]!));
+          res.writeHead(found ? 200 : 404, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(found ?? { error: { code: 'MemberNotFound' } }));
+          return;
+        }
         const m = /^\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
         if (m && req.method === 'POST') {
           const conversation = decodeURIComponent(m[1]!);

@@ -130,3 +130,31 @@ describe('with a Bot Framework app id', () => {
     }
   });
 });
+
+describe('in Teams', () => {
+  test('when a Teams participant confirms, then the email of their Teams profile is offered to accept', async () => {
+    connector.members.set('29:teams-user', { id: '29:teams-user', name: 'Awa Traoré', email: 'Awa.Traore@example.org', userPrincipalName: 'awa.traore@example.org' });
+    const conversation = `a:teams-${randomUUID()}`;
+    const turn = async (text: string) => {
+      const before = connector.received.get(conversation)?.length ?? 0;
+      await post('/api/messages', {
+        type: 'message',
+        id: randomUUID(),
+        text,
+        channelId: 'msteams',
+        serviceUrl: connector.url,
+        from: { id: '29:teams-user', name: 'Awa Traoré', aadObjectId: 'aad-awa' },
+        recipient: { id: '28:bot', name: 'Bot' },
+        conversation: { id: conversation, conversationType: 'personal' },
+        channelData: { tenant: { id: 'tenant-1' } },
+      });
+      const all = await connector.waitFor(conversation, before + 1);
+      return all.slice(before);
+    };
+    await turn('I would like to confirm my participation in the global forum');
+    await turn('Awa Traoré');
+    const [ask] = await turn('Ministère des Mines');
+    expect(ask!.text).toMatch(/Your Teams profile gives awa\.traore@example\.org/);
+    expect(ask!.suggestedActions?.actions.map((a) => a.value)).toEqual(['awa.traore@example.org']);
+  });
+});
