@@ -16,6 +16,11 @@ import { ConfirmationService } from './confirmations/service';
 import { AssistantBot } from './bot/assistantBot';
 import { createHttpApp } from './http/server';
 import { adminRouter } from './http/admin';
+import { randomUUID } from 'node:crypto';
+import { DigestRepository } from './digests/repository';
+import { DigestService } from './digests/service';
+import { DigestScheduler } from './digests/scheduler';
+import { proactiveSender, smtpSender } from './digests/senders';
 
 export interface AppOverrides {
   readonly clock?: Clock;
@@ -31,6 +36,7 @@ export interface App {
   readonly stores: Stores;
   readonly unanswered: RetryingUnansweredQuestions;
   readonly confirmations: ConfirmationService;
+  readonly digests: DigestService;
   readonly logger: Logger;
   /** Listens on the given port (0 for any free one) and resolves with the port in use. */
   start(port?: number): Promise<number>;
@@ -69,6 +75,28 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     if (context.activity.type === 'message') await context.sendActivity(t(lang, 'error.turn')).catch(() => undefined);
   };
 
+  const email = config.digest.smtpUrl ? smtpSender(config.digest.smtpUrl) : undefined;
+  const digests = new DigestService({
+    repo: new DigestRepository(stores.sql),
+    confirmations,
+    unanswered: stores.unanswered,
+    email,
+    teams: proactiveSender(adapter, config.botAuth.appId ?? ''),
+    clock,
+    t,
+    logger,
+    settings: {
+      emailTo: config.digest.organiserEmails,
+      emailFrom: config.digest.mailFrom,
+      languages: config.digest.languages,
+      sendEmpty: config.digest.sendEmpty,
+      retryBaseMs: config.digest.retrySeconds * 1000,
+      retryMaxMs: 3600_000,
+      instanceId: randomUUID(),
+    },
+  });
+  const scheduler = new DigestScheduler(digests, logger, { schedule: config.digest.schedule, timezone: config.digest.timezone, retryCheckMs: Math.min(30_000, config.digest.retrySeconds * 1000) });
+
   const bot = new AssistantBot({
     answerer,
     t,
@@ -80,6 +108,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     maxMessageLength: config.maxMessageLength,
     confirmations,
     organiserIds: config.organiserIds,
+    digests,
   });
   const http = createHttpApp({
     adapter,
@@ -92,7 +121,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         sources: { passages: sources.notes.fr.passages.length, events: sources.schedule.events.length, qa: sources.qa.length },
       };
     },
-    admin: config.adminToken ? adminRouter({ token: config.adminToken, confirmations, unanswered, logger }) : undefined,
+    admin: config.adminToken ? adminRouter({ token: config.adminToken, confirmations, unanswered, digests, logger }) : undefined,
   });
   const server: Server = createServer(http);
   logger.info({ config: redactedConfig(config), database: stores.kind }, 'configured');
@@ -105,6 +134,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     stores,
     unanswered,
     confirmations,
+    digests,
     logger,
     start: (port = config.port) =>
       new Promise((resolve, reject) => {
@@ -112,12 +142,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         server.listen(port, config.host, () => {
           const actual = (server.address() as AddressInfo).port;
           logger.info({ port: actual }, 'listening');
+          scheduler.start();
           resolve(actual);
         });
       }),
     stop: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
+        scheduler.stop();
+        email?.close();
         server.close(() => {
           unanswered.stop();
           void stores.close().then(() => resolve());

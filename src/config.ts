@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { IANAZone } from 'luxon';
+import { cronProblem } from './digests/scheduler';
 
 const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -20,6 +22,21 @@ const EnvSchema = z.object({
   ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
   /** Organisers in chat: comma-separated channel user ids or Teams AAD object ids. */
   ORGANISER_IDS: optionalString,
+  /** SMTP server of the digests: smtp://user:pass@host:587 or smtps://user:pass@host:465. */
+  SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\/[^\s]+$/.test(v), { message: 'must be an smtp:// or smtps:// URL' }),
+  /** Sender of the digests, e.g. "Participant assistant <assistant@example.org>". */
+  MAIL_FROM: optionalString,
+  /** Where email digests go: comma-separated addresses. */
+  ORGANISER_EMAILS: optionalString.refine((v) => v === undefined || v.split(',').every((a) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(a.trim())), { message: 'must be comma-separated email addresses' }),
+  /** When digests are sent: a cron expression (e.g. "0 8 * * 1-5"), evaluated in DIGEST_TIMEZONE. */
+  DIGEST_SCHEDULE: optionalString,
+  DIGEST_TIMEZONE: z.preprocess(emptyToUndefined, z.string().default('Africa/Nairobi')),
+  /** Language of the digests: en, fr or both. */
+  DIGEST_LANGUAGE: z.preprocess(emptyToUndefined, z.enum(['en', 'fr', 'both']).default('both')),
+  /** Send a digest even when nothing is new. */
+  DIGEST_SEND_EMPTY: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
+  /** First retry delay of a digest that could not be sent, in seconds (doubled at each failure, at most an hour). */
+  DIGEST_RETRY_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3600).default(60)),
   /** Folder of the FAQ sources: note.fr.md, note.en.md, schedule.json, qa.json, glossary.json. */
   SOURCES_DIR: z.preprocess(emptyToUndefined, z.string().default('./sources')),
   /** Longest message the bot reads, in characters. */
@@ -40,6 +57,16 @@ export type Config = Readonly<{
   databaseUrl?: string;
   adminToken?: string;
   organiserIds: readonly string[];
+  digest: Readonly<{
+    smtpUrl?: string;
+    mailFrom: string;
+    organiserEmails: readonly string[];
+    schedule?: string;
+    timezone: string;
+    languages: ReadonlyArray<'en' | 'fr'>;
+    sendEmpty: boolean;
+    retrySeconds: number;
+  }>;
   sourcesDir: string;
   localesDir: string;
   maxMessageLength: number;
@@ -62,6 +89,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
   if (e.MicrosoftAppId && !e.MicrosoftAppPassword && e.MicrosoftAppType !== 'UserAssignedMSI') {
     throw new ConfigError(['MicrosoftAppPassword: required when MicrosoftAppId is set (unless MicrosoftAppType is UserAssignedMSI)']);
   }
+  if (!IANAZone.isValidZone(e.DIGEST_TIMEZONE)) throw new ConfigError([`DIGEST_TIMEZONE: "${e.DIGEST_TIMEZONE}" is not an IANA time zone (e.g. Africa/Nairobi)`]);
+  if (e.DIGEST_SCHEDULE) {
+    const problem = cronProblem(e.DIGEST_SCHEDULE, e.DIGEST_TIMEZONE);
+    if (problem) throw new ConfigError([`DIGEST_SCHEDULE: not a cron expression (${problem})`]);
+  }
+  if (e.SMTP_URL && !e.ORGANISER_EMAILS) throw new ConfigError(['ORGANISER_EMAILS: required when SMTP_URL is set (where should digests go?)']);
   if (e.MicrosoftAppType === 'SingleTenant' && e.MicrosoftAppId && !e.MicrosoftAppTenantId) {
     throw new ConfigError(['MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant']);
   }
@@ -72,6 +105,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     ...(e.ADMIN_TOKEN ? { adminToken: e.ADMIN_TOKEN } : {}),
     organiserIds: Object.freeze((e.ORGANISER_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+    digest: Object.freeze({
+      ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}),
+      mailFrom: e.MAIL_FROM ?? 'Participant assistant <no-reply@localhost>',
+      organiserEmails: Object.freeze((e.ORGANISER_EMAILS ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+      ...(e.DIGEST_SCHEDULE ? { schedule: e.DIGEST_SCHEDULE } : {}),
+      timezone: e.DIGEST_TIMEZONE,
+      languages: Object.freeze(e.DIGEST_LANGUAGE === 'both' ? (['en', 'fr'] as const) : ([e.DIGEST_LANGUAGE] as const)),
+      sendEmpty: e.DIGEST_SEND_EMPTY === 'true',
+      retrySeconds: e.DIGEST_RETRY_SECONDS,
+    }),
     sourcesDir: resolve(root, e.SOURCES_DIR),
     localesDir: resolve(__dirname, '..', 'locales'),
     maxMessageLength: e.MAX_MESSAGE_LENGTH,
@@ -91,6 +134,7 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     ...config,
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:[redacted]@') } : {}),
     ...(config.adminToken ? { adminToken: '[redacted]' } : {}),
+    digest: { ...config.digest, ...(config.digest.smtpUrl ? { smtpUrl: config.digest.smtpUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:[redacted]@') } : {}) },
     botAuth: { ...config.botAuth, ...(config.botAuth.appPassword ? { appPassword: '[redacted]' } : {}) },
   };
 }

@@ -10,6 +10,7 @@ import type { Confirmation } from '../confirmations/confirmation';
 import type { ConfirmationService } from '../confirmations/service';
 import { detectCommand, organiserListTarget, type Command } from './commands';
 import { escapeMarkdown } from './markdown';
+import type { DigestService } from '../digests/service';
 import { IANAZone } from 'luxon';
 import type { Lang } from '../knowledge/analyzer';
 import type { Answer, Answerer, Translate } from '../knowledge/answerer';
@@ -51,6 +52,7 @@ export interface AssistantBotDeps {
   readonly confirmations: ConfirmationService;
   /** Channel user ids or Teams AAD object ids of the organisers. */
   readonly organiserIds: readonly string[];
+  readonly digests?: DigestService | undefined;
 }
 
 /** Greetings, thanks and requests for help: answered by the bot itself, never logged as unanswered. */
@@ -258,6 +260,34 @@ export class AssistantBot extends ActivityHandler {
           this.deps.t(lang, 'mine.howToDelete'),
         ];
         await this.reply(context, held.join('\n\n'), lang);
+        return;
+      }
+      case 'subscribeDigest':
+      case 'unsubscribeDigest':
+      case 'digestNow': {
+        if (!this.isOrganiser(context) || !this.deps.digests) {
+          await this.reply(context, this.deps.t(lang, 'organiser.only'), lang);
+          return;
+        }
+        const key = `${context.activity.channelId}:${context.activity.conversation.id}`;
+        if (command.kind === 'subscribeDigest') {
+          const reference = TurnContext.getConversationReference(context.activity) as unknown as Record<string, unknown>;
+          await this.deps.digests.subscribe(key, reference, lang, context.activity.from.aadObjectId ?? context.activity.from.id);
+          await this.reply(context, this.deps.t(lang, 'digest.subscribed'), lang);
+        } else if (command.kind === 'unsubscribeDigest') {
+          const removed = await this.deps.digests.unsubscribe(key);
+          await this.reply(context, this.deps.t(lang, removed ? 'digest.unsubscribed' : 'digest.notSubscribed'), lang);
+        } else {
+          const run = await this.deps.digests.run('manual');
+          const lines = run.results.map((r) =>
+            this.deps.t(lang, `digest.result.${r.status}`, {
+              destination: r.destination.startsWith('teams:') ? 'Teams' : 'email',
+              confirmations: 'confirmations' in r ? r.confirmations : 0,
+              questions: 'questions' in r ? r.questions : 0,
+            }),
+          );
+          await this.reply(context, run.status === 'done' ? lines.join('\n') || this.deps.t(lang, 'digest.result.nothing-new') : this.deps.t(lang, `digest.run.${run.status}`), lang);
+        }
         return;
       }
       case 'organiserStats':

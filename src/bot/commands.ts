@@ -10,11 +10,17 @@ export type Command =
   | { kind: 'change' }
   | { kind: 'deleteData' }
   | { kind: 'organiserStats' }
-  | { kind: 'organiserList' };
+  | { kind: 'organiserList' }
+  | { kind: 'subscribeDigest' }
+  | { kind: 'unsubscribeDigest' }
+  | { kind: 'digestNow' };
 
 const QUESTION_START = /^(how|who|whom|what|when|where|why|which|can i|do i|should i|comment|qui|a qui|quand|quel|quelle|ou|pourquoi|dois-je|puis-je|est-ce que je dois|faut-il)\b/;
 
 const RULES: Array<[Command['kind'], RegExp]> = [
+  ['unsubscribeDigest', /^(please )?(unsubscribe|stop (the )?digests?|se desabonner|desabonner|desabonnement|arreter les resumes)\b/],
+  ['subscribeDigest', /^(please )?(subscribe( to (the )?digests?)?|s'abonner( aux resumes)?|abonnement aux resumes|abonner ce canal)\b/],
+  ['digestNow', /^(send (the )?)?digest( now)?[.!]*$|^(envoyer le )?resume( maintenant)?[.!]*$|^resume maintenant\b/],
   ['deleteData', /\b(delete|erase|remove|forget|wipe)\b.*\b(my|me)\b.*\b(data|details|information|everything)\b|\bforget (about )?me\b|\b(supprime[rz]?|effacer|efface[rz]?|oublie[rz]?)\b.*\b(mes|moi)\b.*\b(donnees|informations|coordonnees)\b|\boubliez-moi\b|\bsupprimer mes donnees\b/],
   ['cancelConfirmation', /\b(cancel|withdraw|revoke)\b.*\b(my )?(confirmation|participation|registration|attendance)\b|\bi (can no longer|cannot|can't|won't be able to) (attend|come|participate)\b|\b(annuler|annule[rz]?|retirer)\b.*\b(ma |mon )?(confirmation|participation|inscription)\b|\bje ne (peux|pourrai) (plus )?pas (venir|participer)\b/],
   ['change', /\b(change|modify|update|correct|edit|fix)\b.*\b(my )?(confirmation|details|email|e-mail|name|organi[sz]ation|country|registration)\b|\b(modifier|changer|corriger|mettre a jour)\b.*\b(ma |mon |mes )?(confirmation|coordonnees|e-mail|email|adresse|nom|organisation|pays|inscription|informations)\b/],

@@ -7,11 +7,13 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { UnansweredQuestionRepository } from '../storage/unansweredQuestions';
 import { toCsv } from './csv';
+import type { DigestService } from '../digests/service';
 
 export interface AdminDeps {
   readonly token: string;
   readonly confirmations: ConfirmationService;
   readonly unanswered: UnansweredQuestionRepository;
+  readonly digests: DigestService;
   readonly logger: Logger;
 }
 
@@ -99,6 +101,35 @@ export function adminRouter(deps: AdminDeps): Router {
       const since = typeof req.query['since'] === 'string' ? new Date(req.query['since']) : undefined;
       if (since && Number.isNaN(since.getTime())) throw new AppError('BAD_REQUEST', 'since: must be an ISO date');
       res.json({ questions: await deps.unanswered.list(since) });
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  // Build and send a digest now; the answer says what was sent where.
+  router.post('/digest', async (_req, res, next) => {
+    try {
+      const run = await deps.digests.run('manual');
+      res.status(run.status === 'busy' ? 409 : 200).json(run);
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  router.get('/digests', async (_req, res, next) => {
+    try {
+      res.json({ digests: await deps.digests.history() });
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  router.get('/digest/preview', async (req, res, next) => {
+    try {
+      const lang = req.query['lang'];
+      if (lang !== undefined && lang !== 'en' && lang !== 'fr') throw new AppError('BAD_REQUEST', 'lang: en or fr');
+      const rendered = await deps.digests.preview(lang ? [lang] : undefined);
+      res.type('html').send(rendered.html);
     } catch (e) {
       next(e);
     }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { DIGEST_SCHEMA } from './sql';
 
 export type SqliteDatabase = Database.Database;
 
@@ -69,6 +70,7 @@ const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }> = [
             at TEXT NOT NULL
           );`,
   },
+  { id: 4, name: 'digests', sql: DIGEST_SCHEMA },
 ];
 
 /** Opens (creating if needed) the SQLite database under dataDir and brings its schema up to date. */

@@ -15,6 +15,7 @@ import {
 } from '../confirmations/confirmation';
 import type { Lang } from '../knowledge/analyzer';
 import { StorageConflictError } from './sqliteStorage';
+import { DIGEST_SCHEMA } from './sql';
 import type { UnansweredQuestion, UnansweredQuestionRepository } from './unansweredQuestions';
 
 const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }> = [
@@ -72,6 +73,7 @@ const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }> = [
             confirmation_id UUID NOT NULL REFERENCES confirmations (id) ON DELETE CASCADE,
             at TIMESTAMPTZ NOT NULL)`,
   },
+  { id: 4, name: 'digests', sql: DIGEST_SCHEMA },
 ];
 
 /** Opens a pool on DATABASE_URL; a `schema` parameter in the URL selects (and creates) the schema. */

@@ -4,6 +4,7 @@ import { openDatabase } from './database';
 import { SqliteStorage } from './sqliteStorage';
 import { SqliteUnansweredQuestions, type UnansweredQuestionRepository } from './unansweredQuestions';
 import { SqliteConfirmationRepository } from './sqliteConfirmations';
+import { postgresSql, sqliteSql, type Sql } from './sql';
 import { openPostgres, PostgresConfirmationRepository, PostgresStorage, PostgresUnansweredQuestions } from './postgres';
 
 /** Everything kept in the database, behind the same interfaces on SQLite and on PostgreSQL. */
@@ -12,6 +13,8 @@ export interface Stores {
   readonly botState: Storage;
   readonly confirmations: ConfirmationRepository;
   readonly unanswered: UnansweredQuestionRepository;
+  /** Plain SQL on the same database, for the digests' tables. */
+  readonly sql: Sql;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -25,6 +28,7 @@ export async function openStores(opts: { dataDir: string; databaseUrl?: string |
       botState: new PostgresStorage(pool),
       confirmations: new PostgresConfirmationRepository(pool),
       unanswered: new PostgresUnansweredQuestions(pool),
+      sql: postgresSql(pool),
       ping: async () => {
         await pool.query('SELECT 1');
       },
@@ -37,6 +41,7 @@ export async function openStores(opts: { dataDir: string; databaseUrl?: string |
     botState: new SqliteStorage(db),
     confirmations: new SqliteConfirmationRepository(db),
     unanswered: new SqliteUnansweredQuestions(db),
+    sql: sqliteSql(db),
     ping: () => {
       db.prepare('SELECT 1').get();
       return Promise.resolve();

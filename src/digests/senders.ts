@@ -1,0 +1,27 @@
+import nodemailer from 'nodemailer';
+import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import type { EmailSender, TeamsSender } from './service';
+
+/** Email through SMTP with nodemailer: SMTP_URL is smtp:// or smtps://, credentials in it. */
+export function smtpSender(url: string): EmailSender & { close(): void } {
+  const transport = nodemailer.createTransport(url);
+  return {
+    async send(mail) {
+      await transport.sendMail({ ...mail, to: [...mail.to] });
+    },
+    close: () => transport.close(),
+  };
+}
+
+/** Teams (or any channel): the digest card posted proactively to a stored conversation. */
+export function proactiveSender(adapter: CloudAdapter, appId: string): TeamsSender {
+  return {
+    async send(reference, card, summary) {
+      await adapter.continueConversationAsync(appId, reference as unknown as Partial<ConversationReference>, async (context) => {
+        const message = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+        message.summary = summary;
+        await context.sendActivity(message);
+      });
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import type pg from 'pg';
+import type { SqliteDatabase } from './database';
+
+/**
+ * The little SQL the digests need, the same on SQLite and PostgreSQL: "?" placeholders, and
+ * transactions. Statements are written once, in the SQL both understand.
+ */
+export interface Sql {
+  readonly dialect: 'sqlite' | 'postgres';
+  all<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  get<T>(sql: string, params?: unknown[]): Promise<T | undefined>;
+  /** Runs a statement; resolves with the number of rows it changed. */
+  run(sql: string, params?: unknown[]): Promise<number>;
+  tx<T>(f: (sql: Sql) => Promise<T>): Promise<T>;
+}
+
+export function sqliteSql(db: SqliteDatabase): Sql {
+  const self: Sql = {
+    dialect: 'sqlite',
+    all: <T>(sql: string, params: unknown[] = []) => Promise.resolve(db.prepare(sql).all(...params) as T[]),
+    get: <T>(sql: string, params: unknown[] = []) => Promise.resolve(db.prepare(sql).get(...params) as T | undefined),
+    run: (sql: string, params: unknown[] = []) => Promise.resolve(db.prepare(sql).run(...params).changes),
+    tx: async <T>(f: (sql: Sql) => Promise<T>) => {
+      // One connection, and the statements inside resolve at once: BEGIN IMMEDIATE takes the write lock.
+      if (db.inTransaction) return f(self);
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await f(self);
+        db.exec('COMMIT');
+        return result;
+      } catch (e) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw e;
+      }
+    },
+  };
+  return self;
+}
+
+const numbered = (sql: string): string => {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+};
+
+export function postgresSql(pool: pg.Pool, client?: pg.PoolClient): Sql {
+  const runner = client ?? pool;
+  return {
+    dialect: 'postgres',
+    all: async <T>(sql: string, params: unknown[] = []) => (await runner.query(numbered(sql), params)).rows as T[],
+    get: async <T>(sql: string, params: unknown[] = []) => (await runner.query(numbered(sql), params)).rows[0] as T | undefined,
+    run: async (sql: string, params: unknown[] = []) => (await runner.query(numbered(sql), params)).rowCount ?? 0,
+    tx: async <T>(f: (sql: Sql) => Promise<T>) => {
+      if (client) return f(postgresSql(pool, client));
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN');
+        const result = await f(postgresSql(pool, c));
+        await c.query('COMMIT');
+        return result;
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        c.release();
+      }
+    },
+  };
+}
+
+/** The digest tables, as both databases create them (timestamps as ISO text). */
+export const DIGEST_SCHEMA = `
+  CREATE TABLE digest_subscriptions (
+    conversation_key TEXT PRIMARY KEY,
+    conversation_reference TEXT NOT NULL,
+    language TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL);
+  CREATE TABLE digests (
+    id TEXT PRIMARY KEY,
+    destination TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sent')),
+    trigger TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    sent_at TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    next_attempt_at TEXT);
+  CREATE INDEX digests_destination ON digests (destination, status);
+  CREATE TABLE digest_items (
+    destination TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    digest_id TEXT NOT NULL REFERENCES digests (id) ON DELETE CASCADE,
+    PRIMARY KEY (destination, kind, item_id));
+  CREATE INDEX digest_items_digest ON digest_items (digest_id);
+  CREATE TABLE digest_runs (tick TEXT PRIMARY KEY, at TEXT NOT NULL);
+  CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at TEXT NOT NULL);`;
