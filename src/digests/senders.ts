@@ -17,11 +17,18 @@ export function smtpSender(url: string): EmailSender & { close(): void } {
 export function proactiveSender(adapter: CloudAdapter, appId: string): TeamsSender {
   return {
     async send(reference, card, summary) {
+      // The adapter's turn-error handler would swallow a failed send: catch it here and report it.
+      let failure: unknown;
       await adapter.continueConversationAsync(appId, reference as unknown as Partial<ConversationReference>, async (context) => {
         const message = MessageFactory.attachment(CardFactory.adaptiveCard(card));
         message.summary = summary;
-        await context.sendActivity(message);
+        try {
+          await context.sendActivity(message);
+        } catch (e) {
+          failure = e;
+        }
       });
+      if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
     },
   };
 }

@@ -7,6 +7,8 @@ export class LoopbackConnector {
   readonly received = new Map<string, Array<Partial<Activity>>>();
   /** Members the connector knows, as Teams returns them (GET /v3/conversations/:id/members/:user). */
   readonly members = new Map<string, Record<string, unknown>>();
+  /** When set, posting an activity fails with this HTTP status (a connector outage). */
+  failWith: number | undefined;
   private server: Server | undefined;
   private waiters: Array<() => void> = [];
   url = '';
@@ -24,6 +26,11 @@ export class LoopbackConnector {
           return;
         }
         const m = /^\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
+        if (m && req.method === 'POST' && this.failWith) {
+          res.writeHead(this.failWith, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { code: 'ServiceError', message: 'connector unavailable' } }));
+          return;
+        }
         if (m && req.method === 'POST') {
           const conversation = decodeURIComponent(m[1]!);
           const list = this.received.get(conversation) ?? [];
