@@ -4,6 +4,7 @@ import { ConfirmationService } from '../../src/confirmations/service';
 import { DigestRepository } from '../../src/digests/repository';
 import { DigestService, type DigestSettings } from '../../src/digests/service';
 import { smtpSender } from '../../src/digests/senders';
+import { DigestScheduler } from '../../src/digests/scheduler';
 import { createTranslator } from '../../src/i18n';
 import { openStores, type Stores } from '../../src/storage/stores';
 import { LOCALES_DIR, shippedSources, silentLogger, tempDataDir } from '../helpers/fixtures';
@@ -228,4 +229,15 @@ test('a closed port is really closed (the "SMTP down" tests rely on it)', async 
   const sender = smtpSender(`smtp://127.0.0.1:${port}`);
   await expect(sender.send({ from: 'a@example.org', to: ['b@example.org'], subject: 's', text: 't', html: '<p>t</p>', messageId: '<x@y>', attachments: [] })).rejects.toThrow();
   sender.close();
+});
+
+test('when DIGEST_SCHEDULE fires, then the scheduler runs the digest with the tick it was due at', async () => {
+  const runs: Array<[string, string | undefined]> = [];
+  const fake = { run: (trigger: string, tick?: string) => (runs.push([trigger, tick]), Promise.resolve({ trigger, status: 'done', results: [] })) } as unknown as DigestService;
+  const scheduler = new DigestScheduler(fake, silentLogger, { schedule: '* * * * * *', timezone: 'Africa/Nairobi', retryCheckMs: 60_000 });
+  scheduler.start();
+  for (let i = 0; i < 40 && !runs.length; i++) await new Promise((r) => setTimeout(r, 100));
+  scheduler.stop();
+  expect(runs[0]![0]).toBe('schedule');
+  expect(runs[0]![1]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
 });
