@@ -17,6 +17,9 @@ import { AssistantBot } from './bot/assistantBot';
 import { createHttpApp } from './http/server';
 import { adminRouter } from './http/admin';
 import { randomUUID } from 'node:crypto';
+import { directLine } from './directline/router';
+import { ConversationStore } from './directline/store';
+import { TokenIssuer } from './directline/tokens';
 import { DigestRepository } from './digests/repository';
 import { DigestService } from './digests/service';
 import { DigestScheduler } from './digests/scheduler';
@@ -110,6 +113,23 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     organiserIds: config.organiserIds,
     digests,
   });
+  // The built-in Direct Line: its own adapter trusts these in-process activities; replies come back on loopback.
+  const directLineAdapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  directLineAdapter.onTurnError = adapter.onTurnError;
+  let listeningPort = config.port;
+  const connectorPath = `/directline-connector/${randomUUID()}`;
+  const dl = directLine({
+    store: new ConversationStore(),
+    tokens: new TokenIssuer(),
+    adapter: directLineAdapter,
+    bot,
+    logger,
+    connectorUrl: () => `http://127.0.0.1:${listeningPort}${connectorPath}/`,
+    botId: config.botAuth.appId ?? 'participant-assistant',
+    maxTextLength: config.maxMessageLength,
+    azure: config.directLineAzure,
+  });
+
   const http = createHttpApp({
     adapter,
     bot,
@@ -121,6 +141,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         sources: { passages: sources.notes.fr.passages.length, events: sources.schedule.events.length, qa: sources.qa.length },
       };
     },
+    directLine: { ...dl, connectorPath },
     admin: config.adminToken ? adminRouter({ token: config.adminToken, confirmations, unanswered, digests, logger }) : undefined,
   });
   const server: Server = createServer(http);
@@ -141,6 +162,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         server.once('error', reject);
         server.listen(port, config.host, () => {
           const actual = (server.address() as AddressInfo).port;
+          listeningPort = actual;
           logger.info({ port: actual }, 'listening');
           scheduler.start();
           resolve(actual);

@@ -39,6 +39,11 @@ const EnvSchema = z.object({
   DIGEST_RETRY_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3600).default(60)),
   /** Folder of the FAQ sources: note.fr.md, note.en.md, schedule.json, qa.json, glossary.json. */
   SOURCES_DIR: z.preprocess(emptyToUndefined, z.string().default('./sources')),
+  /** Address of this bot as participants reach it (links to calendar files, the organiser tab); default http://localhost:PORT. */
+  PUBLIC_URL: optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v), { message: 'must be an http(s):// URL' }),
+  /** Azure Direct Line: the page then uses it instead of the built-in endpoint (the secret stays on the server). */
+  DIRECT_LINE_SECRET: optionalString,
+  DIRECT_LINE_ENDPOINT: z.preprocess(emptyToUndefined, z.string().url().default('https://directline.botframework.com/v3/directline')),
   /** Longest message the bot reads, in characters. */
   MAX_MESSAGE_LENGTH: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(100000).default(2000)),
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
@@ -54,6 +59,8 @@ export type Config = Readonly<{
   port: number;
   host: string;
   dataDir: string;
+  publicUrl: string;
+  directLineAzure?: Readonly<{ secret: string; endpoint: string }>;
   databaseUrl?: string;
   adminToken?: string;
   organiserIds: readonly string[];
@@ -102,6 +109,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     port: e.PORT,
     host: e.HOST,
     dataDir: resolve(root, e.DATA_DIR),
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    ...(e.DIRECT_LINE_SECRET ? { directLineAzure: Object.freeze({ secret: e.DIRECT_LINE_SECRET, endpoint: e.DIRECT_LINE_ENDPOINT }) } : {}),
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     ...(e.ADMIN_TOKEN ? { adminToken: e.ADMIN_TOKEN } : {}),
     organiserIds: Object.freeze((e.ORGANISER_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
@@ -134,6 +143,7 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     ...config,
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:[redacted]@') } : {}),
     ...(config.adminToken ? { adminToken: '[redacted]' } : {}),
+    ...(config.directLineAzure ? { directLineAzure: { ...config.directLineAzure, secret: '[redacted]' } } : {}),
     digest: { ...config.digest, ...(config.digest.smtpUrl ? { smtpUrl: config.digest.smtpUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:[redacted]@') } : {}) },
     botAuth: { ...config.botAuth, ...(config.botAuth.appPassword ? { appPassword: '[redacted]' } : {}) },
   };

@@ -7,6 +7,7 @@ export const ErrorCodes = {
   NOT_FOUND: { status: 404, message: 'Not found.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
   UNAUTHORIZED: { status: 401, message: 'Authentication is required.' },
+  FORBIDDEN: { status: 403, message: 'Not allowed.' },
   NOT_READY: { status: 503, message: 'The service is not ready.' },
   INTERNAL: { status: 500, message: 'Internal error.' },
 } as const;

@@ -90,6 +90,11 @@ export class AssistantBot extends ActivityHandler {
       await this.handleMessage(context);
       await next();
     });
+    // The web page says when a participant opens a new conversation: greet them as Teams members are.
+    this.onEvent(async (context, next) => {
+      if (context.activity.name === 'webchat/join') await this.greet(context);
+      await next();
+    });
     this.onMembersAdded(async (context, next) => {
       for (const member of context.activity.membersAdded ?? []) {
         if (member.id !== context.activity.recipient?.id) await this.greet(context);

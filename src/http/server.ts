@@ -4,6 +4,11 @@ import type { ActivityHandler } from 'botbuilder';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { webChatPage } from './webPage';
+import { dirname, join } from 'node:path';
+
+// The packages export no package.json: find their folders from their entry points.
+const WEBCHAT_BUNDLE = join(dirname(require.resolve('botframework-webchat')), '..', 'dist', 'webchat.js');
+const TEAMS_JS_BUNDLE = join(dirname(require.resolve('@microsoft/teams-js')), 'MicrosoftTeams.min.js');
 
 export interface HttpDeps {
   readonly adapter: CloudAdapter;
@@ -13,6 +18,10 @@ export interface HttpDeps {
   readonly health: () => Promise<Record<string, unknown>>;
   /** The organiser/admin API; absent (every call refused with 401) when no ADMIN_TOKEN is set. */
   readonly admin?: express.Router | undefined;
+  /** The built-in Direct Line endpoint, its connector, and the page's token endpoint. */
+  readonly directLine?: { api: express.Router; connector: express.Router; tokenEndpoint: express.Router; connectorPath: string } | undefined;
+  /** Other routers mounted as they are (calendar files, the organiser tab). */
+  readonly extra?: ReadonlyArray<[string, express.Router]>;
 }
 
 /** The HTTP surface: Bot Framework endpoint, health, and the web page. Thin: everything else is injected. */
@@ -23,6 +32,18 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.get('/', (_req, res) => {
     res.type('html').send(webChatPage());
   });
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
+  // Web Chat's and Teams JS's bundles, from the installed packages: no CDN.
+  app.get('/webchat/webchat.js', (_req, res) => res.sendFile(WEBCHAT_BUNDLE, { maxAge: '1d' }));
+  app.get('/teams/MicrosoftTeams.min.js', (_req, res) => res.sendFile(TEAMS_JS_BUNDLE, { maxAge: '1d' }));
+  if (deps.directLine) {
+    app.use('/v3/directline', deps.directLine.api);
+    app.use(deps.directLine.connectorPath, deps.directLine.connector);
+    app.use('/api/directline', deps.directLine.tokenEndpoint);
+  }
+  for (const [path, router] of deps.extra ?? []) app.use(path, router);
 
   app.get('/api/health', async (_req, res, next) => {
     try {

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { createApp, type App } from '../../src/app';
+import { fixedClock } from '../../src/schedule/time';
+import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
+
+let app: App;
+let base: string;
+let data: ReturnType<typeof tempDataDir>;
+beforeAll(async () => {
+  data = tempDataDir();
+  app = await createApp(testConfig(data.dir), { clock: fixedClock(AFTER), logger: silentLogger });
+  base = `http://127.0.0.1:${await app.start(0)}`;
+});
+afterAll(async () => {
+  await app.stop();
+  data.cleanup();
+});
+
+interface Started {
+  conversationId: string;
+  token: string;
+}
+const dl = (path: string, token: string | undefined, init: RequestInit = {}) =>
+  fetch(`${base}/v3/directline${path}`, { ...init, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers ?? {}) } });
+
+async function start(): Promise<Started> {
+  const { token } = (await (await fetch(`${base}/api/directline/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { token: string };
+  const res = await dl('/conversations', token, { method: 'POST' });
+  // The token endpoint already opened the conversation: starting it resumes it.
+  expect([200, 201]).toContain(res.status);
+  return (await res.json()) as Started;
+}
+
+async function say(c: Started, text: string, user = 'web_user'): Promise<string> {
+  const res = await dl(`/conversations/${c.conversationId}/activities`, c.token, { method: 'POST', body: JSON.stringify({ type: 'message', text, from: { id: user }, locale: 'en-US' }) });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { id: string }).id;
+}
+
+async function poll(c: Started, watermark: string | undefined, until: (a: Array<{ type: string; text?: string; from: { id: string } }>) => boolean) {
+  for (let i = 0; i < 100; i++) {
+    const res = await dl(`/conversations/${c.conversationId}/activities${watermark ? `?watermark=${watermark}` : ''}`, c.token);
+    const body = (await res.json()) as { activities: Array<{ type: string; text?: string; from: { id: string } }>; watermark: string };
+    if (until(body.activities)) return body;
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  throw new Error('no reply');
+}
+
+describe('the built-in Direct Line endpoint', () => {
+  test('when two conversations talk at once, then each gets its own answers, in its language', async () => {
+    const [a, b] = await Promise.all([start(), start()]);
+    expect(a.conversationId).not.toBe(b.conversationId);
+    await Promise.all([say(a, 'When is the global forum?'), say(b, 'Quand se tient le forum mondial ?')]);
+    const [ra, rb] = await Promise.all([
+      poll(a, undefined, (acts) => acts.some((x) => x.from.id !== 'web_user' && x.type === 'message')),
+      poll(b, undefined, (acts) => acts.some((x) => x.from.id !== 'web_user' && x.type === 'message')),
+    ]);
+    const botText = (acts: typeof ra.activities) => acts.filter((x) => x.from.id !== 'web_user' && x.type === 'message').map((x) => x.text).join(' ');
+    expect(botText(ra.activities)).toMatch(/early September 2020/);
+    expect(botText(rb.activities)).toMatch(/début septembre 2020/);
+    // Each conversation holds its own question and answer, nothing of the other.
+    expect(ra.activities.map((x) => x.text).join(' ')).not.toMatch(/Quand se tient/);
+  });
+
+  test('when polling with a watermark, then only newer activities come, and the history comes back from 0', async () => {
+    const c = await start();
+    await say(c, 'Which platform will be used?');
+    const first = await poll(c, undefined, (acts) => acts.some((x) => /Webex/.test(x.text ?? '')));
+    await say(c, 'Will there be interpretation?');
+    const second = await poll(c, first.watermark, (acts) => acts.some((x) => /interpretation/i.test(x.text ?? '') && x.from.id !== 'web_user'));
+    expect(second.activities.map((x) => x.text)).not.toContain('Which platform will be used?');
+    const all = await poll(c, '0', (acts) => acts.length >= 4);
+    expect(all.activities.filter((x) => x.from.id === 'web_user').map((x) => x.text)).toEqual(['Which platform will be used?', 'Will there be interpretation?']);
+  });
+
+  test('when the page reloads with its token, then the same conversation is resumed', async () => {
+    const token = async (previous?: string) => (await (await fetch(`${base}/api/directline/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: previous }) })).json()) as { conversationId: string; token: string; resumed: boolean };
+    const first = await token();
+    const again = await token(first.token);
+    expect(again.conversationId).toBe(first.conversationId);
+    expect(again.resumed).toBe(true);
+    expect((await token('forged.token')).conversationId).not.toBe(first.conversationId);
+  });
+
+  test('when the token is missing or wrong, then 401; when it opens another conversation, then 403', async () => {
+    const a = await start();
+    const b = await start();
+    expect((await dl(`/conversations/${a.conversationId}/activities`, undefined)).status).toBe(401);
+    expect((await dl(`/conversations/${a.conversationId}/activities`, `${a.token.slice(0, -2)}xx`)).status).toBe(401);
+    expect((await dl(`/conversations/${a.conversationId}/activities`, 'not-a-token')).status).toBe(401);
+    expect((await dl(`/conversations/${a.conversationId}/activities`, b.token)).status).toBe(403);
+    expect((await dl(`/conversations/${a.conversationId}/activities`, b.token, { method: 'POST', body: JSON.stringify({ type: 'message', text: 'hi', from: { id: 'x' } }) })).status).toBe(403);
+  });
+
+  test.each([
+    ['malformed JSON', '{"type": "message", "text": '],
+    ['not an activity', '["message"]'],
+    ['no from.id', JSON.stringify({ type: 'message', text: 'hello' })],
+    ['an oversized body', JSON.stringify({ type: 'message', text: 'x'.repeat(100_000), from: { id: 'u' } })],
+    ['an oversized message', JSON.stringify({ type: 'message', text: 'x'.repeat(20_000), from: { id: 'u' } })],
+  ])('when the post is %s, then 400 with a coded error', async (_what, body) => {
+    const c = await start();
+    const res = await dl(`/conversations/${c.conversationId}/activities`, c.token, { method: 'POST', body });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('BAD_ACTIVITY');
+  });
+
+  test('when the watermark is not a number, then 400', async () => {
+    const c = await start();
+    expect((await dl(`/conversations/${c.conversationId}/activities?watermark=abc`, c.token)).status).toBe(400);
+  });
+
+  test('when someone posts to the connector path without knowing it, then it is not found', async () => {
+    const res = await fetch(`${base}/directline-connector/guess/v3/conversations/${randomUUID()}/activities`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"message","text":"spoof"}' });
+    expect(res.status).toBe(404);
+  });
+});
