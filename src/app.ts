@@ -18,6 +18,8 @@ import { createHttpApp } from './http/server';
 import { adminRouter } from './http/admin';
 import { randomUUID } from 'node:crypto';
 import { directLine } from './directline/router';
+import { FeedbackRepository } from './feedback/repository';
+import { calendarRouter } from './http/calendar';
 import { ConversationStore } from './directline/store';
 import { TokenIssuer } from './directline/tokens';
 import { DigestRepository } from './digests/repository';
@@ -100,6 +102,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   const scheduler = new DigestScheduler(digests, logger, { schedule: config.digest.schedule, timezone: config.digest.timezone, retryCheckMs: Math.min(30_000, config.digest.retrySeconds * 1000) });
 
+  const feedback = new FeedbackRepository(stores.sql);
   const bot = new AssistantBot({
     answerer,
     t,
@@ -112,6 +115,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     confirmations,
     organiserIds: config.organiserIds,
     digests,
+    feedback,
+    publicUrl: config.publicUrl,
   });
   // The built-in Direct Line: its own adapter trusts these in-process activities; replies come back on loopback.
   const directLineAdapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
@@ -142,7 +147,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       };
     },
     directLine: { ...dl, connectorPath },
-    admin: config.adminToken ? adminRouter({ token: config.adminToken, confirmations, unanswered, digests, logger }) : undefined,
+    admin: config.adminToken ? adminRouter({ token: config.adminToken, confirmations, unanswered, digests, feedback, logger }) : undefined,
+    extra: [['/api/calendar', calendarRouter({ schedule: () => knowledge.sources.schedule, t, clock })]],
   });
   const server: Server = createServer(http);
   logger.info({ config: redactedConfig(config), database: stores.kind }, 'configured');

@@ -1,4 +1,4 @@
-import { ActivityHandler, ActivityTypes, MessageFactory, TurnContext, type Activity, type ConversationState, type StatePropertyAccessor, type UserState } from 'botbuilder';
+import { ActionTypes, ActivityHandler, ActivityTypes, MessageFactory, TurnContext, type CardAction, type InvokeResponse, type Activity, type ConversationState, type StatePropertyAccessor, type UserState } from 'botbuilder';
 import { DialogSet, type DialogState } from 'botbuilder-dialogs';
 import { CancellationDialog } from '../../dialogs/cancellationDialog';
 import { ConfirmationDialog, type ConfirmationOptions } from '../../dialogs/confirmationDialog';
@@ -11,6 +11,9 @@ import type { ConfirmationService } from '../confirmations/service';
 import { detectCommand, organiserListTarget, type Command } from './commands';
 import { escapeMarkdown } from './markdown';
 import type { DigestService } from '../digests/service';
+import type { FeedbackRepository } from '../feedback/repository';
+import { hasCalendarDate } from '../schedule/ics';
+import { randomUUID } from 'node:crypto';
 import { IANAZone } from 'luxon';
 import type { Lang } from '../knowledge/analyzer';
 import type { Answer, Answerer, Translate } from '../knowledge/answerer';
@@ -38,6 +41,8 @@ export interface ConversationMemory {
   citedPassages: string[];
   /** Language of the dialog in progress, so that its prompts understand the answers. */
   dialogLang?: Lang;
+  /** The last answers, so that a thumbs up or down can say which question it was about. */
+  answers?: Array<{ keys: string[]; question: string; kind: string; lang: Lang }>;
 }
 
 export interface AssistantBotDeps {
@@ -53,6 +58,9 @@ export interface AssistantBotDeps {
   /** Channel user ids or Teams AAD object ids of the organisers. */
   readonly organiserIds: readonly string[];
   readonly digests?: DigestService | undefined;
+  readonly feedback?: FeedbackRepository | undefined;
+  /** Public address of the bot, for links to calendar files. */
+  readonly publicUrl?: string | undefined;
 }
 
 /** Greetings, thanks and requests for help: answered by the bot itself, never logged as unanswered. */
@@ -93,6 +101,11 @@ export class AssistantBot extends ActivityHandler {
     // The web page says when a participant opens a new conversation: greet them as Teams members are.
     this.onEvent(async (context, next) => {
       if (context.activity.name === 'webchat/join') await this.greet(context);
+      if (context.activity.name === 'webchat:activity-status/feedback') {
+        const action = (context.activity.entities ?? [])[0] as { '@type'?: string; '@id'?: string } | undefined;
+        const key = action?.['@id']?.replace(/:(like|dislike)$/, '');
+        await this.recordFeedback(context, key, action?.['@type'] === 'DislikeAction' ? 'dislike' : 'like');
+      }
       await next();
     });
     this.onMembersAdded(async (context, next) => {
@@ -202,7 +215,12 @@ export class AssistantBot extends ActivityHandler {
       await this.deps.unanswered.record({ text: question, language: lang, reason: answer.reason ?? 'no-match', askedAt: this.deps.clock.now() });
       this.deps.logger.info({ event: 'unanswered', language: lang, reason: answer.reason }, 'question not answered by the sources');
     }
-    await context.sendActivity(this.render(answer));
+    const feedbackKey = answer.kind === 'abstain' ? undefined : randomUUID();
+    const sent = await context.sendActivity(this.render(answer, feedbackKey));
+    if (feedbackKey) {
+      // Teams sends feedback with the id of the message; Web Chat with the key in the action.
+      memory.answers = [...(memory.answers ?? []), { keys: [feedbackKey, ...(sent?.id ? [sent.id] : [])], question, kind: answer.kind, lang }].slice(-20);
+    }
     memory.lastQuestion = question;
     memory.lastLang = lang;
     if (answer.kind !== 'abstain') {
@@ -345,16 +363,75 @@ export class AssistantBot extends ActivityHandler {
   }
 
   /** The answer as a Markdown message: the direct answer, the cited passage, its source, next steps. */
-  render(answer: Answer): Partial<Activity> {
-    const parts = [answer.text];
+  /**
+   * The answer as a Markdown message: the direct answer with its citation markers, the cited passage,
+   * its source, next steps; citations also as Schema.org Claims (Web Chat and Teams show them), thumbs
+   * up and down, and "Add to my calendar" for dated events.
+   */
+  render(answer: Answer, feedbackKey?: string): Partial<Activity> {
+    const markers = answer.citations.map((_c, i) => `[${i + 1}]`).join('');
+    const parts = [markers ? `${answer.text} ${markers}` : answer.text];
     for (const c of answer.citations) if (!answer.text.includes(c.excerpt)) parts.push(`> ${escapeQuote(c.excerpt)}`);
     for (const label of new Set(answer.citations.map((c) => c.label))) parts.push(`*${this.deps.t(answer.lang, 'citation.source', { label })}*`);
     const hint = answer.citations.length && answer.lang === 'en' ? this.deps.t('en', 'citation.originalHint') : '';
     if (hint) parts.push(hint);
-    const message = MessageFactory.suggestedActions(answer.suggestions, parts.join('\n\n'));
+    // Reference definitions: invisible in Markdown, read by Web Chat and Teams as citations.
+    if (answer.citations.length) parts.push(answer.citations.map((c, i) => `[${i + 1}]: cite:${i + 1} "${c.label.replace(/"/g, "'")}"`).join('\n'));
+    const calendar: CardAction[] = answer.kind === 'schedule' && this.deps.publicUrl
+      ? this.deps.answerer.eventsById(answer.eventIds).filter(hasCalendarDate).slice(0, 3).map((e) => ({
+          type: ActionTypes.OpenUrl,
+          title: answer.eventIds.length > 1 ? `${this.deps.t(answer.lang, 'calendar.add')}: ${e.short[answer.lang]}` : this.deps.t(answer.lang, 'calendar.add'),
+          value: `${this.deps.publicUrl}/api/calendar/${e.id}.ics?lang=${answer.lang}`,
+        }))
+      : [];
+    const actions: CardAction[] = [...calendar, ...answer.suggestions.map((t) => ({ type: ActionTypes.ImBack, title: t, value: t }))];
+    const message = MessageFactory.suggestedActions(actions, parts.join('\n\n'));
     message.textFormat = 'markdown';
     message.locale = answer.lang === 'fr' ? 'fr-FR' : 'en-US';
+    if (answer.kind !== 'abstain' || feedbackKey) {
+      message.entities = [
+        {
+          type: 'https://schema.org/Message',
+          '@type': 'Message',
+          '@context': 'https://schema.org',
+          '@id': '',
+          citation: answer.citations.map((c, i) => ({
+            '@type': 'Claim',
+            position: i + 1,
+            appearance: { '@type': 'DigitalDocument', name: this.deps.t(answer.lang, 'citation.title'), abstract: c.excerpt.slice(0, 160), text: `${c.excerpt}\n\n${c.label}` },
+          })),
+          ...(feedbackKey
+            ? { potentialAction: [{ '@type': 'LikeAction', '@id': `${feedbackKey}:like`, actionStatus: 'PotentialActionStatus' }, { '@type': 'DislikeAction', '@id': `${feedbackKey}:dislike`, actionStatus: 'PotentialActionStatus' }] }
+            : {}),
+        },
+      ];
+    }
+    if (feedbackKey) message.channelData = { feedbackLoopEnabled: true };
     return message;
+  }
+
+  /** A thumbs up or down on an answer, from Web Chat (an event) or Teams (an invoke). */
+  private async recordFeedback(context: TurnContext, key: string | undefined, reaction: 'like' | 'dislike', comment?: string): Promise<void> {
+    if (!key || !this.deps.feedback) return;
+    const memory = await this.memory.get(context, { eventIds: [], citedPassages: [] });
+    const answer = memory.answers?.find((a) => a.keys.includes(key));
+    await this.deps.feedback.record({ answerKey: key, reaction, comment, question: answer?.question, answerKind: answer?.kind, language: answer?.lang, channelId: context.activity.channelId, now: this.deps.clock.now() });
+  }
+
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const value = context.activity.value as { actionName?: string; actionValue?: { reaction?: string; feedback?: string } } | undefined;
+    if (context.activity.name === 'message/submitAction' && value?.actionName === 'feedback') {
+      const reaction = value.actionValue?.reaction === 'dislike' ? 'dislike' : 'like';
+      let comment: string | undefined;
+      try {
+        comment = (JSON.parse(value.actionValue?.feedback ?? '{}') as { feedbackText?: string }).feedbackText;
+      } catch {
+        comment = undefined;
+      }
+      await this.recordFeedback(context, context.activity.replyToId, reaction, comment);
+      return { status: 200, body: {} };
+    }
+    return super.onInvokeActivity(context);
   }
 
   private async reply(context: TurnContext, text: string, lang: Lang): Promise<void> {

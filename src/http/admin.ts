@@ -8,12 +8,14 @@ import type { Logger } from '../logger';
 import type { UnansweredQuestionRepository } from '../storage/unansweredQuestions';
 import { toCsv } from './csv';
 import type { DigestService } from '../digests/service';
+import type { FeedbackRepository } from '../feedback/repository';
 
 export interface AdminDeps {
   readonly token: string;
   readonly confirmations: ConfirmationService;
   readonly unanswered: UnansweredQuestionRepository;
   readonly digests: DigestService;
+  readonly feedback: FeedbackRepository;
   readonly logger: Logger;
 }
 
@@ -101,6 +103,14 @@ export function adminRouter(deps: AdminDeps): Router {
       const since = typeof req.query['since'] === 'string' ? new Date(req.query['since']) : undefined;
       if (since && Number.isNaN(since.getTime())) throw new AppError('BAD_REQUEST', 'since: must be an ISO date');
       res.json({ questions: await deps.unanswered.list(since) });
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  router.get('/feedback', async (_req, res, next) => {
+    try {
+      res.json({ feedback: await deps.feedback.list() });
     } catch (e) {
       next(e);
     }

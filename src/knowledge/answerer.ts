@@ -307,6 +307,10 @@ export class Answerer {
     return this.kb.sources.schedule.events.filter((e) => e.passages.some((p) => passageIds.includes(p))).map((e) => e.id);
   }
 
+  eventsById(ids: readonly string[]): ScheduledEvent[] {
+    return this.kb.eventsById(ids);
+  }
+
   /** The schedule's events a text names ("the 23 July briefing", "le forum mondial"), if any. */
   eventsNamedIn(text: string): ScheduledEvent[] {
     const concepts = this.kb.analyzer.conceptsOf(tokenize(expandShorthand(text)));

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIGEST_SCHEMA } from './sql';
+import { FEEDBACK_SCHEMA } from '../feedback/repository';
 
 export type SqliteDatabase = Database.Database;
 
@@ -71,6 +72,7 @@ const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }> = [
           );`,
   },
   { id: 4, name: 'digests', sql: DIGEST_SCHEMA },
+  { id: 5, name: 'feedback', sql: FEEDBACK_SCHEMA },
 ];
 
 /** Opens (creating if needed) the SQLite database under dataDir and brings its schema up to date. */

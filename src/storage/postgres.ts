@@ -16,6 +16,7 @@ import {
 import type { Lang } from '../knowledge/analyzer';
 import { StorageConflictError } from './sqliteStorage';
 import { DIGEST_SCHEMA } from './sql';
+import { FEEDBACK_SCHEMA } from '../feedback/repository';
 import type { UnansweredQuestion, UnansweredQuestionRepository } from './unansweredQuestions';
 
 const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }> = [
@@ -74,6 +75,7 @@ const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }> = [
             at TIMESTAMPTZ NOT NULL)`,
   },
   { id: 4, name: 'digests', sql: DIGEST_SCHEMA },
+  { id: 5, name: 'feedback', sql: FEEDBACK_SCHEMA },
 ];
 
 /** Opens a pool on DATABASE_URL; a `schema` parameter in the URL selects (and creates) the schema. */
