@@ -4,7 +4,7 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationStat
 import type { Config } from './config';
 import { redactedConfig } from './config';
 import { createLogger, type Logger } from './logger';
-import { createTranslator } from './i18n';
+import { createTranslator, localeSection, scriptJson } from './i18n';
 import { loadSourcesFromDir, type KnowledgeSources } from './knowledge/sources';
 import { KnowledgeBase } from './knowledge/knowledgeBase';
 import { Answerer } from './knowledge/answerer';
@@ -14,6 +14,7 @@ import { openStores, type Stores } from './storage/stores';
 import { RetryingUnansweredQuestions } from './storage/unansweredQuestions';
 import { ConfirmationService } from './confirmations/service';
 import { AssistantBot } from './bot/assistantBot';
+import { keepEntityProperties } from './bot/entities';
 import { createHttpApp } from './http/server';
 import { adminRouter } from './http/admin';
 import { randomUUID } from 'node:crypto';
@@ -50,6 +51,7 @@ export interface App {
 
 /** Builds everything from a validated config. The only place where parts are wired together. */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  keepEntityProperties();
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
   const t = createTranslator(config.localesDir);
@@ -135,6 +137,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     azure: config.directLineAzure,
   });
 
+  // The organiser tab's strings: its own, plus the names it shares with the bot.
+  const pick = (lang: 'en' | 'fr') => {
+    const all = localeSection(config.localesDir, 'organiserTab')[lang];
+    return { organiserTab: all, groups: localeSection(config.localesDir, 'groups')[lang], followUp: localeSection(config.localesDir, 'followUp')[lang], status: localeSection(config.localesDir, 'status')[lang] };
+  };
   const http = createHttpApp({
     adapter,
     bot,
@@ -147,6 +154,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       };
     },
     directLine: { ...dl, connectorPath },
+    pageStrings: scriptJson(localeSection(config.localesDir, 'page')),
+    organiser: {
+      strings: scriptJson({ en: pick('en'), fr: pick('fr') }),
+      events: scriptJson(knowledge.sources.schedule.events.filter((e) => e.confirmationNeeded).map((e) => ({ id: e.id, name: e.short }))),
+    },
     admin: config.adminToken ? adminRouter({ token: config.adminToken, confirmations, unanswered, digests, feedback, logger }) : undefined,
     extra: [['/api/calendar', calendarRouter({ schedule: () => knowledge.sources.schedule, t, clock })]],
   });

@@ -19,3 +19,14 @@ export function createTranslator(localesDir: string): Translate {
   });
   return (lang, key, vars) => instance.t(key, { lng: lang, ...(vars ?? {}) });
 }
+
+/** One section of both locale files (e.g. the organiser tab's strings), for a page that switches language itself. */
+export function localeSection(localesDir: string, section: string): Record<Lang, unknown> {
+  const read = (lang: Lang) => (JSON.parse(readFileSync(join(localesDir, lang, 'translation.json'), 'utf8')) as Record<string, unknown>)[section];
+  return { en: read('en'), fr: read('fr') };
+}
+
+/** JSON to embed in a <script> element: "<" escaped so that no string can close the element. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}

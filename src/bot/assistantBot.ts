@@ -380,7 +380,7 @@ export class AssistantBot extends ActivityHandler {
     const calendar: CardAction[] = answer.kind === 'schedule' && this.deps.publicUrl
       ? this.deps.answerer.eventsById(answer.eventIds).filter(hasCalendarDate).slice(0, 3).map((e) => ({
           type: ActionTypes.OpenUrl,
-          title: answer.eventIds.length > 1 ? `${this.deps.t(answer.lang, 'calendar.add')}: ${e.short[answer.lang]}` : this.deps.t(answer.lang, 'calendar.add'),
+          title: answer.eventIds.length > 1 ? this.deps.t(answer.lang, 'calendar.addEvent', { event: e.short[answer.lang] }) : this.deps.t(answer.lang, 'calendar.add'),
           value: `${this.deps.publicUrl}/api/calendar/${e.id}.ics?lang=${answer.lang}`,
         }))
       : [];
@@ -396,9 +396,11 @@ export class AssistantBot extends ActivityHandler {
           '@context': 'https://schema.org',
           '@id': '',
           citation: answer.citations.map((c, i) => ({
+            '@id': `_:c${i + 1}`,
             '@type': 'Claim',
-            position: i + 1,
-            appearance: { '@type': 'DigitalDocument', name: this.deps.t(answer.lang, 'citation.title'), abstract: c.excerpt.slice(0, 160), text: `${c.excerpt}\n\n${c.label}` },
+            // Web Chat reads the position as text, Teams as a number: text works in both.
+            position: String(i + 1),
+            appearance: { '@type': 'DigitalDocument', encodingFormat: 'text/markdown', name: this.deps.t(answer.lang, 'citation.title'), abstract: c.excerpt.slice(0, 160), text: `${c.excerpt}\n\n${c.label}` },
           })),
           ...(feedbackKey
             ? { potentialAction: [{ '@type': 'LikeAction', '@id': `${feedbackKey}:like`, actionStatus: 'PotentialActionStatus' }, { '@type': 'DislikeAction', '@id': `${feedbackKey}:dislike`, actionStatus: 'PotentialActionStatus' }] }

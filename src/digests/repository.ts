@@ -112,6 +112,17 @@ export class DigestRepository {
     });
   }
 
+  /** What the destination's next digest would hold now, without assigning anything: for a preview. */
+  async unassigned(destination: string): Promise<Record<ItemKind, string[]>> {
+    const ids = async (kind: ItemKind, select: string) =>
+      (await this.sql.all<{ item_id: string }>(`SELECT item_id FROM (${select}) candidates WHERE NOT EXISTS (SELECT 1 FROM digest_items i WHERE i.destination = ? AND i.kind = ? AND i.item_id = candidates.item_id AND i.digest_id IN (SELECT id FROM digests WHERE status = 'sent'))`, [destination, kind])).map((r) => r.item_id);
+    return {
+      confirmation: await ids('confirmation', "SELECT CAST(id AS TEXT) AS item_id FROM confirmations WHERE status = 'confirmed'"),
+      cancellation: await ids('cancellation', "SELECT CAST(id AS TEXT) || '@' || CAST(updated_at AS TEXT) AS item_id FROM confirmations WHERE status = 'cancelled'"),
+      unanswered: await ids('unanswered', 'SELECT CAST(id AS TEXT) AS item_id FROM unanswered_questions'),
+    };
+  }
+
   async markSent(id: string, now: Date): Promise<void> {
     await this.sql.run("UPDATE digests SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL WHERE id = ?", [now.toISOString(), id]);
   }

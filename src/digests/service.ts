@@ -144,15 +144,10 @@ export class DigestService {
     return this.deps.repo.history();
   }
 
-  /** The digest as it would be sent now, without assigning anything: for a preview. */
+  /** The email digest as it would be sent now (what no sent digest holds yet), without assigning anything. */
   async preview(langs: readonly Lang[] = this.deps.settings.languages): Promise<RenderedDigest> {
-    const all = await this.deps.confirmations.list();
-    return renderDigest(
-      gatherContent({ now: this.deps.clock.now(), newConfirmations: all.filter((c) => c.status === 'confirmed' && c.followUp === 'new'), cancellations: [], unanswered: [], all }),
-      langs,
-      this.deps.t,
-      (id, lang) => this.eventName(id, lang),
-    );
+    const items = await this.deps.repo.unassigned(EMAIL);
+    return this.render({ id: 'preview', destination: EMAIL, attempts: 0, items }, langs, this.deps.clock.now());
   }
 
   private eventName(id: string, lang: Lang): string {

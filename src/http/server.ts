@@ -4,6 +4,7 @@ import type { ActivityHandler } from 'botbuilder';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { webChatPage } from './webPage';
+import { organiserPage } from './organiserPage';
 import { dirname, join } from 'node:path';
 
 // The packages export no package.json: find their folders from their entry points.
@@ -22,6 +23,10 @@ export interface HttpDeps {
   readonly directLine?: { api: express.Router; connector: express.Router; tokenEndpoint: express.Router; connectorPath: string } | undefined;
   /** Other routers mounted as they are (calendar files, the organiser tab). */
   readonly extra?: ReadonlyArray<[string, express.Router]>;
+  /** The web page's strings in both languages, as JSON (from locales/). */
+  readonly pageStrings: string;
+  /** The organiser tab's strings and events, as JSON; no tab when absent. */
+  readonly organiser?: { strings: string; events: string } | undefined;
 }
 
 /** The HTTP surface: Bot Framework endpoint, health, and the web page. Thin: everything else is injected. */
@@ -30,8 +35,14 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.disable('x-powered-by');
 
   app.get('/', (_req, res) => {
-    res.type('html').send(webChatPage());
+    res.type('html').send(webChatPage(deps.pageStrings));
   });
+  if (deps.organiser) {
+    const page = organiserPage(deps.organiser.strings, deps.organiser.events);
+    app.get('/organiser', (_req, res) => {
+      res.type('html').send(page);
+    });
+  }
   app.get('/favicon.ico', (_req, res) => {
     res.status(204).end();
   });

@@ -4,7 +4,7 @@
  * endpoint). Its UI strings follow the browser's language, with a visible FR/EN switch; the
  * conversation survives a reload (token and conversation kept in the browser, history replayed).
  */
-export function webChatPage(): string {
+export function webChatPage(strings: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -22,15 +22,12 @@ export function webChatPage(): string {
 </style>
 </head>
 <body>
-<header><h1 id="title">Participant assistant — UNEA 4/19</h1><button id="lang" type="button" aria-label="Français">FR</button></header>
+<header><h1 id="title">Participant assistant — UNEA 4/19</h1><button id="lang" type="button"></button></header>
 <main><div id="error" role="alert"></div><div id="webchat" role="main"></div></main>
 <script src="/webchat/webchat.js"></script>
 <script>
 (async () => {
-  const ui = {
-    en: { title: 'Participant assistant — UNEA 4/19', other: 'FR', otherLabel: 'Français', locale: 'en-US', switchText: 'in English please', error: 'The assistant could not be reached. Please reload the page.' },
-    fr: { title: 'Assistant des participants — ANUE 4/19', other: 'EN', otherLabel: 'English', locale: 'fr-FR', switchText: 'en français svp', error: "L'assistant est injoignable. Veuillez recharger la page." },
-  };
+  const ui = ${strings};
   const stored = (k) => { try { return JSON.parse(localStorage.getItem(k) || 'null'); } catch { return null; } };
   let lang = stored('pa-lang') || ((navigator.language || 'en').toLowerCase().startsWith('fr') ? 'fr' : 'en');
   let userID = stored('pa-user');
@@ -48,8 +45,8 @@ export function webChatPage(): string {
     const render = () => {
       document.documentElement.lang = lang;
       $('title').textContent = ui[lang].title;
-      $('lang').textContent = ui[lang].other;
-      $('lang').setAttribute('aria-label', ui[lang].otherLabel);
+      $('lang').textContent = ui[lang].switchShort;
+      $('lang').setAttribute('aria-label', ui[lang].switchLabel);
       window.WebChat.renderWebChat({
         directLine, userID, username: 'Participant', locale: ui[lang].locale,
         styleOptions: { accent: '#0b5394', bubbleBorderRadius: 8, bubbleFromUserBackground: '#e3eefa', suggestedActionLayout: 'flow', hideUploadButton: true },

@@ -99,7 +99,7 @@ async function http(): Promise<void> {
     await context.sendActivity(MessageFactory.text(`echo: ${context.activity.text}`));
     await next();
   });
-  const echoServer = createServer(createHttpApp({ adapter: echoAdapter, bot: echo, logger: silentLogger, health: () => Promise.resolve({}) }));
+  const echoServer = createServer(createHttpApp({ adapter: echoAdapter, bot: echo, logger: silentLogger, health: () => Promise.resolve({}), pageStrings: '{}' }));
   await new Promise<void>((r) => echoServer.listen(0, '127.0.0.1', r));
   const echoUrl = `http://127.0.0.1:${(echoServer.address() as AddressInfo).port}`;
 

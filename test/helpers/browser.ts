@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT } from './fixtures';
@@ -18,3 +18,12 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+
+/** Browser suites need Chromium; without it they are skipped visibly, unless REQUIRE_BROWSER=1. */
+export const browserAvailable = existsSync(CHROMIUM);
+if (!browserAvailable) {
+  if (process.env.REQUIRE_BROWSER === '1') throw new Error(`Chromium is not at ${CHROMIUM}; REQUIRE_BROWSER=1`);
+  process.stderr.write(`\n*** Chromium is not at ${CHROMIUM}: the browser suites are SKIPPED ***\n\n`);
+}
+export const describeBrowser = (name: string, fn: () => void): void => (browserAvailable ? describe : describe.skip)(name, fn);
