@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import { createApp, type App } from '../../src/app';
 import { fixedClock } from '../../src/schedule/time';
 import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
@@ -114,5 +115,31 @@ describe('the built-in Direct Line endpoint', () => {
   test('when someone posts to the connector path without knowing it, then it is not found', async () => {
     const res = await fetch(`${base}/directline-connector/guess/v3/conversations/${randomUUID()}/activities`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"message","text":"spoof"}' });
     expect(res.status).toBe(404);
+  });
+});
+
+describe('with Azure Direct Line', () => {
+  test('when DIRECT_LINE_SECRET is set, then the page gets a token from Direct Line and never sees the secret', async () => {
+    const seen: string[] = [];
+    const azure = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization}`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ conversationId: 'azure-conv', token: 'azure-token', expires_in: 3600 }));
+    });
+    await new Promise<void>((r) => azure.listen(0, '127.0.0.1', r));
+    const endpoint = `http://127.0.0.1:${(azure.address() as { port: number }).port}/v3/directline`;
+    const d = tempDataDir();
+    const withAzure = await createApp(testConfig(d.dir, { DIRECT_LINE_SECRET: 'the-secret', DIRECT_LINE_ENDPOINT: endpoint }), { logger: silentLogger });
+    try {
+      const port = await withAzure.start(0);
+      const body = await (await fetch(`http://127.0.0.1:${port}/api/directline/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json();
+      expect(body).toEqual({ conversationId: 'azure-conv', token: 'azure-token', expires_in: 3600, domain: endpoint });
+      expect(seen).toEqual(['POST /v3/directline/tokens/generate Bearer the-secret']);
+      expect(JSON.stringify(body)).not.toContain('the-secret');
+    } finally {
+      await withAzure.stop();
+      azure.close();
+      d.cleanup();
+    }
   });
 });
