@@ -5,7 +5,10 @@ import type { Config } from './config';
 import { redactedConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { createTranslator, localeSection, scriptJson } from './i18n';
-import { loadSourcesFromDir, type KnowledgeSources } from './knowledge/sources';
+import type { KnowledgeSources } from './knowledge/sources';
+import { LiveKnowledge } from './sources/live';
+import { SourceService, shippedFiles, toSources } from './sources/service';
+import { SourceVersionRepository } from './sources/versions';
 import { KnowledgeBase } from './knowledge/knowledgeBase';
 import { Answerer } from './knowledge/answerer';
 import { guessLanguage, localeToLang } from './knowledge/language';
@@ -31,14 +34,14 @@ import { proactiveSender, smtpSender } from './digests/senders';
 export interface AppOverrides {
   readonly clock?: Clock;
   readonly logger?: Logger;
-  readonly sources?: KnowledgeSources;
 }
 
 export interface App {
   readonly bot: AssistantBot;
   readonly adapter: CloudAdapter;
-  readonly answerer: Answerer;
-  readonly knowledge: KnowledgeBase;
+  /** What the bot answers from: the live version of the sources. */
+  readonly knowledge: LiveKnowledge;
+  readonly sources: SourceService;
   readonly stores: Stores;
   readonly unanswered: RetryingUnansweredQuestions;
   readonly confirmations: ConfirmationService;
@@ -55,14 +58,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
   const t = createTranslator(config.localesDir);
-  const sources = overrides.sources ?? loadSourcesFromDir(config.sourcesDir);
-  const knowledge = new KnowledgeBase(sources);
-  const answerer = new Answerer(knowledge, clock, t);
+  // The shipped files are checked at start (a broken sources/ stops the bot with the reason); the
+  // database then says which version is live.
+  const files = shippedFiles(config.sourcesDir);
+  const makeAnswerer = (s: KnowledgeSources) => new Answerer(new KnowledgeBase(s), clock, t);
+  const knowledge = new LiveKnowledge(makeAnswerer, toSources(files));
 
   const stores = await openStores({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const unanswered = new RetryingUnansweredQuestions(stores.unanswered, (err, pending) =>
     logger.error({ err, pending }, 'could not store an unanswered question; it will be retried'),
   );
+  const sourceService = new SourceService({ repo: new SourceVersionRepository(stores.sql), live: knowledge, makeAnswerer, clock, logger, pollMs: config.sourcesPollSeconds * 1000 });
+  await sourceService.init(files);
   const confirmations = new ConfirmationService(stores.confirmations, () => knowledge.sources.schedule, clock, t);
   const conversationState = new ConversationState(stores.botState);
   const userState = new UserState(stores.botState);
@@ -108,7 +115,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const feedback = new FeedbackRepository(stores.sql);
   const bot = new AssistantBot({
-    answerer,
+    answerer: knowledge,
     t,
     clock,
     unanswered,
@@ -118,6 +125,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     maxMessageLength: config.maxMessageLength,
     confirmations,
     organiserIds: config.organiserIds,
+    adminIds: config.adminIds,
+    sources: sourceService,
     digests,
     feedback,
     publicUrl: config.publicUrl,
@@ -153,7 +162,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await stores.ping();
       return {
         database: stores.kind,
-        sources: { passages: sources.notes.fr.passages.length, events: sources.schedule.events.length, qa: sources.qa.length },
+        sources: { version: knowledge.version, passages: knowledge.sources.notes.fr.passages.length, events: knowledge.sources.schedule.events.length, qa: knowledge.sources.qa.length },
       };
     },
     directLine: { ...dl, connectorPath },
@@ -162,7 +171,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       strings: scriptJson({ en: pick('en'), fr: pick('fr') }),
       events: scriptJson(knowledge.sources.schedule.events.filter((e) => e.confirmationNeeded).map((e) => ({ id: e.id, name: e.short }))),
     },
-    admin: config.adminToken ? adminRouter({ token: config.adminToken, confirmations, unanswered, digests, feedback, logger }) : undefined,
+    admin: config.adminToken ? adminRouter({ token: config.adminToken, confirmations, unanswered, digests, feedback, sources: sourceService, logger }) : undefined,
     extra: [['/api/calendar', calendarRouter({ schedule: () => knowledge.sources.schedule, t, clock })]],
   });
   const server: Server = createServer(http);
@@ -171,8 +180,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   return {
     bot,
     adapter,
-    answerer,
     knowledge,
+    sources: sourceService,
     stores,
     unanswered,
     confirmations,
@@ -186,6 +195,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           listeningPort = actual;
           logger.info({ port: actual }, 'listening');
           scheduler.start();
+          sourceService.watch();
           resolve(actual);
         });
       }),
@@ -193,6 +203,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       new Promise((resolve) => {
         server.closeAllConnections();
         scheduler.stop();
+        sourceService.stop();
         email?.close();
         server.close(() => {
           unanswered.stop();

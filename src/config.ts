@@ -22,6 +22,10 @@ const EnvSchema = z.object({
   ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
   /** Organisers in chat: comma-separated channel user ids or Teams AAD object ids. */
   ORGANISER_IDS: optionalString,
+  /** Admins in chat ("sources status"): comma-separated channel user ids or Teams AAD object ids. */
+  ADMIN_IDS: optionalString,
+  /** How often an instance checks which version of the sources is live, in seconds. */
+  SOURCES_POLL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().min(0.1).max(3600).default(5)),
   /** SMTP server of the digests: smtp://user:pass@host:587 or smtps://user:pass@host:465. */
   SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\/[^\s]+$/.test(v), { message: 'must be an smtp:// or smtps:// URL' }),
   /** Sender of the digests, e.g. "Participant assistant <assistant@example.org>". */
@@ -64,6 +68,8 @@ export type Config = Readonly<{
   databaseUrl?: string;
   adminToken?: string;
   organiserIds: readonly string[];
+  adminIds: readonly string[];
+  sourcesPollSeconds: number;
   digest: Readonly<{
     smtpUrl?: string;
     mailFrom: string;
@@ -114,6 +120,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     ...(e.ADMIN_TOKEN ? { adminToken: e.ADMIN_TOKEN } : {}),
     organiserIds: Object.freeze((e.ORGANISER_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+    adminIds: Object.freeze((e.ADMIN_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+    sourcesPollSeconds: e.SOURCES_POLL_SECONDS,
     digest: Object.freeze({
       ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}),
       mailFrom: e.MAIL_FROM ?? 'Participant assistant <no-reply@localhost>',

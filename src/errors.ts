@@ -8,6 +8,7 @@ export const ErrorCodes = {
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
   UNAUTHORIZED: { status: 401, message: 'Authentication is required.' },
   FORBIDDEN: { status: 403, message: 'Not allowed.' },
+  CONFLICT: { status: 409, message: 'The request conflicts with the current state.' },
   NOT_READY: { status: 503, message: 'The service is not ready.' },
   INTERNAL: { status: 500, message: 'Internal error.' },
 } as const;

@@ -11,12 +11,13 @@ import type { ConfirmationService } from '../confirmations/service';
 import { detectCommand, organiserListTarget, type Command } from './commands';
 import { escapeMarkdown } from './markdown';
 import type { DigestService } from '../digests/service';
+import type { SourceService } from '../sources/service';
 import type { FeedbackRepository } from '../feedback/repository';
 import { hasCalendarDate } from '../schedule/ics';
 import { randomUUID } from 'node:crypto';
 import { IANAZone } from 'luxon';
 import type { Lang } from '../knowledge/analyzer';
-import type { Answer, Answerer, Translate } from '../knowledge/answerer';
+import type { Answer, AnswerSource, Translate } from '../knowledge/answerer';
 import { chooseLanguage, guessLanguage, languageSwitch, localeToLang } from '../knowledge/language';
 import type { Clock } from '../schedule/time';
 import type { UnansweredQuestionRepository } from '../storage/unansweredQuestions';
@@ -46,7 +47,7 @@ export interface ConversationMemory {
 }
 
 export interface AssistantBotDeps {
-  readonly answerer: Answerer;
+  readonly answerer: AnswerSource;
   readonly t: Translate;
   readonly clock: Clock;
   readonly unanswered: UnansweredQuestionRepository;
@@ -59,6 +60,9 @@ export interface AssistantBotDeps {
   readonly organiserIds: readonly string[];
   readonly digests?: DigestService | undefined;
   readonly feedback?: FeedbackRepository | undefined;
+  /** Admins (channel user ids or AAD object ids) and the sources they manage. */
+  readonly adminIds?: readonly string[];
+  readonly sources?: SourceService | undefined;
   /** Public address of the bot, for links to calendar files. */
   readonly publicUrl?: string | undefined;
 }
@@ -311,6 +315,23 @@ export class AssistantBot extends ActivityHandler {
           );
           await this.reply(context, run.status === 'done' ? lines.join('\n') || this.deps.t(lang, 'digest.result.nothing-new') : this.deps.t(lang, `digest.run.${run.status}`), lang);
         }
+        return;
+      }
+      case 'sourcesStatus': {
+        const from = context.activity.from;
+        const isAdmin = (this.deps.adminIds ?? []).some((id) => id === from.id || (!!from.aadObjectId && id === from.aadObjectId));
+        if (!isAdmin || !this.deps.sources) {
+          await this.reply(context, this.deps.t(lang, 'sources.adminOnly'), lang);
+          return;
+        }
+        const status = await this.deps.sources.status();
+        const live = status.versions.find((v) => v.live);
+        const lines = [this.deps.t(lang, 'sources.live', { version: status.live, at: live?.publishedAt ?? '—', by: live?.publishedBy ?? '—' })];
+        if (status.draft) {
+          lines.push(this.deps.t(lang, 'sources.draft', { version: status.draft.number, changed: status.draft.changed.join(', ') || '—', by: status.draft.createdBy }));
+          lines.push(status.draft.problems.length ? `${this.deps.t(lang, 'sources.problems')}\n${status.draft.problems.map((p) => `- ${escapeMarkdown(p)}`).join('\n')}` : this.deps.t(lang, 'sources.ready'));
+        } else lines.push(this.deps.t(lang, 'sources.noDraft'));
+        await this.reply(context, lines.join('\n\n'), lang);
         return;
       }
       case 'organiserStats':

@@ -13,11 +13,13 @@ export type Command =
   | { kind: 'organiserList' }
   | { kind: 'subscribeDigest' }
   | { kind: 'unsubscribeDigest' }
-  | { kind: 'digestNow' };
+  | { kind: 'digestNow' }
+  | { kind: 'sourcesStatus' };
 
 const QUESTION_START = /^(how|who|whom|what|when|where|why|which|can i|do i|should i|comment|qui|a qui|quand|quel|quelle|ou|pourquoi|dois-je|puis-je|est-ce que je dois|faut-il)\b/;
 
 const RULES: Array<[Command['kind'], RegExp]> = [
+  ['sourcesStatus', /^(sources? status|status of the sources|etat des sources|statut des sources)[?.!]*$/],
   ['unsubscribeDigest', /^(please )?(unsubscribe|stop (the )?digests?|se desabonner|desabonner|desabonnement|arreter les resumes)\b/],
   ['subscribeDigest', /^(please )?(subscribe( to (the )?digests?)?|s'abonner( aux resumes)?|abonnement aux resumes|abonner ce canal)\b/],
   ['digestNow', /^(send (the )?)?digest( now)?[.!]*$|^(envoyer le )?resume( maintenant)?[.!]*$|^resume maintenant\b/],

@@ -8,6 +8,8 @@ import type { Logger } from '../logger';
 import type { UnansweredQuestionRepository } from '../storage/unansweredQuestions';
 import { toCsv } from './csv';
 import type { DigestService } from '../digests/service';
+import { PublishError, type SourceService } from '../sources/service';
+import { SOURCE_NAMES, UploadError, type SourceName } from '../sources/formats';
 import type { FeedbackRepository } from '../feedback/repository';
 
 export interface AdminDeps {
@@ -16,6 +18,7 @@ export interface AdminDeps {
   readonly unanswered: UnansweredQuestionRepository;
   readonly digests: DigestService;
   readonly feedback: FeedbackRepository;
+  readonly sources: SourceService;
   readonly logger: Logger;
 }
 
@@ -104,6 +107,84 @@ export function adminRouter(deps: AdminDeps): Router {
       if (since && Number.isNaN(since.getTime())) throw new AppError('BAD_REQUEST', 'since: must be an ISO date');
       res.json({ questions: await deps.unanswered.list(since) });
     } catch (e) {
+      next(e);
+    }
+  });
+
+  // Sources: upload into the draft, preview against the golden questions, publish, roll back.
+  const actor = (req: Request) => (typeof req.headers['x-admin-name'] === 'string' ? req.headers['x-admin-name'].slice(0, 80) : 'admin-api');
+  router.get('/sources', async (_req, res, next) => {
+    try {
+      res.json(await deps.sources.status());
+    } catch (e) {
+      next(e);
+    }
+  });
+  router.get('/sources/history', async (_req, res, next) => {
+    try {
+      res.json({ events: await deps.sources.history() });
+    } catch (e) {
+      next(e);
+    }
+  });
+  router.get('/sources/draft/preview', async (_req, res, next) => {
+    try {
+      const preview = await deps.sources.preview();
+      if (!preview) throw new AppError('NOT_FOUND', 'There is no draft: upload a source first.');
+      res.json(preview);
+    } catch (e) {
+      next(e);
+    }
+  });
+  router.post('/sources/draft/publish', async (req, res, next) => {
+    try {
+      res.json({ live: await deps.sources.publish(actor(req)) });
+    } catch (e) {
+      if (e instanceof PublishError) return next(new AppError('CONFLICT', `The draft cannot be published: ${e.problems.join('; ')}`));
+      next(e);
+    }
+  });
+  router.delete('/sources/draft', async (req, res, next) => {
+    try {
+      res.json({ discarded: await deps.sources.discard(actor(req)) });
+    } catch (e) {
+      next(e);
+    }
+  });
+  router.post('/sources/rollback', express.json({ limit: '4kb' }), async (req, res, next) => {
+    try {
+      const version = Number((req.body as { version?: unknown })?.version);
+      if (!Number.isInteger(version) || version < 1) throw new AppError('BAD_REQUEST', 'body must be {"version": <number>}');
+      res.json({ live: await deps.sources.rollback(version, actor(req)) });
+    } catch (e) {
+      if (e instanceof PublishError) return next(new AppError('BAD_REQUEST', e.problems.join('; ')));
+      next(e);
+    }
+  });
+  router.get('/sources/:name', async (req, res, next) => {
+    try {
+      const name = String(req.params['name']);
+      if (!(SOURCE_NAMES as readonly string[]).includes(name)) throw new AppError('NOT_FOUND', `No source "${name}"; the sources are ${SOURCE_NAMES.join(', ')}.`);
+      const content = await deps.sources.file(name as SourceName, req.query['version'] ? Number(req.query['version']) : undefined);
+      if (content === undefined) throw new AppError('NOT_FOUND', 'No such version.');
+      if (typeof content === 'string') res.type('text/markdown; charset=utf-8').send(content);
+      else res.json(content);
+    } catch (e) {
+      next(e);
+    }
+  });
+  router.put('/sources/:name', express.raw({ type: () => true, limit: '10mb' }), async (req, res, next) => {
+    try {
+      const name = String(req.params['name']);
+      if (!(SOURCE_NAMES as readonly string[]).includes(name)) throw new AppError('NOT_FOUND', `No source "${name}"; the sources are ${SOURCE_NAMES.join(', ')}.`);
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (!body.length) throw new AppError('BAD_REQUEST', 'The body is empty: send the file as the request body.');
+      const filename = typeof req.query['filename'] === 'string' ? req.query['filename'] : '';
+      const result = await deps.sources.upload(name as SourceName, body, req.headers['content-type'] ?? '', filename, actor(req));
+      res.json(result);
+    } catch (e) {
+      if (e instanceof UploadError) return next(new AppError('BAD_REQUEST', `The upload was refused: ${e.problems.join('; ')}`));
+      if ((e as { type?: string }).type === 'entity.too.large') return next(new AppError('BAD_REQUEST', 'The upload was refused: the file is larger than 10 MiB'));
       next(e);
     }
   });

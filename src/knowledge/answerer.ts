@@ -38,6 +38,14 @@ export interface Answer {
   readonly reason?: 'unknown-words' | 'no-match';
 }
 
+/** What the bot asks of the knowledge: an answer, the events a text names, citations. */
+export interface AnswerSource {
+  answer(question: string, ctx: QuestionContext): Answer;
+  eventsNamedIn(text: string): ScheduledEvent[];
+  eventsById(ids: readonly string[]): ScheduledEvent[];
+  cite(passageId: string, lang: Lang): Citation;
+}
+
 /** What the conversation so far tells about a new question. */
 export interface QuestionContext {
   readonly lang: Lang;
@@ -65,7 +73,7 @@ const FOLLOW_UP_START = /^(and|et|also|aussi|what about|et pour|et si|how about|
  * what time, how long or how many about an event; otherwise from the best Q&A pair or passage.
  * Says so, and gives the organisers' addresses, when the sources do not answer.
  */
-export class Answerer {
+export class Answerer implements AnswerSource {
   constructor(
     private readonly kb: KnowledgeBase,
     private readonly clock: Clock,

@@ -17,6 +17,7 @@ import type { Lang } from '../knowledge/analyzer';
 import { StorageConflictError } from './sqliteStorage';
 import { DIGEST_SCHEMA } from './sql';
 import { FEEDBACK_SCHEMA } from '../feedback/repository';
+import { SOURCES_SCHEMA } from '../sources/versions';
 import type { UnansweredQuestion, UnansweredQuestionRepository } from './unansweredQuestions';
 
 const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }> = [
@@ -76,6 +77,7 @@ const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }> = [
   },
   { id: 4, name: 'digests', sql: DIGEST_SCHEMA },
   { id: 5, name: 'feedback', sql: FEEDBACK_SCHEMA },
+  { id: 6, name: 'source versions', sql: SOURCES_SCHEMA },
 ];
 
 /** Opens a pool on DATABASE_URL; a `schema` parameter in the URL selects (and creates) the schema. */
