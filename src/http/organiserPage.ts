@@ -55,6 +55,7 @@ export function organiserPage(strings: string, events: string): string {
     <button role="tab" data-tab="digest"></button>
     <button role="tab" data-tab="unanswered"></button>
     <button role="tab" data-tab="feedback"></button>
+    <button role="tab" data-tab="sources"></button>
   </nav>
   <p id="status" role="status"></p>
   <section data-panel="confirmations">
@@ -71,6 +72,19 @@ export function organiserPage(strings: string, events: string): string {
   </section>
   <section data-panel="unanswered" hidden><table><thead><tr id="uHead"></tr></thead><tbody id="uBody"></tbody></table></section>
   <section data-panel="feedback" hidden><table><thead><tr id="fbHead"></tr></thead><tbody id="fbBody"></tbody></table></section>
+  <section data-panel="sources" hidden>
+    <p id="srcStatus"></p>
+    <form id="upload" class="toolbar">
+      <select id="srcName" required></select>
+      <input id="srcFile" type="file" required accept=".md,.txt,.pdf,.json,.yaml,.yml,.csv">
+      <button class="primary" id="srcUpload"></button>
+    </form>
+    <ul id="srcProblems" role="alert"></ul>
+    <div class="toolbar"><button id="srcPreview" type="button"></button><button class="primary" id="srcPublish" type="button"></button><button id="srcDiscard" type="button"></button></div>
+    <table><thead><tr id="pvHead"></tr></thead><tbody id="pvBody"></tbody></table>
+    <h2 id="versionsTitle" style="font-size:1rem"></h2>
+    <table><thead><tr id="vHead"></tr></thead><tbody id="vBody"></tbody></table>
+  </section>
 </div>
 <script src="/teams/MicrosoftTeams.min.js"></script>
 <script>
@@ -123,6 +137,10 @@ export function organiserPage(strings: string, events: string): string {
     fill($('fFollow'), L('followUp'), FOLLOW.map((f) => [f, S[lang].followUp[f]]), L('followUp'));
     $('cHead').replaceChildren(...['reference', 'name', 'organisation', 'group', 'country', 'email', 'created'].map((k) => el('th', L('columns.' + k))), el('th', L('event')), el('th', L('status')), el('th', L('followUp')));
     $('uHead').replaceChildren(el('th', L('question')), el('th', 'FR/EN'), el('th', L('asked')));
+    $('srcUpload').textContent = L('sources.upload'); $('srcPreview').textContent = L('sources.preview'); $('srcPublish').textContent = L('sources.publish'); $('srcDiscard').textContent = L('sources.discard'); $('versionsTitle').textContent = L('sources.versions');
+    { const cur = $('srcName').value; $('srcName').replaceChildren(...['note-fr', 'note-en', 'schedule', 'qa', 'glossary', 'golden'].map((n) => el('option', L('sources.names.' + n), { value: n }))); if (cur) $('srcName').value = cur; $('srcName').setAttribute('aria-label', L('sources.source')); }
+    $('pvHead').replaceChildren(el('th', L('question')), el('th', L('sources.liveAnswer')), el('th', L('sources.draftAnswer')), el('th', L('sources.failing')));
+    $('vHead').replaceChildren(el('th', L('sources.version')), el('th', L('sources.changedCol')), el('th', L('sources.when')), el('th', ''));
     $('fbHead').replaceChildren(el('th', L('followUp') === '' ? '' : '👍/👎'), el('th', L('question')), el('th', L('comment')), el('th', L('asked')));
   }
 
@@ -167,7 +185,44 @@ export function organiserPage(strings: string, events: string): string {
     const list = (await (await api('/feedback')).json()).feedback;
     $('fbBody').replaceChildren(...(list.length ? list.map((f) => { const tr = el('tr'); tr.append(el('td', L('reaction.' + f.reaction)), el('td', f.question || '—', { 'data-label': L('question') }), el('td', f.comment || '', { 'data-label': L('comment') }), el('td', new Date(f.at).toLocaleString(lang), { 'data-label': L('asked') })); return tr; }) : [el('tr', null).appendChild(el('td', L('none'))).parentNode]));
   }
-  const loaders = { confirmations: loadConfirmations, digest: loadDigest, unanswered: loadUnanswered, feedback: loadFeedback };
+  async function loadSources() {
+    const st = await (await api('/sources')).json();
+    $('srcStatus').textContent = L('sources.status', { live: st.live }) + (st.draft ? ' ' + L('sources.draftStatus', { draft: st.draft.number, changed: st.draft.changed.join(', ') }) : '');
+    $('srcProblems').replaceChildren(...(st.draft ? st.draft.problems : []).map((p) => el('li', p)));
+    $('srcPublish').disabled = !st.draft || st.draft.problems.length > 0; $('srcDiscard').disabled = !st.draft; $('srcPreview').disabled = !st.draft;
+    $('vBody').replaceChildren(...st.versions.map((v) => {
+      const tr = el('tr', null, { 'data-version': String(v.number) });
+      tr.append(el('td', String(v.number) + (v.live ? ' ✓' : '') + ' — ' + v.status, { 'data-label': L('sources.version') }), el('td', v.changed.join(', '), { 'data-label': L('sources.changedCol') }), el('td', new Date(v.publishedAt || v.createdAt).toLocaleString(lang), { 'data-label': L('sources.when') }));
+      const td = el('td');
+      if (v.status === 'published' && !v.live) {
+        const b = el('button', L('sources.rollback'), { type: 'button' });
+        b.onclick = async () => { try { await api('/sources/rollback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version: v.number }) }); say(L('sources.rolledBack', { version: v.number })); await loadSources(); } catch (e) { say(L('error', { message: e.message })); } };
+        td.appendChild(b);
+      }
+      tr.appendChild(td);
+      return tr;
+    }));
+  }
+  async function previewSources() {
+    const p = await (await api('/sources/draft/preview')).json();
+    say(L('sources.previewSummary', { regressions: p.regressions }));
+    $('pvBody').replaceChildren(...p.questions.filter((q) => q.changed || q.draft.failed.length).map((q) => {
+      const tr = el('tr'); tr.append(el('td', q.q, { 'data-label': L('question') }), el('td', q.live.text, { 'data-label': L('sources.liveAnswer') }), el('td', q.draft.text, { 'data-label': L('sources.draftAnswer') }), el('td', q.draft.failed.join(', '), { 'data-label': L('sources.failing') })); return tr;
+    }));
+  }
+  $('upload').onsubmit = async (e) => {
+    e.preventDefault();
+    const file = $('srcFile').files[0]; if (!file) return;
+    try {
+      const r = await (await api('/sources/' + $('srcName').value + '?filename=' + encodeURIComponent(file.name), { method: 'PUT', headers: { 'content-type': file.type || 'application/octet-stream' }, body: file })).json();
+      say(r.problems.length ? L('sources.uploadedWithProblems', { draft: r.draft }) : L('sources.uploaded', { draft: r.draft }));
+      await loadSources();
+    } catch (e2) { say(L('error', { message: e2.message })); }
+  };
+  $('srcPreview').onclick = () => previewSources().catch((e) => say(L('error', { message: e.message })));
+  $('srcPublish').onclick = async () => { try { const r = await (await api('/sources/draft/publish', { method: 'POST' })).json(); say(L('sources.published', { version: r.live })); $('pvBody').replaceChildren(); await loadSources(); } catch (e) { say(L('error', { message: e.message })); } };
+  $('srcDiscard').onclick = async () => { try { await api('/sources/draft', { method: 'DELETE' }); $('pvBody').replaceChildren(); await loadSources(); } catch (e) { say(L('error', { message: e.message })); } };
+  const loaders = { confirmations: loadConfirmations, digest: loadDigest, unanswered: loadUnanswered, feedback: loadFeedback, sources: loadSources };
   let current = 'confirmations';
   async function show(tab) {
     current = tab;

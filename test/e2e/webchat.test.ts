@@ -2,7 +2,9 @@ import type { Browser, Page } from 'playwright-core';
 import { createApp, type App } from '../../src/app';
 import { fixedClock } from '../../src/schedule/time';
 import { describeBrowser, launchBrowser, screenshot } from '../helpers/browser';
-import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AFTER, SOURCES_DIR, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
 
 jest.setTimeout(90_000);
 const TOKEN = 'e2e-admin-token-0123456789';
@@ -116,6 +118,42 @@ describeBrowser('the web chat page and the organiser tab, in headless Chromium',
     await screenshot(tab, 'organiser-tab-phone');
     await tab.close();
     await page.close();
+  });
+
+  test('when an admin uploads a moved date from the tab, previews and publishes, then the bot gives the new date', async () => {
+    const read = (f: string) => readFileSync(join(SOURCES_DIR, f), 'utf8');
+    const schedule = JSON.parse(read('schedule.json')) as { events: Array<{ id: string; when: unknown; noteText: unknown }> };
+    Object.assign(schedule.events.find((e) => e.id === 'subregional-africa')!, { when: { type: 'day', date: '2020-08-13' }, noteText: { date: '13 août 2020' } });
+    const tab = await browser.newPage({ locale: 'en-US', viewport: { width: 1200, height: 900 } });
+    await tab.goto(`${base}/organiser`);
+    await tab.fill('#token', TOKEN);
+    await tab.click('#signin');
+    await tab.click('nav button[data-tab="sources"]');
+    await tab.waitForFunction(() => document.getElementById('srcStatus')!.textContent!.startsWith('Live: version'), null, { timeout: 10_000 });
+    const upload = async (name: string, file: string, mimeType: string, content: string) => {
+      await tab.selectOption('#srcName', name);
+      await tab.setInputFiles('#srcFile', { name: file, mimeType, buffer: Buffer.from(content) });
+      await tab.click('#srcUpload');
+      await tab.waitForFunction((n) => document.getElementById('status')!.textContent!.includes(`draft ${n}`), 2, { timeout: 10_000 });
+    };
+    await upload('schedule', 'schedule.json', 'application/json', JSON.stringify(schedule));
+    await tab.waitForSelector('#srcProblems li');
+    expect(await tab.textContent('#srcProblems')).toMatch(/13 août 2020/);
+    expect(await tab.isDisabled('#srcPublish')).toBe(true);
+    await upload('note-fr', 'note.fr.md', 'text/markdown', read('note.fr.md').replace('Afrique : 6 août 2020', 'Afrique : 13 août 2020'));
+    await upload('note-en', 'note.en.md', 'text/markdown', read('note.en.md').replace('Africa: 6 August 2020', 'Africa: 13 August 2020'));
+    await tab.waitForFunction(() => !(document.getElementById('srcPublish') as HTMLButtonElement).disabled, null, { timeout: 10_000 });
+    await tab.click('#srcPreview');
+    await tab.waitForSelector('#pvBody tr:has-text("13 August 2020")', { timeout: 10_000 });
+    await screenshot(tab, 'organiser-sources-preview');
+    await tab.click('#srcPublish');
+    await tab.waitForFunction(() => document.getElementById('status')!.textContent === 'Version 2 is live.', null, { timeout: 10_000 });
+    expect(app.knowledge.version).toBe(2);
+    expect(app.knowledge.answer('When is the sub-regional consultation?', { lang: 'en' }).text).toMatch(/13 August 2020/);
+    await tab.click('tr[data-version="1"] button');
+    await tab.waitForFunction(() => document.getElementById('status')!.textContent === 'Version 1 is live again.', null, { timeout: 10_000 });
+    expect(app.knowledge.answer('When is the sub-regional consultation?', { lang: 'en' }).text).toMatch(/6 August 2020/);
+    await tab.close();
   });
 
   test('when the organiser tab gets a wrong token, then it says so and shows nothing', async () => {
