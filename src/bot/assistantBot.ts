@@ -187,7 +187,7 @@ export class AssistantBot extends ActivityHandler {
         return;
       }
     }
-    const lang = chooseLanguage(question, { preferred: profile.language, previous: memory.lastLang, locale: activity.locale });
+    const lang = chooseLanguage(question, { preferred: profile.language, previous: memory.lastLang, locale: activity.locale ?? channelLocale(activity) });
 
     const command = detectCommand(question);
     if (command) {
@@ -462,6 +462,12 @@ export class AssistantBot extends ActivityHandler {
     message.locale = lang === 'fr' ? 'fr-FR' : 'en-US';
     await context.sendActivity(message);
   }
+}
+
+/** The locale Teams reports in its clientInfo entity, when the activity has none. */
+export function channelLocale(activity: Partial<Activity>): string | undefined {
+  const info = (activity.entities ?? []).find((e) => e.type === 'clientInfo') as { locale?: unknown } | undefined;
+  return typeof info?.locale === 'string' ? info.locale : undefined;
 }
 
 /** The zone a channel reports: Web Chat's localTimezone, or Teams' clientInfo entity. */

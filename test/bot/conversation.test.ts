@@ -72,6 +72,10 @@ describe('a participant talks to the bot', () => {
       .assertReply(expectText(/africa\/kinshasa\) : jeudi 23 juillet 2020, 11 h 00 – 13 h 00/));
   });
 
+  test('when Teams gives only a French clientInfo locale and the text says nothing, then the answer is in French', async () => {
+    await h.adapter.send({ type: 'message', text: 'Webex ?', entities: [{ type: 'clientInfo', locale: 'fr-FR' }] }).assertReply(expectText(/les reunions utiliseront la videoconference webex/));
+  });
+
   test('when "et ça dure combien de temps ?" follows, then it is answered about the same event', async () => {
     await h.adapter
       .send('Quand a lieu la consultation sous-régionale ?')
