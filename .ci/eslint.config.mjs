@@ -14,6 +14,11 @@ export default tseslint.config(
     },
   },
   {
+    // Scripts that Node runs directly (the PDF reader's child process).
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', Buffer: 'readonly', console: 'readonly' } },
+  },
+  {
     files: ['src/**/*.ts', 'dialogs/**/*.ts'],
     rules: { 'no-console': 'error' },
   },

@@ -4,6 +4,7 @@ import { fixedClock } from '../../src/schedule/time';
 import { LoopbackConnector } from '../helpers/connector';
 import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
 import { LoopbackSmtp } from '../helpers/smtp';
+import { participant, postActivity } from '../helpers/http';
 
 const TOKEN = 'digest-admin-token-0123456789';
 const smtp = new LoopbackSmtp();
@@ -32,12 +33,7 @@ afterAll(async () => {
 const organiserChannel = `19:channel-${randomUUID()}@thread.tacv2`;
 async function organiserSays(text: string): Promise<string> {
   const before = connector.received.get(organiserChannel)?.length ?? 0;
-  await fetch(`${base}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'message',
-      id: randomUUID(),
+  await postActivity(base, {
       text,
       channelId: 'msteams',
       serviceUrl: connector.url,
@@ -45,21 +41,14 @@ async function organiserSays(text: string): Promise<string> {
       recipient: { id: '28:bot', name: 'Assistant' },
       conversation: { id: organiserChannel, conversationType: 'channel', isGroup: true },
       channelData: { tenant: { id: 'tenant-1' }, channel: { id: organiserChannel } },
-    }),
   });
   const all = await connector.waitFor(organiserChannel, before + 1);
   return all.slice(before).map((a) => a.text ?? '').join('\n');
 }
 
 async function participantConfirms(name: string): Promise<void> {
-  const conversation = `conv-${randomUUID()}`;
-  for (const text of ["I'd like to confirm my participation in the global forum", name, 'OECD', `${randomUUID().slice(0, 8)}@example.org`, 'international', 'Kenya', 'yes', 'yes']) {
-    await fetch(`${base}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'message', id: randomUUID(), text, channelId: 'webchat', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies', from: { id: `p-${conversation}` }, recipient: { id: 'bot' }, conversation: { id: conversation } }),
-    });
-  }
+  const say = participant(base);
+  for (const text of ["I'd like to confirm my participation in the global forum", name, 'OECD', `${randomUUID().slice(0, 8)}@example.org`, 'international', 'Kenya', 'yes', 'yes']) await say(text);
 }
 
 const digestNow = async () => (await (await fetch(`${base}/api/admin/digest`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { status: string; results: Array<{ destination: string; status: string; confirmations?: number }> };
@@ -104,12 +93,7 @@ test('when the Teams connector fails, then the Teams digest is kept and sent onc
 test('when an organiser says "digest now" in chat, then it runs; others are refused; "unsubscribe" stops the channel', async () => {
   await participantConfirms('Achieng Odhiambo');
   expect(await organiserSays('digest now')).toMatch(/Digest sent by email: 1 new confirmation/);
-  const stranger = await fetch(`${base}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'message', id: randomUUID(), text: 'digest now', channelId: 'webchat', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies', from: { id: 'not-an-organiser' }, recipient: { id: 'bot' }, conversation: { id: `c-${randomUUID()}` } }),
-  });
-  expect(JSON.stringify(await stranger.json())).toMatch(/for the organisers/);
+  expect(await participant(base, 'not-an-organiser')('digest now')).toMatch(/for the organisers/);
   expect(await organiserSays('unsubscribe')).toMatch(/no longer be posted here/);
   expect(await organiserSays('unsubscribe')).toMatch(/was not subscribed/);
   const history = (await (await fetch(`${base}/api/admin/digests`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { digests: Array<{ status: string }> };

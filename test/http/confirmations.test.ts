@@ -3,32 +3,9 @@ import { createApp } from '../../src/app';
 import { fixedClock } from '../../src/schedule/time';
 import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
 import { describePg, pgSchemaUrl } from '../helpers/postgres';
+import { exchange, participant } from '../helpers/http';
 
 const TOKEN = 'test-admin-token-0123456789';
-
-/** A participant talking over /api/messages (expectReplies), as a channel would. */
-function participant(base: string, userId = `user-${randomUUID()}`) {
-  const conversation = `conv-${randomUUID()}`;
-  return async (text: string): Promise<string> => {
-    const res = await fetch(`${base}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'message',
-        id: randomUUID(),
-        text,
-        channelId: 'webchat',
-        serviceUrl: 'http://127.0.0.1:9/',
-        deliveryMode: 'expectReplies',
-        from: { id: userId, name: 'Participant' },
-        recipient: { id: 'bot' },
-        conversation: { id: conversation },
-      }),
-    });
-    const body = (await res.json()) as { activities: Array<{ text?: string }> };
-    return body.activities.map((a) => a.text ?? '').join('\n');
-  };
-}
 
 const CONFIRM = ["I'd like to confirm my participation in the sub-regional consultation", 'Fatou Ndiaye', '=CMD|calc', 'fatou@example.org', 'civil society', 'Côte d’Ivoire', 'yes', 'yes'];
 
@@ -159,14 +136,7 @@ describePg('two bot instances on one PostgreSQL database', () => {
     try {
       const userId = `user-${randomUUID()}`;
       const conversation = `conv-${randomUUID()}`;
-      const send = async (base: string, text: string) => {
-        const res = await fetch(`${base}/api/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ type: 'message', id: randomUUID(), text, channelId: 'webchat', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies', from: { id: userId }, recipient: { id: 'bot' }, conversation: { id: conversation } }),
-        });
-        return ((await res.json()) as { activities: Array<{ text: string }> }).activities.map((x) => x.text).join('\n');
-      };
+      const send = async (base: string, text: string) => (await exchange(base, text, { from: userId, conversation })).map((x) => x.text).join('\n');
       expect(await send(one.base, "I'd like to confirm my participation in the global forum")).toMatch(/full name/);
       expect(await send(two.base, 'Kofi Mensah')).toMatch(/organisation/);
     } finally {
