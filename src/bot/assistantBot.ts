@@ -15,7 +15,7 @@ import type { SourceService } from '../sources/service';
 import type { FeedbackRepository } from '../feedback/repository';
 import { hasCalendarDate } from '../schedule/ics';
 import { randomUUID } from 'node:crypto';
-import { IANAZone } from 'luxon';
+import { isValidZone } from '../schedule/time';
 import type { Lang } from '../knowledge/analyzer';
 import type { Answer, AnswerSource, Translate } from '../knowledge/answerer';
 import { chooseLanguage, guessLanguage, languageSwitch, localeToLang } from '../knowledge/language';
@@ -473,7 +473,7 @@ export function channelLocale(activity: Partial<Activity>): string | undefined {
 /** The zone a channel reports: Web Chat's localTimezone, or Teams' clientInfo entity. */
 export function channelTimezone(activity: Partial<Activity>): string | undefined {
   const candidates = [activity.localTimezone, ...(activity.entities ?? []).filter((e) => e.type === 'clientInfo').map((e) => (e as { timezone?: string }).timezone)];
-  return candidates.find((z): z is string => typeof z === 'string' && IANAZone.isValidZone(z));
+  return candidates.find((z): z is string => typeof z === 'string' && isValidZone(z));
 }
 
 function mentionFree(context: TurnContext): string {

@@ -6,8 +6,7 @@ import { fold, tokenize } from './text';
 import type { RetrievalHit, RetrievalResult } from './retriever';
 import type { ScheduledEvent } from '../schedule/schedule';
 import { matchEvents } from '../schedule/matching';
-import { describeDuration, describeInZone, describeWhen, eventInterval, timing, type Clock } from '../schedule/time';
-import { IANAZone } from 'luxon';
+import { describeDuration, describeInZone, describeWhen, eventInterval, isValidZone, timing, type Clock } from '../schedule/time';
 
 /** Looks up a user-facing string in the given language (i18next under the hood). */
 export type Translate = (lang: Lang, key: string, vars?: Record<string, string | number>) => string;
@@ -112,7 +111,7 @@ export class Answerer implements AnswerSource {
       match = { events: this.kb.eventsById(ctx.previous.eventIds), selective: true };
     }
     const place = this.kb.gazetteer.find(question);
-    const zone = place?.zone ?? (ctx.timezone && IANAZone.isValidZone(ctx.timezone) ? ctx.timezone : undefined);
+    const zone = place?.zone ?? (ctx.timezone && isValidZone(ctx.timezone) ? ctx.timezone : undefined);
 
     // "What are the dates?", "Quel est le calendrier ?": the whole schedule.
     if (!match.events.length && (needs.has('date') || concepts.has('schedule')) && content.every((w) => TIME_WORDS.has(w) || SCHEDULE_WORDS.has(w))) {

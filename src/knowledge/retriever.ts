@@ -69,9 +69,12 @@ class LanguageIndex {
 class Vocabulary {
   private readonly words = new Set<string>();
   private readonly byLength = new Map<number, string[]>();
+  /** Repairs already looked up (a question's unknown words recur): bounded. */
+  private readonly memo = new Map<string, string | undefined>();
 
   add(word: string): void {
     if (!/^[a-z]+$/.test(word) || this.words.has(word)) return;
+    this.memo.clear();
     this.words.add(word);
     const bucket = this.byLength.get(word.length) ?? [];
     bucket.push(word);
@@ -83,6 +86,14 @@ class Vocabulary {
   }
 
   closest(word: string): string | undefined {
+    if (this.memo.has(word)) return this.memo.get(word);
+    const found = this.search(word);
+    if (this.memo.size > 10_000) this.memo.clear();
+    this.memo.set(word, found);
+    return found;
+  }
+
+  private search(word: string): string | undefined {
     // Short words have too many neighbours ("coute" is not "cote"): only words of five letters or more are repaired.
     if (word.length < 5 || !/^[a-z]+$/.test(word)) return undefined;
     const max = word.length >= 8 ? 2 : 1;

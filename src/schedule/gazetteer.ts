@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 import { fold, tokenize } from '../knowledge/text';
+import { isValidZone } from './time';
 
 /**
  * Places a participant may name ("in Dakar", "à Kinshasa", "heure de Paris"), in English and
@@ -152,6 +153,8 @@ export interface Place {
 
 export class Gazetteer {
   private readonly entries: Array<{ tokens: string[]; name: string; zone: string }> = [];
+  /** Entries by their first word, longest names first: a question is looked up word by word. */
+  private readonly byFirst = new Map<string, Array<{ tokens: string[]; name: string; zone: string }>>();
   /** Every word of every place name: the bot understands them even if the note never uses them. */
   readonly words = new Set<string>();
 
@@ -170,6 +173,7 @@ export class Gazetteer {
     }
     // Longest names first, so that "guinea-bissau" wins over "guinea" and "south sudan" over "sudan".
     this.entries.sort((a, b) => b.tokens.length - a.tokens.length || b.name.length - a.name.length);
+    for (const e of this.entries) this.byFirst.set(e.tokens[0]!, [...(this.byFirst.get(e.tokens[0]!) ?? []), e]);
     for (const a of Object.keys(ABBREVIATIONS)) this.words.add(a);
     for (const w of ['gmt', 'utc']) this.words.add(w);
   }
@@ -177,7 +181,7 @@ export class Gazetteer {
   /** The first place or zone named in the text, if any. */
   find(text: string): Place | undefined {
     const iana = /\b([A-Z][A-Za-z_]+\/[A-Z][A-Za-z_]+(?:\/[A-Z][A-Za-z_]+)?)\b/.exec(text);
-    if (iana && IANAZone.isValidZone(iana[1]!)) return { name: iana[1]!, zone: iana[1]! };
+    if (iana && isValidZone(iana[1]!)) return { name: iana[1]!, zone: iana[1]! };
     const folded = fold(text);
     const offset = /\b(gmt|utc)\s*([+-])\s*(\d{1,2})(?::?00)?\b/.exec(folded);
     if (offset) {
@@ -188,11 +192,14 @@ export class Gazetteer {
       }
     }
     const tokens = tokenize(text);
-    for (const entry of this.entries) {
-      for (let i = 0; i + entry.tokens.length <= tokens.length; i++) {
-        if (entry.tokens.every((t, k) => tokens[i + k] === t)) return { name: entry.name, zone: entry.zone };
+    let best: { name: string; zone: string; length: number } | undefined;
+    tokens.forEach((token, i) => {
+      for (const entry of this.byFirst.get(token) ?? []) {
+        const length = entry.tokens.length;
+        if ((!best || length > best.length) && entry.tokens.every((t, k) => tokens[i + k] === t)) best = { name: entry.name, zone: entry.zone, length };
       }
-    }
+    });
+    if (best) return { name: best.name, zone: best.zone };
     for (const t of tokens) {
       const zone = ABBREVIATIONS[t];
       if (zone) return { name: t.toUpperCase(), zone };

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import type { Lang } from '../knowledge/analyzer';
 import type { When } from './schedule';
 
@@ -32,8 +32,21 @@ export function formatDay(dt: DateTime, lang: Lang): string {
   return dt.setLocale(lang).toFormat('cccc d LLLL yyyy');
 }
 
-/** The start and end of an event as instants, when the note gives them. */
+const intervals = new Map<string, { start: DateTime; end: DateTime; precise: boolean }>();
+
+/** The start and end of an event as instants, when the note gives them (DateTimes are immutable: cached). */
 export function eventInterval(when: When, zone: string): { start: DateTime; end: DateTime; precise: boolean } {
+  const key = `${zone}|${JSON.stringify(when)}`;
+  let found = intervals.get(key);
+  if (!found) {
+    if (intervals.size > 1000) intervals.clear();
+    found = computeInterval(when, zone);
+    intervals.set(key, found);
+  }
+  return found;
+}
+
+function computeInterval(when: When, zone: string): { start: DateTime; end: DateTime; precise: boolean } {
   switch (when.type) {
     case 'exact':
       return {
@@ -104,3 +117,16 @@ export function describeDuration(minutes: number, lang: Lang): string {
   return `${minutes} minutes`;
 }
 
+
+const zoneValidity = new Map<string, boolean>();
+
+/** Whether a name is an IANA time zone; remembered, since luxon asks Intl anew each time. */
+export function isValidZone(zone: string): boolean {
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    if (zoneValidity.size > 1000) zoneValidity.clear();
+    zoneValidity.set(zone, valid);
+  }
+  return valid;
+}
