@@ -16,6 +16,7 @@ import {
 import type { Lang } from '../knowledge/analyzer';
 import { StorageConflictError } from './sqliteStorage';
 import { DIGEST_SCHEMA } from './sql';
+import { rowToConfirmation, type ConfirmationRow } from './sqliteConfirmations';
 import { FEEDBACK_SCHEMA } from '../feedback/repository';
 import { SOURCES_SCHEMA } from '../sources/versions';
 import type { UnansweredQuestion, UnansweredQuestionRepository } from './unansweredQuestions';
@@ -195,26 +196,7 @@ export class PostgresUnansweredQuestions implements UnansweredQuestionRepository
   }
 }
 
-interface PgRow {
-  id: string;
-  reference: string;
-  event_id: string;
-  channel_id: string;
-  user_id: string;
-  aad_object_id: string | null;
-  name: string;
-  email: string;
-  organisation: string;
-  stakeholder_group: string;
-  country: string;
-  session_language: string;
-  chat_language: string;
-  status: string;
-  follow_up: string;
-  conversation_reference: Record<string, unknown> | null;
-  created_at: Date;
-  updated_at: Date;
-}
+type PgRow = ConfirmationRow;
 
 /** The confirmations ledger on PostgreSQL: safe with several bot instances on one database. */
 export class PostgresConfirmationRepository implements ConfirmationRepository {
@@ -226,27 +208,12 @@ export class PostgresConfirmationRepository implements ConfirmationRepository {
       'SELECT confirmation_id, at, action, actor, changes FROM confirmation_history WHERE confirmation_id = ANY($1) ORDER BY id',
       [rows.map((r) => r.id)],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      reference: r.reference,
-      eventId: r.event_id,
-      channelId: r.channel_id,
-      userId: r.user_id,
-      ...(r.aad_object_id ? { aadObjectId: r.aad_object_id } : {}),
-      name: r.name,
-      email: r.email,
-      organisation: r.organisation,
-      group: r.stakeholder_group as Confirmation['group'],
-      country: r.country,
-      sessionLanguage: r.session_language as Lang,
-      chatLanguage: r.chat_language as Lang,
-      status: r.status as Confirmation['status'],
-      followUp: r.follow_up as FollowUp,
-      conversationReference: r.conversation_reference,
-      createdAt: r.created_at.toISOString(),
-      updatedAt: r.updated_at.toISOString(),
-      history: history.filter((h) => h.confirmation_id === r.id).map((h) => ({ at: h.at.toISOString(), action: h.action, actor: h.actor, changes: h.changes })),
-    }));
+    return rows.map((r) =>
+      rowToConfirmation(
+        r,
+        history.filter((h) => h.confirmation_id === r.id).map((h) => ({ at: h.at.toISOString(), action: h.action, actor: h.actor, changes: h.changes })),
+      ),
+    );
   }
 
   private async one(c: pg.Pool | pg.PoolClient, where: string, params: unknown[]): Promise<Confirmation | undefined> {

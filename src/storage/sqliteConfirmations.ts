@@ -13,7 +13,8 @@ import {
 } from '../confirmations/confirmation';
 import type { SqliteDatabase } from './database';
 
-interface Row {
+/** A confirmations row as either database returns it (PostgreSQL: dates and JSON already parsed). */
+export interface ConfirmationRow {
   id: string;
   reference: string;
   event_id: string;
@@ -29,10 +30,13 @@ interface Row {
   chat_language: string;
   status: string;
   follow_up: string;
-  conversation_reference: string | null;
-  created_at: string;
-  updated_at: string;
+  conversation_reference: string | Record<string, unknown> | null;
+  created_at: string | Date;
+  updated_at: string | Date;
 }
+type Row = ConfirmationRow;
+
+const iso = (d: string | Date): string => (d instanceof Date ? d.toISOString() : d);
 
 export function rowToConfirmation(r: Row, history: HistoryEntry[]): Confirmation {
   return {
@@ -51,9 +55,9 @@ export function rowToConfirmation(r: Row, history: HistoryEntry[]): Confirmation
     chatLanguage: r.chat_language as Confirmation['chatLanguage'],
     status: r.status as Confirmation['status'],
     followUp: r.follow_up as Confirmation['followUp'],
-    conversationReference: r.conversation_reference ? (JSON.parse(r.conversation_reference) as Record<string, unknown>) : null,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
+    conversationReference: typeof r.conversation_reference === 'string' ? (JSON.parse(r.conversation_reference) as Record<string, unknown>) : r.conversation_reference,
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
     history,
   };
 }
