@@ -46,6 +46,7 @@ export function publicConfirmation(c: Confirmation): Record<string, unknown> {
 
 /** Organiser and admin API under /api/admin, behind a bearer token. */
 export function adminRouter(deps: AdminDeps): Router {
+  // Express 5 hands a rejected handler's error to the error handler: no try/catch needed below.
   const router = express.Router();
   const expected = sha(deps.token);
 
@@ -66,75 +67,47 @@ export function adminRouter(deps: AdminDeps): Router {
     };
   };
 
-  router.get('/confirmations', async (req, res, next) => {
-    try {
-      const list = await deps.confirmations.list(parseList(req));
-      res.json({ confirmations: list.map(publicConfirmation) });
-    } catch (e) {
-      next(e);
-    }
+  router.get('/confirmations', async (req, res) => {
+    const list = await deps.confirmations.list(parseList(req));
+    res.json({ confirmations: list.map(publicConfirmation) });
   });
 
-  router.get('/confirmations.csv', async (req, res, next) => {
-    try {
-      const list = await deps.confirmations.list(parseList(req));
-      const header = ['reference', 'event', 'name', 'email', 'organisation', 'group', 'country', 'sessionLanguage', 'status', 'followUp', 'createdAt', 'updatedAt', 'id'];
-      const rows = list.map((c) => [c.reference, c.eventId, c.name, c.email, c.organisation, c.group, c.country, c.sessionLanguage, c.status, c.followUp, c.createdAt, c.updatedAt, c.id]);
-      res.setHeader('content-type', 'text/csv; charset=utf-8');
-      res.setHeader('content-disposition', 'attachment; filename="confirmations.csv"');
-      res.send(toCsv(header, rows));
-    } catch (e) {
-      next(e);
-    }
+  router.get('/confirmations.csv', async (req, res) => {
+    const list = await deps.confirmations.list(parseList(req));
+    const header = ['reference', 'event', 'name', 'email', 'organisation', 'group', 'country', 'sessionLanguage', 'status', 'followUp', 'createdAt', 'updatedAt', 'id'];
+    const rows = list.map((c) => [c.reference, c.eventId, c.name, c.email, c.organisation, c.group, c.country, c.sessionLanguage, c.status, c.followUp, c.createdAt, c.updatedAt, c.id]);
+    res.setHeader('content-type', 'text/csv; charset=utf-8');
+    res.setHeader('content-disposition', 'attachment; filename="confirmations.csv"');
+    res.send(toCsv(header, rows));
   });
 
-  router.patch('/confirmations/:id', express.json({ limit: '8kb' }), async (req, res, next) => {
-    try {
-      const body = FollowUpBody.safeParse(req.body);
-      if (!body.success) throw new AppError('BAD_REQUEST', `body must be {"followUp": one of ${FOLLOW_UPS.join(', ')}}`);
-      const updated = await deps.confirmations.setFollowUp(String(req.params['id']), body.data.followUp, 'admin-api');
-      if (!updated) throw new AppError('NOT_FOUND', 'No confirmation has this id.');
-      deps.logger.info({ confirmation: updated.id, followUp: updated.followUp }, 'follow-up updated');
-      res.json({ confirmation: publicConfirmation(updated) });
-    } catch (e) {
-      next(e);
-    }
+  router.patch('/confirmations/:id', express.json({ limit: '8kb' }), async (req, res) => {
+    const body = FollowUpBody.safeParse(req.body);
+    if (!body.success) throw new AppError('BAD_REQUEST', `body must be {"followUp": one of ${FOLLOW_UPS.join(', ')}}`);
+    const updated = await deps.confirmations.setFollowUp(String(req.params['id']), body.data.followUp, 'admin-api');
+    if (!updated) throw new AppError('NOT_FOUND', 'No confirmation has this id.');
+    deps.logger.info({ confirmation: updated.id, followUp: updated.followUp }, 'follow-up updated');
+    res.json({ confirmation: publicConfirmation(updated) });
   });
 
-  router.get('/unanswered', async (req, res, next) => {
-    try {
-      const since = typeof req.query['since'] === 'string' ? new Date(req.query['since']) : undefined;
-      if (since && Number.isNaN(since.getTime())) throw new AppError('BAD_REQUEST', 'since: must be an ISO date');
-      res.json({ questions: await deps.unanswered.list(since) });
-    } catch (e) {
-      next(e);
-    }
+  router.get('/unanswered', async (req, res) => {
+    const since = typeof req.query['since'] === 'string' ? new Date(req.query['since']) : undefined;
+    if (since && Number.isNaN(since.getTime())) throw new AppError('BAD_REQUEST', 'since: must be an ISO date');
+    res.json({ questions: await deps.unanswered.list(since) });
   });
 
   // Sources: upload into the draft, preview against the golden questions, publish, roll back.
   const actor = (req: Request) => (typeof req.headers['x-admin-name'] === 'string' ? req.headers['x-admin-name'].slice(0, 80) : 'admin-api');
-  router.get('/sources', async (_req, res, next) => {
-    try {
-      res.json(await deps.sources.status());
-    } catch (e) {
-      next(e);
-    }
+  router.get('/sources', async (_req, res) => {
+    res.json(await deps.sources.status());
   });
-  router.get('/sources/history', async (_req, res, next) => {
-    try {
-      res.json({ events: await deps.sources.history() });
-    } catch (e) {
-      next(e);
-    }
+  router.get('/sources/history', async (_req, res) => {
+    res.json({ events: await deps.sources.history() });
   });
-  router.get('/sources/draft/preview', async (_req, res, next) => {
-    try {
-      const preview = await deps.sources.preview();
-      if (!preview) throw new AppError('NOT_FOUND', 'There is no draft: upload a source first.');
-      res.json(preview);
-    } catch (e) {
-      next(e);
-    }
+  router.get('/sources/draft/preview', async (_req, res) => {
+    const preview = await deps.sources.preview();
+    if (!preview) throw new AppError('NOT_FOUND', 'There is no draft: upload a source first.');
+    res.json(preview);
   });
   router.post('/sources/draft/publish', async (req, res, next) => {
     try {
@@ -144,12 +117,8 @@ export function adminRouter(deps: AdminDeps): Router {
       next(e);
     }
   });
-  router.delete('/sources/draft', async (req, res, next) => {
-    try {
-      res.json({ discarded: await deps.sources.discard(actor(req)) });
-    } catch (e) {
-      next(e);
-    }
+  router.delete('/sources/draft', async (req, res) => {
+    res.json({ discarded: await deps.sources.discard(actor(req)) });
   });
   router.post('/sources/rollback', express.json({ limit: '4kb' }), async (req, res, next) => {
     try {
@@ -161,17 +130,13 @@ export function adminRouter(deps: AdminDeps): Router {
       next(e);
     }
   });
-  router.get('/sources/:name', async (req, res, next) => {
-    try {
-      const name = String(req.params['name']);
-      if (!(SOURCE_NAMES as readonly string[]).includes(name)) throw new AppError('NOT_FOUND', `No source "${name}"; the sources are ${SOURCE_NAMES.join(', ')}.`);
-      const content = await deps.sources.file(name as SourceName, req.query['version'] ? Number(req.query['version']) : undefined);
-      if (content === undefined) throw new AppError('NOT_FOUND', 'No such version.');
-      if (typeof content === 'string') res.type('text/markdown; charset=utf-8').send(content);
-      else res.json(content);
-    } catch (e) {
-      next(e);
-    }
+  router.get('/sources/:name', async (req, res) => {
+    const name = String(req.params['name']);
+    if (!(SOURCE_NAMES as readonly string[]).includes(name)) throw new AppError('NOT_FOUND', `No source "${name}"; the sources are ${SOURCE_NAMES.join(', ')}.`);
+    const content = await deps.sources.file(name as SourceName, req.query['version'] ? Number(req.query['version']) : undefined);
+    if (content === undefined) throw new AppError('NOT_FOUND', 'No such version.');
+    if (typeof content === 'string') res.type('text/markdown; charset=utf-8').send(content);
+    else res.json(content);
   });
   router.put('/sources/:name', express.raw({ type: () => true, limit: '10mb' }), async (req, res, next) => {
     try {
@@ -189,41 +154,25 @@ export function adminRouter(deps: AdminDeps): Router {
     }
   });
 
-  router.get('/feedback', async (_req, res, next) => {
-    try {
-      res.json({ feedback: await deps.feedback.list() });
-    } catch (e) {
-      next(e);
-    }
+  router.get('/feedback', async (_req, res) => {
+    res.json({ feedback: await deps.feedback.list() });
   });
 
   // Build and send a digest now; the answer says what was sent where.
-  router.post('/digest', async (_req, res, next) => {
-    try {
-      const run = await deps.digests.run('manual');
-      res.status(run.status === 'busy' ? 409 : 200).json(run);
-    } catch (e) {
-      next(e);
-    }
+  router.post('/digest', async (_req, res) => {
+    const run = await deps.digests.run('manual');
+    res.status(run.status === 'busy' ? 409 : 200).json(run);
   });
 
-  router.get('/digests', async (_req, res, next) => {
-    try {
-      res.json({ digests: await deps.digests.history() });
-    } catch (e) {
-      next(e);
-    }
+  router.get('/digests', async (_req, res) => {
+    res.json({ digests: await deps.digests.history() });
   });
 
-  router.get('/digest/preview', async (req, res, next) => {
-    try {
-      const lang = req.query['lang'];
-      if (lang !== undefined && lang !== 'en' && lang !== 'fr') throw new AppError('BAD_REQUEST', 'lang: en or fr');
-      const rendered = await deps.digests.preview(lang ? [lang] : undefined);
-      res.type('html').send(rendered.html);
-    } catch (e) {
-      next(e);
-    }
+  router.get('/digest/preview', async (req, res) => {
+    const lang = req.query['lang'];
+    if (lang !== undefined && lang !== 'en' && lang !== 'fr') throw new AppError('BAD_REQUEST', 'lang: en or fr');
+    const rendered = await deps.digests.preview(lang ? [lang] : undefined);
+    res.type('html').send(rendered.html);
   });
 
   return router;
