@@ -61,8 +61,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // The shipped files are checked at start (a broken sources/ stops the bot with the reason); the
   // database then says which version is live.
   const files = shippedFiles(config.sourcesDir);
+  toSources(files);
   const makeAnswerer = (s: KnowledgeSources) => new Answerer(new KnowledgeBase(s), clock, t);
-  const knowledge = new LiveKnowledge(makeAnswerer, toSources(files));
+  const knowledge = new LiveKnowledge(makeAnswerer);
 
   const stores = await openStores({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const unanswered = new RetryingUnansweredQuestions(stores.unanswered, (err, pending) =>

@@ -8,24 +8,24 @@ import type { ScheduledEvent } from '../schedule/schedule';
  * call reads the current version once, so no turn ever sees half a version.
  */
 export class LiveKnowledge implements AnswerSource {
-  private state: { answerer: Answerer; sources: KnowledgeSources; version: number };
+  private loaded: { answerer: Answerer; sources: KnowledgeSources; version: number } | undefined;
 
-  constructor(
-    private readonly make: (sources: KnowledgeSources) => Answerer,
-    sources: KnowledgeSources,
-    version = 0,
-  ) {
-    this.state = { answerer: make(sources), sources, version };
+  /** Empty until the first swap: the version to load comes from the database. */
+  constructor(private readonly make: (sources: KnowledgeSources) => Answerer) {}
+
+  private get state(): { answerer: Answerer; sources: KnowledgeSources; version: number } {
+    if (!this.loaded) throw new Error('no version of the sources is loaded yet');
+    return this.loaded;
   }
 
   /** Builds the new version's index first, then switches in one assignment. */
   swap(sources: KnowledgeSources, version: number): void {
     const answerer = this.make(sources);
-    this.state = { answerer, sources, version };
+    this.loaded = { answerer, sources, version };
   }
 
   get version(): number {
-    return this.state.version;
+    return this.loaded?.version ?? 0;
   }
 
   get sources(): KnowledgeSources {
