@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, ShowTypingMiddleware, UserState, type TurnContext } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, UserState, type TurnContext } from 'botbuilder';
 import type { Config } from './config';
 import { redactedConfig } from './config';
 import { createLogger, type Logger } from './logger';
@@ -82,8 +82,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     MicrosoftAppTenantId: config.botAuth.tenantId ?? '',
   });
   const adapter = new CloudAdapter(auth);
-  // Teams and Web Chat show "typing…" while a turn takes longer than half a second.
-  adapter.use(new ShowTypingMiddleware(500, 2000));
   adapter.onTurnError = async (context: TurnContext, error: Error): Promise<void> => {
     logger.error({ err: error, activityType: context.activity.type, channelId: context.activity.channelId }, 'turn failed');
     // Leave no half-finished conversation state behind, then apologise in the user's language.
@@ -135,7 +133,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // The built-in Direct Line: its own adapter trusts these in-process activities; replies come back on loopback.
   const directLineAdapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   directLineAdapter.onTurnError = adapter.onTurnError;
-  directLineAdapter.use(new ShowTypingMiddleware(500, 2000));
   let listeningPort = config.port;
   const connectorPath = `/directline-connector/${randomUUID()}`;
   const dl = directLine({

@@ -140,6 +140,10 @@ export class AssistantBot extends ActivityHandler {
     const timezone = channelTimezone(activity);
     if (timezone) profile.timezone = timezone;
 
+    // Teams and the web page show "typing…" until the answer comes.
+    if (['msteams', 'directline'].includes(activity.channelId) && activity.deliveryMode !== 'expectReplies') {
+      await context.sendActivity({ type: ActivityTypes.Typing });
+    }
     const text = cleanText(mentionFree(context));
     const fallbackLang = profile.language ?? memory.lastLang ?? localeToLang(activity.locale) ?? 'en';
     if (!text) {

@@ -110,6 +110,7 @@ describe('a participant talks to the bot', () => {
         text: '<at>Participant assistant</at> When is the global forum?',
         entities: [{ type: 'mention', mentioned: { id: 'bot', name: 'Participant assistant' }, text: '<at>Participant assistant</at>' }],
       })
+      .assertReply((a) => expect(a.type).toBe('typing'))
       .assertReply(expectText(/early september 2020/));
   });
 });

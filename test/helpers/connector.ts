@@ -4,7 +4,9 @@ import type { Activity } from 'botbuilder';
 
 /** A loopback stand-in for a channel's connector: it keeps what the bot sends to each conversation. */
 export class LoopbackConnector {
+  /** The messages (and cards) each conversation received; typing indicators are counted apart. */
   readonly received = new Map<string, Array<Partial<Activity>>>();
+  readonly typing = new Map<string, number>();
   /** Members the connector knows, as Teams returns them (GET /v3/conversations/:id/members/:user). */
   readonly members = new Map<string, Record<string, unknown>>();
   /** When set, posting an activity fails with this HTTP status (a connector outage). */
@@ -33,9 +35,13 @@ export class LoopbackConnector {
         }
         if (m && req.method === 'POST') {
           const conversation = decodeURIComponent(m[1]!);
-          const list = this.received.get(conversation) ?? [];
-          list.push(JSON.parse(body) as Partial<Activity>);
-          this.received.set(conversation, list);
+          const activity = JSON.parse(body) as Partial<Activity>;
+          if (activity.type === 'typing') this.typing.set(conversation, (this.typing.get(conversation) ?? 0) + 1);
+          else {
+            const list = this.received.get(conversation) ?? [];
+            list.push(activity);
+            this.received.set(conversation, list);
+          }
           this.waiters.splice(0).forEach((w) => w());
         }
         res.writeHead(200, { 'content-type': 'application/json' });

@@ -157,6 +157,8 @@ describe('in Teams', () => {
     await turn('Awa Traoré');
     const [ask] = await turn('Ministère des Mines');
     expect(ask!.text).toMatch(/Your Teams profile gives awa\.traore@example\.org/);
+    // Teams shows "typing…" while each answer is prepared.
+    expect(connector.typing.get(conversation)).toBe(3);
     expect(ask!.suggestedActions?.actions.map((a) => a.value)).toEqual(['awa.traore@example.org']);
   });
 });
