@@ -15,7 +15,7 @@ import {
 } from '../confirmations/confirmation';
 import type { Lang } from '../knowledge/analyzer';
 import { StorageConflictError } from './sqliteStorage';
-import { DIGEST_SCHEMA } from './sql';
+import { DIGEST_SCHEMA, inTransaction } from './sql';
 import { rowToConfirmation, type ConfirmationRow } from './sqliteConfirmations';
 import { FEEDBACK_SCHEMA } from '../feedback/repository';
 import { SOURCES_SCHEMA } from '../sources/versions';
@@ -118,21 +118,6 @@ export async function migratePostgres(pool: pg.Pool): Promise<number[]> {
     return applied;
   } finally {
     await client.query('SELECT pg_advisory_unlock(4192019)').catch(() => undefined);
-    client.release();
-  }
-}
-
-async function inTransaction<T>(pool: pg.Pool, f: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await f(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
     client.release();
   }
 }

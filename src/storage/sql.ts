@@ -42,6 +42,22 @@ const numbered = (sql: string): string => {
   return sql.replace(/\?/g, () => `$${++n}`);
 };
 
+/** Runs f on one client of the pool inside BEGIN … COMMIT, rolled back if f throws. */
+export async function inTransaction<T>(pool: pg.Pool, f: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await f(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
 export function postgresSql(pool: pg.Pool, client?: pg.PoolClient): Sql {
   const runner = client ?? pool;
   return {
@@ -51,18 +67,7 @@ export function postgresSql(pool: pg.Pool, client?: pg.PoolClient): Sql {
     run: async (sql: string, params: unknown[] = []) => (await runner.query(numbered(sql), params)).rowCount ?? 0,
     tx: async <T>(f: (sql: Sql) => Promise<T>) => {
       if (client) return f(postgresSql(pool, client));
-      const c = await pool.connect();
-      try {
-        await c.query('BEGIN');
-        const result = await f(postgresSql(pool, c));
-        await c.query('COMMIT');
-        return result;
-      } catch (e) {
-        await c.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      } finally {
-        c.release();
-      }
+      return inTransaction(pool, (c) => f(postgresSql(pool, c)));
     },
   };
 }
