@@ -1,5 +1,14 @@
 import { z } from 'zod';
 
+/** Adds an issue for each item whose id an earlier item of the list already uses. */
+export function reportDuplicateIds(items: ReadonlyArray<{ id: string }>, list: string, label: string, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (seen.has(item.id)) ctx.addIssue({ code: 'custom', message: `${label} id ${item.id} is used twice`, path: [list, i, 'id'] });
+    seen.add(item.id);
+  });
+}
+
 const bilingual = z.object({ en: z.string().min(1), fr: z.string().min(1) }).strict();
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM');
@@ -61,11 +70,5 @@ export const ScheduleSchema = z
     events: z.array(EventSchema).min(1),
   })
   .strict()
-  .superRefine((s, ctx) => {
-    const seen = new Set<string>();
-    s.events.forEach((e, i) => {
-      if (seen.has(e.id)) ctx.addIssue({ code: 'custom', message: `event id ${e.id} is used twice`, path: ['events', i, 'id'] });
-      seen.add(e.id);
-    });
-  });
+  .superRefine((s, ctx) => reportDuplicateIds(s.events, 'events', 'event', ctx));
 export type Schedule = z.infer<typeof ScheduleSchema>;

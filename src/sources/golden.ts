@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reportDuplicateIds } from '../schedule/schedule';
 
 export const GoldenSchema = z
   .object({
@@ -29,11 +30,5 @@ export const GoldenSchema = z
       .max(500),
   })
   .strict()
-  .superRefine((g, ctx) => {
-    const seen = new Set<string>();
-    g.questions.forEach((q, i) => {
-      if (seen.has(q.id)) ctx.addIssue({ code: 'custom', message: `question id ${q.id} is used twice`, path: ['questions', i, 'id'] });
-      seen.add(q.id);
-    });
-  });
+  .superRefine((g, ctx) => reportDuplicateIds(g.questions, 'questions', 'question', ctx));
 export type Golden = z.infer<typeof GoldenSchema>;
