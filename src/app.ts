@@ -1,6 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, UserState, type TurnContext } from 'botbuilder';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
+import { channelAuthentication, channelIssuer } from './bot/channelAuth';
+import { ChannelAdapter, DELIVERY_FAILED } from './http/botEndpoint';
 import type { Config } from './config';
 import { redactedConfig } from './config';
 import { createLogger, type Logger } from './logger';
@@ -20,7 +23,7 @@ import { AssistantBot } from './bot/assistantBot';
 import { keepEntityProperties } from './bot/entities';
 import { createHttpApp } from './http/server';
 import { adminRouter } from './http/admin';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { directLine } from './directline/router';
 import { FeedbackRepository } from './feedback/repository';
 import { calendarRouter } from './http/calendar';
@@ -34,11 +37,13 @@ import { proactiveSender, smtpSender } from './digests/senders';
 export interface AppOverrides {
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** How the bot obtains credentials for replies to channels; default: from MicrosoftAppId/Password. */
+  readonly botCredentials?: ServiceClientCredentialsFactory;
 }
 
 export interface App {
   readonly bot: AssistantBot;
-  readonly adapter: CloudAdapter;
+  readonly adapter: ChannelAdapter;
   /** What the bot answers from: the live version of the sources. */
   readonly knowledge: LiveKnowledge;
   readonly sources: SourceService;
@@ -75,19 +80,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const conversationState = new ConversationState(stores.botState);
   const userState = new UserState(stores.botState);
 
-  const auth = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: config.botAuth.appId ?? '',
-    MicrosoftAppPassword: config.botAuth.appPassword ?? '',
-    MicrosoftAppType: config.botAuth.appType,
-    MicrosoftAppTenantId: config.botAuth.tenantId ?? '',
-  });
-  const adapter = new CloudAdapter(auth);
+  const auth = channelAuthentication(config, overrides.botCredentials);
+  const adapter = new ChannelAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error): Promise<void> => {
     logger.error({ err: error, activityType: context.activity.type, channelId: context.activity.channelId }, 'turn failed');
     // Leave no half-finished conversation state behind, then apologise in the user's language.
     await conversationState.delete(context).catch((e: unknown) => logger.error({ err: e }, 'could not reset conversation state'));
     const lang = guessLanguage(context.activity.text ?? '').lang ?? localeToLang(context.activity.locale) ?? 'en';
-    if (context.activity.type === 'message') await context.sendActivity(t(lang, 'error.turn')).catch(() => undefined);
+    // When the channel itself refused the reply, an apology would only wait for it to refuse again.
+    if (context.activity.type === 'message' && !context.turnState.get(DELIVERY_FAILED)) await context.sendActivity(t(lang, 'error.turn')).catch(() => undefined);
   };
 
   const email = config.digest.smtpUrl ? smtpSender(config.digest.smtpUrl) : undefined;
@@ -125,6 +126,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     confirmations,
     organiserIds: config.organiserIds,
     adminIds: config.adminIds,
+    trust: { appId: config.botAuth.appId, channelIssuer: channelIssuer(config) },
     sources: sourceService,
     digests,
     feedback,
@@ -134,7 +136,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const directLineAdapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   directLineAdapter.onTurnError = adapter.onTurnError;
   let listeningPort = config.port;
-  const connectorPath = `/directline-connector/${randomUUID()}`;
+  // The secret in this path never leaves the server: it is not stored with activities nor shown to clients.
+  const connectorPath = `/directline-connector/${randomBytes(32).toString('hex')}`;
   const dl = directLine({
     store: new ConversationStore(),
     tokens: new TokenIssuer(),
@@ -152,14 +155,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const all = localeSection(config.localesDir, 'organiserTab')[lang];
     return { organiserTab: all, groups: localeSection(config.localesDir, 'groups')[lang], followUp: localeSection(config.localesDir, 'followUp')[lang], status: localeSection(config.localesDir, 'status')[lang] };
   };
+  const deliveryFailures = { count: 0 };
   const http = createHttpApp({
-    adapter,
-    bot,
+    messages: { adapter, auth, bot, logger, authEnabled: !!config.botAuth.appId, allowedServiceUrls: config.allowedServiceUrls, deliveryFailures },
     logger,
     health: async () => {
       await stores.ping();
       return {
         database: stores.kind,
+        deliveryFailures: deliveryFailures.count,
         sources: { version: knowledge.version, passages: knowledge.sources.notes.fr.passages.length, events: knowledge.sources.schedule.events.length, qa: knowledge.sources.qa.length },
       };
     },

@@ -57,6 +57,14 @@ const EnvSchema = z.object({
   MicrosoftAppPassword: optionalString,
   MicrosoftAppType: z.preprocess(emptyToUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant')),
   MicrosoftAppTenantId: optionalString,
+  /** Where Bot Framework channel tokens' signing keys are published; default: the public cloud's. For sovereign clouds and tests. */
+  ToBotFromChannelOpenIdMetadataUrl: optionalString.refine((v) => v === undefined || /^https?:\/\/\S+$/.test(v), { message: 'must be an http(s):// URL' }),
+  /** Issuer of Bot Framework channel tokens; default https://api.botframework.com. */
+  ToBotFromChannelTokenIssuer: optionalString,
+  /** Without MicrosoftAppId: comma-separated URL prefixes a reply may be posted to besides loopback (e.g. https://webchat.botframework.com/). */
+  ALLOWED_SERVICE_URLS: optionalString.refine((v) => v === undefined || v.split(',').every((u) => /^https?:\/\/[^\s/]+(\/\S*)?$/.test(u.trim())), { message: 'must be comma-separated http(s):// URL prefixes' }),
+  /** How long a reply to a channel may take, retries included, in seconds. */
+  CONNECTOR_TIMEOUT_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().min(0.5).max(60).default(5)),
 });
 
 export type Config = Readonly<{
@@ -84,7 +92,10 @@ export type Config = Readonly<{
   localesDir: string;
   maxMessageLength: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
-  botAuth: Readonly<{ appId?: string; appPassword?: string; appType: string; tenantId?: string }>;
+  botAuth: Readonly<{ appId?: string; appPassword?: string; appType: string; tenantId?: string; channelOpenIdMetadataUrl?: string; channelTokenIssuer?: string }>;
+  /** Without an app id, the only places replies may be posted besides loopback (URL prefixes). */
+  allowedServiceUrls: readonly string[];
+  connectorTimeoutMs: number;
 }>;
 
 export class ConfigError extends Error {
@@ -141,7 +152,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
       ...(e.MicrosoftAppPassword ? { appPassword: e.MicrosoftAppPassword } : {}),
       appType: e.MicrosoftAppType,
       ...(e.MicrosoftAppTenantId ? { tenantId: e.MicrosoftAppTenantId } : {}),
+      ...(e.ToBotFromChannelOpenIdMetadataUrl ? { channelOpenIdMetadataUrl: e.ToBotFromChannelOpenIdMetadataUrl } : {}),
+      ...(e.ToBotFromChannelTokenIssuer ? { channelTokenIssuer: e.ToBotFromChannelTokenIssuer } : {}),
     }),
+    allowedServiceUrls: Object.freeze((e.ALLOWED_SERVICE_URLS ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+    connectorTimeoutMs: Math.round(e.CONNECTOR_TIMEOUT_SECONDS * 1000),
   });
 }
 

@@ -9,6 +9,7 @@ export const ErrorCodes = {
   UNAUTHORIZED: { status: 401, message: 'Authentication is required.' },
   FORBIDDEN: { status: 403, message: 'Not allowed.' },
   CONFLICT: { status: 409, message: 'The request conflicts with the current state.' },
+  BAD_GATEWAY: { status: 502, message: 'The channel did not accept the reply.' },
   NOT_READY: { status: 503, message: 'The service is not ready.' },
   INTERNAL: { status: 500, message: 'Internal error.' },
 } as const;

@@ -10,6 +10,7 @@ import type { Confirmation } from '../confirmations/confirmation';
 import type { ConfirmationService } from '../confirmations/service';
 import { detectCommand, organiserListTarget, type Command } from './commands';
 import { escapeMarkdown } from './markdown';
+import { isTrustedMember, type ChannelTrust } from './identity';
 import type { DigestService } from '../digests/service';
 import type { SourceService } from '../sources/service';
 import type { FeedbackRepository } from '../feedback/repository';
@@ -56,8 +57,10 @@ export interface AssistantBotDeps {
   readonly logger: Logger;
   readonly maxMessageLength: number;
   readonly confirmations: ConfirmationService;
-  /** Channel user ids or Teams AAD object ids of the organisers. */
+  /** Teams AAD object ids (or Teams user ids) of the organisers; trusted only from signed Teams requests. */
   readonly organiserIds: readonly string[];
+  /** How the bot tells a request a channel authenticated from one a client made up. */
+  readonly trust: ChannelTrust;
   readonly digests?: DigestService | undefined;
   readonly feedback?: FeedbackRepository | undefined;
   /** Admins (channel user ids or AAD object ids) and the sources they manage. */
@@ -112,10 +115,9 @@ export class AssistantBot extends ActivityHandler {
       }
       await next();
     });
+    // One greeting per update, however many members it names: a client cannot make the bot send more.
     this.onMembersAdded(async (context, next) => {
-      for (const member of context.activity.membersAdded ?? []) {
-        if (member.id !== context.activity.recipient?.id) await this.greet(context);
-      }
+      if ((context.activity.membersAdded ?? []).some((member) => member.id !== context.activity.recipient?.id)) await this.greet(context);
       await next();
     });
   }
@@ -246,8 +248,7 @@ export class AssistantBot extends ActivityHandler {
   }
 
   private isOrganiser(context: TurnContext): boolean {
-    const from = context.activity.from;
-    return this.deps.organiserIds.some((id) => id === from.id || (!!from.aadObjectId && id === from.aadObjectId));
+    return isTrustedMember(context, this.deps.trust, this.deps.organiserIds);
   }
 
   private async runCommand(context: TurnContext, dc: Awaited<ReturnType<DialogSet['createContext']>>, command: Command, text: string, lang: Lang, memory: ConversationMemory): Promise<void> {
@@ -322,8 +323,7 @@ export class AssistantBot extends ActivityHandler {
         return;
       }
       case 'sourcesStatus': {
-        const from = context.activity.from;
-        const isAdmin = (this.deps.adminIds ?? []).some((id) => id === from.id || (!!from.aadObjectId && id === from.aadObjectId));
+        const isAdmin = isTrustedMember(context, this.deps.trust, this.deps.adminIds ?? []);
         if (!isAdmin || !this.deps.sources) {
           await this.reply(context, this.deps.t(lang, 'sources.adminOnly'), lang);
           return;

@@ -1,6 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { CloudAdapter } from 'botbuilder';
-import type { ActivityHandler } from 'botbuilder';
+import { botEndpoint, type BotEndpointDeps } from './botEndpoint';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { webChatPage } from './webPage';
@@ -12,8 +11,8 @@ const WEBCHAT_BUNDLE = join(dirname(require.resolve('botframework-webchat')), '.
 const TEAMS_JS_BUNDLE = join(dirname(require.resolve('@microsoft/teams-js')), 'MicrosoftTeams.min.js');
 
 export interface HttpDeps {
-  readonly adapter: CloudAdapter;
-  readonly bot: ActivityHandler;
+  /** The Bot Framework endpoint: adapter, authentication, bot and where replies may go. */
+  readonly messages: BotEndpointDeps;
   readonly logger: Logger;
   /** Resolves with details when the sources are loaded and the database answers; throws otherwise. */
   readonly health: () => Promise<Record<string, unknown>>;
@@ -64,14 +63,11 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     }
   });
 
+  const messages = botEndpoint(deps.messages);
   app.post('/api/messages', express.json({ limit: '256kb' }), async (req: Request, res: Response, next: NextFunction) => {
     const body = req.body as unknown;
     if (!isActivity(body)) return next(new AppError('BAD_ACTIVITY', 'The request body must be a JSON activity with a string "type".'));
-    try {
-      await deps.adapter.process(req, res, (context) => deps.bot.run(context));
-    } catch (e) {
-      next(e);
-    }
+    await messages(req, res, next);
   });
   app.all('/api/messages', (_req, _res, next) => next(new AppError('METHOD_NOT_ALLOWED', 'Use POST to send an activity.')));
 

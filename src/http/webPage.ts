@@ -30,15 +30,15 @@ export function webChatPage(strings: string): string {
   const ui = ${strings};
   const stored = (k) => { try { return JSON.parse(localStorage.getItem(k) || 'null'); } catch { return null; } };
   let lang = stored('pa-lang') || ((navigator.language || 'en').toLowerCase().startsWith('fr') ? 'fr' : 'en');
-  let userID = stored('pa-user');
-  if (!userID) { userID = 'web_' + crypto.randomUUID(); localStorage.setItem('pa-user', JSON.stringify(userID)); }
   const $ = (id) => document.getElementById(id);
   try {
     const previous = stored('pa-conversation');
-    const res = await fetch('/api/directline/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: previous && previous.token }) });
+    const res = await fetch('/api/directline/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: previous && previous.token, user: stored('pa-user') }) });
     if (!res.ok) throw new Error('token ' + res.status);
-    const { token, conversationId, domain, resumed } = await res.json();
+    // The server chooses the user id and binds it to the token; the ticket keeps it across reloads.
+    const { token, conversationId, domain, resumed, userId: userID, user } = await res.json();
     localStorage.setItem('pa-conversation', JSON.stringify({ token, conversationId }));
+    if (user) localStorage.setItem('pa-user', JSON.stringify(user));
     const directLine = window.WebChat.createDirectLine({
       token, conversationId, domain: domain || (location.origin + '/v3/directline'), webSocket: false, pollingInterval: 1000,
     });

@@ -10,9 +10,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
-import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, MessageFactory } from 'botbuilder';
+import { ActivityHandler, ConfigurationBotFrameworkAuthentication, MessageFactory } from 'botbuilder';
 import { createApp } from '../../src/app';
 import { createHttpApp } from '../../src/http/server';
+import { ChannelAdapter } from '../../src/http/botEndpoint';
 import { KnowledgeBase } from '../../src/knowledge/knowledgeBase';
 import { LexicalRetriever } from '../../src/knowledge/retriever';
 import { fixedClock } from '../../src/schedule/time';
@@ -93,13 +94,14 @@ async function load(url: string, label: string): Promise<{ rps: number; p50: num
 
 async function http(): Promise<void> {
   console.log('HTTP /api/messages, expectReplies, 50 connections, 8 s each:');
-  const echoAdapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  const echoAuth = new ConfigurationBotFrameworkAuthentication({});
+  const echoAdapter = new ChannelAdapter(echoAuth);
   const echo = new ActivityHandler();
   echo.onMessage(async (context, next) => {
     await context.sendActivity(MessageFactory.text(`echo: ${context.activity.text}`));
     await next();
   });
-  const echoServer = createServer(createHttpApp({ adapter: echoAdapter, bot: echo, logger: silentLogger, health: () => Promise.resolve({}), pageStrings: '{}' }));
+  const echoServer = createServer(createHttpApp({ messages: { adapter: echoAdapter, auth: echoAuth, bot: echo, logger: silentLogger, authEnabled: false, allowedServiceUrls: [], deliveryFailures: { count: 0 } }, logger: silentLogger, health: () => Promise.resolve({}), pageStrings: '{}' }));
   await new Promise<void>((r) => echoServer.listen(0, '127.0.0.1', r));
   const echoUrl = `http://127.0.0.1:${(echoServer.address() as AddressInfo).port}`;
 

@@ -167,15 +167,23 @@ describe('the participant’s other requests', () => {
 describe('organisers in chat', () => {
   test('when an organiser asks for stats or the confirmations of one event, then they get counts and names; others are refused', async () => {
     for (const [message] of SCRIPTS.en) await say(h, message);
-    expect(await say(h, { type: 'message', text: 'stats', from: { id: 'organiser-1', name: 'Org' } })).toMatch(/confirmations recorded: 1[\s\S]*english and french briefing.*1 confirmed, 0 cancelled, 1 waiting/);
-    expect(await say(h, { type: 'message', text: 'confirmations for 23 July', from: { id: 'organiser-1', name: 'Org' } })).toMatch(/amina diallo — ministry of mines — senegal — unea-/);
-    expect(await say(h, { type: 'message', text: 'confirmations for 6 August', from: { id: 'organiser-1', name: 'Org' } })).toMatch(/no confirmation recorded yet/);
+    const organiser = (text: string) => say(h, { type: 'message', text, channelId: 'msteams', from: { id: 'organiser-1', name: 'Org' } });
+    expect(await organiser('stats')).toMatch(/confirmations recorded: 1[\s\S]*english and french briefing.*1 confirmed, 0 cancelled, 1 waiting/);
+    expect(await organiser('confirmations for 23 July')).toMatch(/amina diallo — ministry of mines — senegal — unea-/);
+    expect(await organiser('confirmations for 6 August')).toMatch(/no confirmation recorded yet/);
     expect(await say(h, 'stats')).toMatch(/for the organisers/);
+  });
+
+  test('when a web-chat client names itself with an organiser id, then it gets the participant experience', async () => {
+    for (const channelId of ['directline', 'webchat', 'emulator']) {
+      expect(await say(h, { type: 'message', text: 'stats', channelId, from: { id: 'organiser-1', name: 'Org', aadObjectId: 'organiser-1' } })).toMatch(/for the organisers/);
+      expect(await say(h, { type: 'message', text: 'confirmations for 23 July', channelId, from: { id: 'organiser-1', name: 'Org', aadObjectId: 'organiser-1' } })).not.toMatch(/amina/);
+    }
   });
 
   test('when the organiser is named by Teams AAD object id, then the command works from any channel user id', async () => {
     await h.close();
     h = await botHarness(data.dir, { organiserIds: ['aad-organiser'] });
-    expect(await say(h, { type: 'message', text: 'statistiques', from: { id: '29:xyz', name: 'Org', aadObjectId: 'aad-organiser' } })).toMatch(/no confirmation recorded yet|aucune confirmation/);
+    expect(await say(h, { type: 'message', text: 'statistiques', channelId: 'msteams', from: { id: '29:xyz', name: 'Org', aadObjectId: 'aad-organiser' } })).toMatch(/no confirmation recorded yet|aucune confirmation/);
   });
 });

@@ -1,4 +1,5 @@
 import { ConversationState, TestAdapter, UserState, type Activity } from 'botbuilder';
+import { AuthenticationConstants, ClaimsIdentity } from 'botframework-connector';
 import { AssistantBot } from '../../src/bot/assistantBot';
 import { createTranslator } from '../../src/i18n';
 import { openStores, type Stores } from '../../src/storage/stores';
@@ -13,7 +14,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** The bot as production builds it, over SQLite in dataDir (or PostgreSQL), driven by botbuilder's TestAdapter. */
+export const TEST_APP_ID = 'test-app-id';
+const CHANNEL_ISSUER = AuthenticationConstants.ToBotFromChannelTokenIssuer;
+
+/**
+ * The bot as production builds it, over SQLite in dataDir (or PostgreSQL), driven by botbuilder's TestAdapter.
+ * Activities on the "msteams" channel arrive as CloudAdapter marks a request whose Bot Framework token it
+ * validated (the signed path itself is tested over HTTP with real tokens); every other channel is anonymous.
+ */
 export async function botHarness(dataDir: string, opts: { maxMessageLength?: number; organiserIds?: string[]; databaseUrl?: string; channelId?: string } = {}): Promise<Harness> {
   const stores = await openStores({ dataDir, databaseUrl: opts.databaseUrl });
   const clock = fixedClock(AFTER);
@@ -30,8 +38,15 @@ export async function botHarness(dataDir: string, opts: { maxMessageLength?: num
     maxMessageLength: opts.maxMessageLength ?? 2000,
     confirmations: service,
     organiserIds: opts.organiserIds ?? [],
+    trust: { appId: TEST_APP_ID, channelIssuer: CHANNEL_ISSUER },
   });
   const adapter = new TestAdapter(async (context) => bot.run(context));
+  adapter.use(async (context, next) => {
+    if (context.activity.channelId === 'msteams') {
+      context.turnState.set(adapter.BotIdentityKey, new ClaimsIdentity([{ type: 'iss', value: CHANNEL_ISSUER }, { type: 'aud', value: TEST_APP_ID }], true));
+    }
+    await next();
+  });
   if (opts.channelId) adapter.template.channelId = opts.channelId;
   return { adapter, stores, service, close: () => stores.close() };
 }
