@@ -4,11 +4,14 @@ import { fixedClock } from '../../src/schedule/time';
 import { LoopbackConnector } from '../helpers/connector';
 import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
 import { LoopbackSmtp } from '../helpers/smtp';
-import { participant, postActivity } from '../helpers/http';
+import { postActivity } from '../helpers/http';
+import { ChannelIssuer } from '../helpers/channelIssuer';
 
 const TOKEN = 'digest-admin-token-0123456789';
 const smtp = new LoopbackSmtp();
 const connector = new LoopbackConnector();
+// Organiser commands are trusted only from Teams requests signed by the channel, as in production.
+const issuer = new ChannelIssuer();
 let app: App;
 let base: string;
 let data: ReturnType<typeof tempDataDir>;
@@ -16,10 +19,11 @@ let data: ReturnType<typeof tempDataDir>;
 beforeAll(async () => {
   await smtp.start();
   await connector.start();
+  await issuer.start();
   data = tempDataDir();
   app = await createApp(
-    testConfig(data.dir, { ADMIN_TOKEN: TOKEN, SMTP_URL: smtp.url, ORGANISER_EMAILS: 'catherine@example.org,robert@example.org', MAIL_FROM: 'Assistant <assistant@example.org>', ORGANISER_IDS: 'organiser-1', DIGEST_LANGUAGE: 'en' }),
-    { clock: fixedClock(AFTER), logger: silentLogger },
+    testConfig(data.dir, { ADMIN_TOKEN: TOKEN, SMTP_URL: smtp.url, ORGANISER_EMAILS: 'catherine@example.org,robert@example.org', MAIL_FROM: 'Assistant <assistant@example.org>', ORGANISER_IDS: 'organiser-1', DIGEST_LANGUAGE: 'en', ...issuer.env() }),
+    { clock: fixedClock(AFTER), logger: silentLogger, botCredentials: issuer.credentials() },
   );
   base = `http://127.0.0.1:${await app.start(0)}`;
 });
@@ -27,8 +31,19 @@ afterAll(async () => {
   await app.stop();
   await smtp.stop();
   await connector.stop();
+  await issuer.stop();
   data.cleanup();
 });
+
+/** A participant in web chat, each request signed by the channel; resolves with the replies' text. */
+function participant(base: string, userId = `user-${randomUUID()}`): (text: string) => Promise<string> {
+  const conversation = `conv-${randomUUID()}`;
+  return async (text) => {
+    const activity = { type: 'message', id: randomUUID(), channelId: 'webchat', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies', text, from: { id: userId }, recipient: { id: 'bot' }, conversation: { id: conversation } };
+    const res = await fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: await issuer.sign(activity.serviceUrl) }, body: JSON.stringify(activity) });
+    return ((await res.json()) as { activities?: Array<{ text?: string }> }).activities?.map((a) => a.text ?? '').join('\n') ?? '';
+  };
+}
 
 const organiserChannel = `19:channel-${randomUUID()}@thread.tacv2`;
 async function organiserSays(text: string): Promise<string> {
@@ -41,7 +56,7 @@ async function organiserSays(text: string): Promise<string> {
       recipient: { id: '28:bot', name: 'Assistant' },
       conversation: { id: organiserChannel, conversationType: 'channel', isGroup: true },
       channelData: { tenant: { id: 'tenant-1' }, channel: { id: organiserChannel } },
-  });
+  }, { authorization: await issuer.sign(connector.url) });
   const all = await connector.waitFor(organiserChannel, before + 1);
   return all.slice(before).map((a) => a.text ?? '').join('\n');
 }

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 
 /** Posts an activity to the bot's /api/messages as a channel would; defaults fill what a test leaves out. */
-export function postActivity(base: string, activity: Record<string, unknown>): Promise<Response> {
+export function postActivity(base: string, activity: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${base}/api/messages`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ type: 'message', id: randomUUID(), channelId: 'webchat', serviceUrl: 'http://127.0.0.1:9/', recipient: { id: 'bot' }, ...activity }),
   });
 }

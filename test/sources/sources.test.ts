@@ -8,17 +8,27 @@ import { fixedClock } from '../../src/schedule/time';
 import { AFTER, SOURCES_DIR, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
 import { textToPdf } from '../helpers/pdf';
 import { describePg, pgSchemaUrl } from '../helpers/postgres';
-import { exchange } from '../helpers/http';
+import { postActivity } from '../helpers/http';
+import { ChannelIssuer } from '../helpers/channelIssuer';
 
 const TOKEN = 'sources-admin-token-0123456789';
 const read = (f: string) => readFileSync(join(SOURCES_DIR, f), 'utf8');
 
+// "sources status" is trusted only from Teams requests signed by the channel, as in production.
+const issuer = new ChannelIssuer();
+beforeAll(() => issuer.start());
+afterAll(() => issuer.stop());
+
 async function start(env: Record<string, string> = {}) {
   const data = tempDataDir();
-  const app = await createApp(testConfig(data.dir, { ADMIN_TOKEN: TOKEN, ADMIN_IDS: 'admin-1', ...env }), { clock: fixedClock(AFTER), logger: silentLogger });
+  const app = await createApp(testConfig(data.dir, { ADMIN_TOKEN: TOKEN, ADMIN_IDS: 'admin-1', ...issuer.env(), ...env }), { clock: fixedClock(AFTER), logger: silentLogger, botCredentials: issuer.credentials() });
   const base = `http://127.0.0.1:${await app.start(0)}`;
   const admin = (path: string, init: RequestInit = {}) => fetch(`${base}/api/admin${path}`, { ...init, headers: { authorization: `Bearer ${TOKEN}`, 'x-admin-name': 'Catherine', ...(init.headers ?? {}) } });
-  const ask = async (text: string, from = 'participant') => (await exchange(base, text, { from, conversation: randomUUID() })).map((a) => a.text).join('\n');
+  const ask = async (text: string, from = 'participant') => {
+    const serviceUrl = 'http://127.0.0.1:9/';
+    const res = await postActivity(base, { text, channelId: 'msteams', serviceUrl, deliveryMode: 'expectReplies', from: { id: `29:${from}`, aadObjectId: from }, conversation: { id: randomUUID() } }, { authorization: await issuer.sign(serviceUrl) });
+    return ((await res.json()) as { activities?: Array<{ text?: string }> }).activities?.map((a) => a.text).join('\n') ?? '';
+  };
   const upload = (name: string, body: string | Buffer, type: string, filename = '') => admin(`/sources/${name}${filename ? `?filename=${filename}` : ''}`, { method: 'PUT', headers: { 'content-type': type }, body: typeof body === 'string' ? body : new Uint8Array(body) });
   return { app, base, admin, ask, upload, stop: async () => (await app.stop(), data.cleanup()) };
 }
