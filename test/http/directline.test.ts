@@ -38,10 +38,10 @@ async function say(c: Started, text: string, user = 'web_user'): Promise<string>
   return ((await res.json()) as { id: string }).id;
 }
 
-async function poll(c: Started, watermark: string | undefined, until: (a: Array<{ type: string; text?: string; from: { id: string } }>) => boolean) {
+async function poll(c: Started, watermark: string | undefined, until: (a: Array<{ type: string; text?: string; from: { id: string; role?: string } }>) => boolean) {
   for (let i = 0; i < 100; i++) {
     const res = await dl(`/conversations/${c.conversationId}/activities${watermark ? `?watermark=${watermark}` : ''}`, c.token);
-    const body = (await res.json()) as { activities: Array<{ type: string; text?: string; from: { id: string } }>; watermark: string };
+    const body = (await res.json()) as { activities: Array<{ type: string; text?: string; from: { id: string; role?: string } }>; watermark: string };
     if (until(body.activities)) return body;
     await new Promise((r) => setTimeout(r, 30));
   }
@@ -54,10 +54,10 @@ describe('the built-in Direct Line endpoint', () => {
     expect(a.conversationId).not.toBe(b.conversationId);
     await Promise.all([say(a, 'When is the global forum?'), say(b, 'Quand se tient le forum mondial ?')]);
     const [ra, rb] = await Promise.all([
-      poll(a, undefined, (acts) => acts.some((x) => x.from.id !== 'web_user' && x.type === 'message')),
-      poll(b, undefined, (acts) => acts.some((x) => x.from.id !== 'web_user' && x.type === 'message')),
+      poll(a, undefined, (acts) => acts.some((x) => x.from.role !== 'user' && x.type === 'message')),
+      poll(b, undefined, (acts) => acts.some((x) => x.from.role !== 'user' && x.type === 'message')),
     ]);
-    const botText = (acts: typeof ra.activities) => acts.filter((x) => x.from.id !== 'web_user' && x.type === 'message').map((x) => x.text).join(' ');
+    const botText = (acts: typeof ra.activities) => acts.filter((x) => x.from.role !== 'user' && x.type === 'message').map((x) => x.text).join(' ');
     expect(botText(ra.activities)).toMatch(/early September 2020/);
     expect(botText(rb.activities)).toMatch(/début septembre 2020/);
     // Each conversation holds its own question and answer, nothing of the other.
@@ -69,10 +69,10 @@ describe('the built-in Direct Line endpoint', () => {
     await say(c, 'Which platform will be used?');
     const first = await poll(c, undefined, (acts) => acts.some((x) => /Webex/.test(x.text ?? '')));
     await say(c, 'Will there be interpretation?');
-    const second = await poll(c, first.watermark, (acts) => acts.some((x) => /interpretation/i.test(x.text ?? '') && x.from.id !== 'web_user'));
+    const second = await poll(c, first.watermark, (acts) => acts.some((x) => /interpretation/i.test(x.text ?? '') && x.from.role !== 'user'));
     expect(second.activities.map((x) => x.text)).not.toContain('Which platform will be used?');
     const all = await poll(c, '0', (acts) => acts.length >= 4);
-    expect(all.activities.filter((x) => x.from.id === 'web_user').map((x) => x.text)).toEqual(['Which platform will be used?', 'Will there be interpretation?']);
+    expect(all.activities.filter((x) => x.from.role === 'user').map((x) => x.text)).toEqual(['Which platform will be used?', 'Will there be interpretation?']);
   });
 
   test('when the page reloads with its token, then the same conversation is resumed', async () => {
@@ -97,7 +97,7 @@ describe('the built-in Direct Line endpoint', () => {
   test.each([
     ['malformed JSON', '{"type": "message", "text": '],
     ['not an activity', '["message"]'],
-    ['no from.id', JSON.stringify({ type: 'message', text: 'hello' })],
+    ['an activity type a client may not send', JSON.stringify({ type: 'conversationUpdate', membersAdded: [{ id: 'x' }] })],
     ['an oversized body', JSON.stringify({ type: 'message', text: 'x'.repeat(100_000), from: { id: 'u' } })],
     ['an oversized message', JSON.stringify({ type: 'message', text: 'x'.repeat(20_000), from: { id: 'u' } })],
   ])('when the post is %s, then 400 with a coded error', async (_what, body) => {
@@ -133,7 +133,7 @@ describe('with Azure Direct Line', () => {
     try {
       const port = await withAzure.start(0);
       const body = await (await fetch(`http://127.0.0.1:${port}/api/directline/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json();
-      expect(body).toEqual({ conversationId: 'azure-conv', token: 'azure-token', expires_in: 3600, domain: endpoint });
+      expect(body).toEqual({ conversationId: 'azure-conv', token: 'azure-token', expires_in: 3600, domain: endpoint, userId: expect.stringMatching(/^dl_/) });
       expect(seen).toEqual(['POST /v3/directline/tokens/generate Bearer the-secret']);
       expect(JSON.stringify(body)).not.toContain('the-secret');
     } finally {
