@@ -27,8 +27,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { directLine } from './directline/router';
 import { FeedbackRepository } from './feedback/repository';
 import { calendarRouter } from './http/calendar';
-import { ConversationStore } from './directline/store';
+import { DirectLineStore } from './directline/store';
 import { TokenIssuer } from './directline/tokens';
+import { LocalHub, PostgresHub, type ActivityHub } from './directline/hub';
+import { attachStreams } from './directline/stream';
 import { DigestRepository } from './digests/repository';
 import { DigestService } from './digests/service';
 import { DigestScheduler } from './digests/scheduler';
@@ -138,9 +140,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   let listeningPort = config.port;
   // The secret in this path never leaves the server: it is not stored with activities nor shown to clients.
   const connectorPath = `/directline-connector/${randomBytes(32).toString('hex')}`;
+  // The built-in Direct Line keeps its conversations in the database and signs tokens with a key
+  // kept there too: a restart, or another instance, goes on with the same conversations.
+  const dlStore = new DirectLineStore(stores.sql);
+  const dlTokens = new TokenIssuer(await dlStore.signingKey());
+  let dlHub: ActivityHub = new LocalHub();
+  if (stores.pool) {
+    const hub = new PostgresHub(stores.pool, logger);
+    await hub.start();
+    dlHub = hub;
+  }
   const dl = directLine({
-    store: new ConversationStore(),
-    tokens: new TokenIssuer(),
+    store: dlStore,
+    hub: dlHub,
+    tokens: dlTokens,
     adapter: directLineAdapter,
     bot,
     logger,
@@ -177,6 +190,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     extra: [['/api/calendar', calendarRouter({ schedule: () => knowledge.sources.schedule, t, clock })]],
   });
   const server: Server = createServer(http);
+  const streams = attachStreams(server, { store: dlStore, hub: dlHub, tokens: dlTokens, logger });
   logger.info({ config: redactedConfig(config), database: stores.kind }, 'configured');
 
   return {
@@ -203,13 +217,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       }),
     stop: () =>
       new Promise((resolve) => {
+        void streams.close();
         server.closeAllConnections();
         scheduler.stop();
         sourceService.stop();
         email?.close();
         server.close(() => {
           unanswered.stop();
-          void stores.close().then(() => resolve());
+          void dlHub.close().then(() => stores.close()).then(() => resolve());
         });
       }),
   };

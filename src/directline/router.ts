@@ -3,11 +3,13 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Activity, ActivityHandler, CloudAdapter } from 'botbuilder';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
-import type { ConversationStore } from './store';
+import type { DirectLineStore } from './store';
+import type { ActivityHub } from './hub';
 import { newWebUserId, type TokenClaims, type TokenIssuer } from './tokens';
 
 export interface DirectLineDeps {
-  readonly store: ConversationStore;
+  readonly store: DirectLineStore;
+  readonly hub: ActivityHub;
   readonly tokens: TokenIssuer;
   /** An adapter that trusts these in-process activities (no Bot Framework token between the two). */
   readonly adapter: CloudAdapter;
@@ -19,16 +21,24 @@ export interface DirectLineDeps {
   readonly maxTextLength: number;
   /** Azure Direct Line instead of the built-in endpoint: the secret stays on this server. */
   readonly azure?: { readonly secret: string; readonly endpoint: string } | undefined;
+  readonly now?: () => number;
 }
 
-const now = () => Date.now();
+/** The address of a conversation's WebSocket stream, as Direct Line 3.0 gives it (token in `t`). */
+export function streamUrl(req: Request, conversationId: string, token: string, watermark?: string): string {
+  const scheme = req.protocol === 'https' ? 'wss' : 'ws';
+  const query = new URLSearchParams({ ...(watermark ? { watermark } : {}), t: token });
+  return `${scheme}://${req.get('host') ?? 'localhost'}${req.baseUrl}/conversations/${encodeURIComponent(conversationId)}/stream?${query.toString()}`;
+}
 
 /**
  * A Direct Line 3.0 endpoint served by the app itself, so that the web page works with no Azure:
- * start a conversation (a token per conversation), post activities, get them back by watermark
- * (polling). The bot answers through a connector endpoint of the same server.
+ * start or resume a conversation (a token per conversation and user), post activities, receive them
+ * over a WebSocket stream or by polling with a watermark. Conversations live in the database, so a
+ * restart or another instance goes on with them. The bot answers through a connector of this server.
  */
 export function directLine(deps: DirectLineDeps): { api: Router; connector: Router; tokenEndpoint: Router } {
+  const now = deps.now ?? Date.now;
   const api = express.Router();
   const bearer = (req: Request): string | undefined => /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
   const claims = (req: Request) => {
@@ -38,24 +48,31 @@ export function directLine(deps: DirectLineDeps): { api: Router; connector: Rout
     if (!c) throw new AppError('UNAUTHORIZED', 'The Direct Line token is not valid or has expired.');
     return c;
   };
-  const forConversation = (req: Request) => {
+  const forConversation = async (req: Request) => {
     const c = claims(req);
     if (c.conversationId !== req.params['id']) throw new AppError('FORBIDDEN', 'This token does not open this conversation.');
-    if (!deps.store.has(c.conversationId)) throw new AppError('NOT_FOUND', 'The conversation has expired; start a new one.');
+    if ((await deps.store.owner(c.conversationId)) !== c.userId) throw new AppError('NOT_FOUND', 'The conversation has expired; start a new one.');
     return c;
   };
   const wrap = (f: (req: Request, res: Response) => void | Promise<void>) => (req: Request, res: Response, next: NextFunction) => {
     Promise.resolve(f(req, res)).catch(next);
   };
+  const conversation = (req: Request, c: TokenClaims, token: string, watermark?: string) => ({
+    conversationId: c.conversationId,
+    token,
+    expires_in: Math.max(0, Math.floor((c.expiresAt - now()) / 1000)),
+    streamUrl: streamUrl(req, c.conversationId, token, watermark),
+  });
 
   api.post(
     '/tokens/generate',
-    wrap((_req, res) => {
+    wrap(async (_req, res) => {
       // Without a Direct Line secret there is nobody to vouch for a user id the client proposes: the
       // server picks one and binds it to the token.
       const conversationId = randomUUID();
-      deps.store.create(conversationId, now());
-      const { token, expiresIn } = deps.tokens.issue(conversationId, newWebUserId(), now());
+      const userId = newWebUserId();
+      await deps.store.create(conversationId, userId, now());
+      const { token, expiresIn } = deps.tokens.issue(conversationId, userId, now());
       res.json({ conversationId, token, expires_in: expiresIn });
     }),
   );
@@ -72,49 +89,55 @@ export function directLine(deps: DirectLineDeps): { api: Router; connector: Rout
   // Start (or resume) the conversation the token opens.
   api.post(
     '/conversations',
-    wrap((req, res) => {
+    wrap(async (req, res) => {
       const c = claims(req);
-      const isNew = !deps.store.has(c.conversationId);
-      deps.store.create(c.conversationId, now());
-      res.status(isNew ? 201 : 200).json({ conversationId: c.conversationId, token: bearer(req), expires_in: Math.max(0, Math.floor((c.expiresAt - now()) / 1000)) });
+      const owner = await deps.store.owner(c.conversationId);
+      if (owner !== undefined && owner !== c.userId) throw new AppError('FORBIDDEN', 'This token does not open this conversation.');
+      if (!owner) await deps.store.create(c.conversationId, c.userId, now());
+      res.status(owner ? 200 : 201).json(conversation(req, c, bearer(req)!));
     }),
   );
 
+  // Reconnect: a fresh stream address from the watermark the client has.
   api.get(
     '/conversations/:id',
-    wrap((req, res) => {
-      const c = forConversation(req);
-      res.json({ conversationId: c.conversationId, token: bearer(req), expires_in: Math.max(0, Math.floor((c.expiresAt - now()) / 1000)) });
+    wrap(async (req, res) => {
+      const c = await forConversation(req);
+      const watermark = typeof req.query['watermark'] === 'string' && /^\d{1,9}$/.test(req.query['watermark']) ? req.query['watermark'] : undefined;
+      res.json(conversation(req, c, bearer(req)!, watermark));
     }),
   );
 
   api.get(
     '/conversations/:id/activities',
-    wrap((req, res) => {
-      const c = forConversation(req);
-      const raw = req.query['watermark'];
-      const watermark = raw === undefined || raw === '' ? 0 : Number(raw);
-      if (!Number.isInteger(watermark) || watermark < 0) throw new AppError('BAD_REQUEST', 'watermark must be a whole number.');
-      const page = deps.store.since(c.conversationId, watermark, now());
-      res.json(page && { ...page, activities: page.activities.map(forClient) });
+    wrap(async (req, res) => {
+      const c = await forConversation(req);
+      const watermark = parseWatermark(req.query['watermark']);
+      const page = await deps.store.since(c.conversationId, watermark);
+      if (!page) throw new AppError('NOT_FOUND', 'The conversation has expired; start a new one.');
+      res.json({ ...page, activities: page.activities.map(forClient) });
     }),
   );
 
   api.post(
     '/conversations/:id/activities',
     express.json({ limit: '64kb' }),
-    wrap((req, res) => {
-      const c = forConversation(req);
+    wrap(async (req, res) => {
+      const c = await forConversation(req);
       const body = req.body as Partial<Activity> | undefined;
       if (!body || typeof body !== 'object' || Array.isArray(body) || typeof body.type !== 'string') throw new AppError('BAD_ACTIVITY', 'The body must be an activity with a string "type".');
       if (!CLIENT_TYPES.has(body.type)) throw new AppError('BAD_ACTIVITY', `A client may send only ${[...CLIENT_TYPES].join(', ')} activities.`);
       if (typeof body.text === 'string' && body.text.length > deps.maxTextLength * 5) throw new AppError('BAD_ACTIVITY', `The message is too long (more than ${deps.maxTextLength * 5} characters).`);
       const activity = fromClient(body, c, deps);
-      const id = deps.store.append(c.conversationId, activity, now())!;
+      const id = await deps.store.append(c.conversationId, activity, now());
+      if (!id) throw new AppError('NOT_FOUND', 'The conversation has expired; start a new one.');
+      deps.hub.publish(c.conversationId);
       res.json({ id });
       // The bot's turn runs after the answer; its replies arrive through the connector below, whose
       // address only this server knows (it is never stored with the activity nor shown to clients).
-      deps.adapter.processActivityDirect('', { ...activity, id, serviceUrl: deps.connectorUrl() } as Activity, (context) => deps.bot.run(context)).catch((err: unknown) => deps.logger.error({ err, conversation: c.conversationId }, 'direct line turn failed'));
+      deps.adapter
+        .processActivityDirect('', { ...activity, id, serviceUrl: deps.connectorUrl() } as Activity, (context) => deps.bot.run(context))
+        .catch((err: unknown) => deps.logger.error({ err, conversation: c.conversationId }, 'direct line turn failed'));
     }),
   );
   api.post('/conversations/:id/upload', (_req, _res, next) => next(new AppError('BAD_REQUEST', 'Attachments are not accepted.')));
@@ -126,56 +149,82 @@ export function directLine(deps: DirectLineDeps): { api: Router; connector: Rout
     next(err);
   });
 
-  // The connector the bot replies to: POST /v3/conversations/:id/activities[/:replyTo].
+  return { api, connector: connectorRouter(deps, now), tokenEndpoint: tokenRouter(deps, now) };
+}
+
+/** The connector the bot replies to: POST /v3/conversations/:id/activities[/:replyTo]. */
+function connectorRouter(deps: DirectLineDeps, now: () => number): Router {
   const connector = express.Router();
   // Only this process replies here: its own loopback connection, under a path with a secret.
   connector.use((req, _res, next) => next(isLoopback(req.socket.remoteAddress) ? undefined : new AppError('NOT_FOUND')));
-  const accept = wrap((req, res) => {
+  const accept = (req: Request, res: Response, next: NextFunction) => {
     const id = String(req.params['id']);
     const { serviceUrl: _internal, ...body } = req.body as Partial<Activity>;
-    const activityId = deps.store.append(id, { ...body, timestamp: new Date() as unknown as Activity['timestamp'] }, now());
-    if (!activityId) throw new AppError('NOT_FOUND', 'No such conversation.');
-    res.json({ id: activityId });
-  });
+    deps.store
+      .append(id, { ...body, timestamp: new Date(now()) as unknown as Activity['timestamp'] }, now())
+      .then((activityId) => {
+        if (!activityId) throw new AppError('NOT_FOUND', 'No such conversation.');
+        deps.hub.publish(id);
+        res.json({ id: activityId });
+      })
+      .catch(next);
+  };
   connector.post('/v3/conversations/:id/activities', express.json({ limit: '1mb' }), accept);
   connector.post('/v3/conversations/:id/activities/:replyTo', express.json({ limit: '1mb' }), accept);
-  connector.put('/v3/conversations/:id/activities/:activityId', express.json({ limit: '1mb' }), wrap((req, res) => {
+  connector.put('/v3/conversations/:id/activities/:activityId', express.json({ limit: '1mb' }), (req, res) => {
     res.json({ id: req.params['activityId'] });
-  }));
+  });
+  return connector;
+}
 
-  // Token endpoint of the page: the built-in endpoint's tokens, or Azure Direct Line's with the secret kept here.
+/** Token endpoint of the page: the built-in endpoint's tokens, or Azure Direct Line's with the secret kept here. */
+function tokenRouter(deps: DirectLineDeps, now: () => number): Router {
   const tokenEndpoint = express.Router();
-  tokenEndpoint.post(
-    '/token',
-    express.json({ limit: '4kb' }),
-    wrap(async (req, res) => {
-      if (deps.azure) {
-        // Azure binds the token to the user id given here, so a client cannot speak as another user.
-        const userId = newWebUserId();
-        const r = await fetch(`${deps.azure.endpoint.replace(/\/$/, '')}/tokens/generate`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${deps.azure.secret}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ user: { id: userId } }),
-          signal: AbortSignal.timeout(10_000),
-        });
-        if (!r.ok) throw new AppError('NOT_READY', `Direct Line answered ${r.status}.`);
-        const json = (await r.json()) as { conversationId: string; token: string; expires_in: number };
-        res.json({ ...json, domain: deps.azure.endpoint, userId });
-        return;
-      }
-      // A page reloading keeps its conversation (a still valid token for a live conversation is
-      // renewed) and its user (the user ticket), so that "what have I confirmed?" still finds it.
-      const given = (req.body ?? {}) as { token?: unknown; user?: unknown };
-      const previous = typeof given.token === 'string' ? deps.tokens.verify(given.token, now()) : undefined;
-      const ticketUser = typeof given.user === 'string' ? deps.tokens.verifyUserTicket(given.user, now()) : undefined;
-      const userId = previous?.userId ?? ticketUser ?? newWebUserId();
-      const conversationId = previous && deps.store.has(previous.conversationId) ? previous.conversationId : randomUUID();
-      deps.store.create(conversationId, now());
-      const { token, expiresIn } = deps.tokens.issue(conversationId, userId, now());
-      res.json({ conversationId, token, expires_in: expiresIn, domain: null, resumed: conversationId === previous?.conversationId, userId, user: deps.tokens.userTicket(userId, now()) });
-    }),
-  );
-  return { api, connector, tokenEndpoint };
+  tokenEndpoint.post('/token', express.json({ limit: '4kb' }), (req: Request, res: Response, next: NextFunction) => {
+    (deps.azure ? azureToken(deps.azure) : builtInToken(deps, req.body, now)).then((body) => res.json(body), next);
+  });
+  return tokenEndpoint;
+}
+
+async function azureToken(azure: { readonly secret: string; readonly endpoint: string }): Promise<Record<string, unknown>> {
+  // Azure binds the token to the user id given here, so a client cannot speak as another user.
+  const userId = newWebUserId();
+  const r = await fetch(`${azure.endpoint.replace(/\/$/, '')}/tokens/generate`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${azure.secret}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ user: { id: userId } }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!r.ok) throw new AppError('NOT_READY', `Direct Line answered ${r.status}.`);
+  const json = (await r.json()) as { conversationId: string; token: string; expires_in: number };
+  return { ...json, domain: azure.endpoint, userId };
+}
+
+/**
+ * A reloading page keeps its user (the user ticket) and its conversation: the previous token names
+ * it, and once that token has expired the ticket proves the conversation is this user's. So a page
+ * open across a restart, or reopened the next day, shows its history and "what have I confirmed?"
+ * still finds the participant.
+ */
+async function builtInToken(deps: DirectLineDeps, body: unknown, now: () => number): Promise<Record<string, unknown>> {
+  const given = (body ?? {}) as { token?: unknown; user?: unknown };
+  const ticketUser = typeof given.user === 'string' ? deps.tokens.verifyUserTicket(given.user, now()) : undefined;
+  const live = typeof given.token === 'string' ? deps.tokens.verify(given.token, now()) : undefined;
+  const expired = !live && ticketUser && typeof given.token === 'string' ? deps.tokens.verify(given.token, now(), { allowExpired: true }) : undefined;
+  const previous = live ?? (expired?.userId === ticketUser ? expired : undefined);
+  const userId = previous?.userId ?? ticketUser ?? newWebUserId();
+  const resumed = previous !== undefined && (await deps.store.owner(previous.conversationId)) === userId;
+  const conversationId = resumed ? previous.conversationId : randomUUID();
+  if (!resumed) await deps.store.create(conversationId, userId, now());
+  const { token, expiresIn } = deps.tokens.issue(conversationId, userId, now());
+  return { conversationId, token, expires_in: expiresIn, domain: null, resumed, userId, user: deps.tokens.userTicket(userId, now()) };
+}
+
+function parseWatermark(raw: unknown): number {
+  if (raw === undefined || raw === '') return 0;
+  const n = Number(raw);
+  if (typeof raw !== 'string' || !Number.isInteger(n) || n < 0) throw new AppError('BAD_REQUEST', 'watermark must be a whole number.');
+  return n;
 }
 
 /** What a client may send: messages, events (the page's join and feedback) and typing. */
@@ -203,7 +252,7 @@ function fromClient(body: Partial<Activity>, c: TokenClaims, deps: Pick<DirectLi
 }
 
 /** An activity as a Direct Line client sees it: nothing of the server's internals. */
-function forClient(activity: Partial<Activity>): Partial<Activity> {
+export function forClient(activity: Partial<Activity>): Partial<Activity> {
   const { serviceUrl: _serviceUrl, callerId: _callerId, ...visible } = activity;
   return visible;
 }

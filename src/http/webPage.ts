@@ -40,7 +40,7 @@ export function webChatPage(strings: string): string {
     localStorage.setItem('pa-conversation', JSON.stringify({ token, conversationId }));
     if (user) localStorage.setItem('pa-user', JSON.stringify(user));
     const directLine = window.WebChat.createDirectLine({
-      token, conversationId, domain: domain || (location.origin + '/v3/directline'), webSocket: false, pollingInterval: 1000,
+      token, conversationId, domain: domain || (location.origin + '/v3/directline'), webSocket: true,
     });
     const render = () => {
       document.documentElement.lang = lang;

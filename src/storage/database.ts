@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DIGEST_SCHEMA } from './sql';
 import { FEEDBACK_SCHEMA } from '../feedback/repository';
 import { SOURCES_SCHEMA } from '../sources/versions';
+import { DIRECTLINE_SCHEMA } from '../directline/store';
 
 export type SqliteDatabase = Database.Database;
 
@@ -75,6 +76,7 @@ const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }> = [
   { id: 4, name: 'digests', sql: DIGEST_SCHEMA },
   { id: 5, name: 'feedback', sql: FEEDBACK_SCHEMA },
   { id: 6, name: 'source versions', sql: SOURCES_SCHEMA },
+  { id: 7, name: 'direct line', sql: DIRECTLINE_SCHEMA },
 ];
 
 /** Opens (creating if needed) the SQLite database under dataDir and brings its schema up to date. */

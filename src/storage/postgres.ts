@@ -19,6 +19,7 @@ import { DIGEST_SCHEMA, inTransaction } from './sql';
 import { rowToConfirmation, type ConfirmationRow } from './sqliteConfirmations';
 import { FEEDBACK_SCHEMA } from '../feedback/repository';
 import { SOURCES_SCHEMA } from '../sources/versions';
+import { DIRECTLINE_SCHEMA } from '../directline/store';
 import type { UnansweredQuestion, UnansweredQuestionRepository } from './unansweredQuestions';
 
 const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }> = [
@@ -79,6 +80,7 @@ const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }> = [
   { id: 4, name: 'digests', sql: DIGEST_SCHEMA },
   { id: 5, name: 'feedback', sql: FEEDBACK_SCHEMA },
   { id: 6, name: 'source versions', sql: SOURCES_SCHEMA },
+  { id: 7, name: 'direct line', sql: DIRECTLINE_SCHEMA },
 ];
 
 /** Opens a pool on DATABASE_URL; a `schema` parameter in the URL selects (and creates) the schema. */

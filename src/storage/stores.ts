@@ -1,4 +1,5 @@
 import type { Storage } from 'botbuilder';
+import type pg from 'pg';
 import type { ConfirmationRepository } from '../confirmations/confirmation';
 import { openDatabase } from './database';
 import { SqliteStorage } from './sqliteStorage';
@@ -15,6 +16,8 @@ export interface Stores {
   readonly unanswered: UnansweredQuestionRepository;
   /** Plain SQL on the same database, for the digests' tables. */
   readonly sql: Sql;
+  /** The PostgreSQL pool, for what needs PostgreSQL itself (LISTEN/NOTIFY); absent on SQLite. */
+  readonly pool?: pg.Pool;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -29,6 +32,7 @@ export async function openStores(opts: { dataDir: string; databaseUrl?: string |
       confirmations: new PostgresConfirmationRepository(pool),
       unanswered: new PostgresUnansweredQuestions(pool),
       sql: postgresSql(pool),
+      pool,
       ping: async () => {
         await pool.query('SELECT 1');
       },
