@@ -11,6 +11,7 @@ import type { ConfirmationService } from '../confirmations/service';
 import { detectCommand, organiserListTarget, type Command } from './commands';
 import { escapeMarkdown } from './markdown';
 import { isTrustedMember, type ChannelTrust } from './identity';
+import { DELIVERY_FAILED } from './turnFlags';
 import type { DigestService } from '../digests/service';
 import type { SourceService } from '../sources/service';
 import type { FeedbackRepository } from '../feedback/repository';
@@ -144,7 +145,7 @@ export class AssistantBot extends ActivityHandler {
 
     // Teams and the web page show "typing…" until the answer comes.
     if (['msteams', 'directline'].includes(activity.channelId) && activity.deliveryMode !== 'expectReplies') {
-      await context.sendActivity({ type: ActivityTypes.Typing });
+      await this.showTyping(context);
     }
     const text = cleanText(mentionFree(context));
     const fallbackLang = profile.language ?? memory.lastLang ?? localeToLang(activity.locale) ?? 'en';
@@ -239,6 +240,20 @@ export class AssistantBot extends ActivityHandler {
       else delete memory.sectionId;
       memory.citedPassages = answer.citations.map((c) => c.passageId);
       memory.needs = answer.needs ?? [];
+    }
+  }
+
+  /**
+   * "typing…" sent through the adapter, not the turn: it is not an answer, and botbuilder's prompts
+   * re-ask an invalid answer only when the turn has not responded yet.
+   */
+  private async showTyping(context: TurnContext): Promise<void> {
+    const typing = TurnContext.applyConversationReference({ type: ActivityTypes.Typing }, TurnContext.getConversationReference(context.activity));
+    try {
+      await context.adapter.sendActivities(context, [typing]);
+    } catch (e) {
+      context.turnState.set(DELIVERY_FAILED, true);
+      throw e;
     }
   }
 

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { CloudAdapter, type Activity, type ActivityHandler, type InvokeResponse, type TurnContext } from 'botbuilder';
 import { AuthenticationConstants, type AuthenticateRequestResult, type BotFrameworkAuthentication } from 'botframework-connector';
 import { AppError } from '../errors';
+import { DELIVERY_FAILED } from '../bot/turnFlags';
 import type { Logger } from '../logger';
 
 /** botbuilder's CloudAdapter, with the turn entry point that takes an already authenticated request. */
@@ -10,9 +11,6 @@ export class ChannelAdapter extends CloudAdapter {
     return this.processActivity(auth, activity, logic);
   }
 }
-
-/** Set in a turn's state once the channel refused a reply: nothing more is sent to it in that turn. */
-export const DELIVERY_FAILED = Symbol('deliveryFailed');
 
 export interface BotEndpointDeps {
   readonly adapter: ChannelAdapter;
@@ -46,22 +44,26 @@ export function botEndpoint(deps: BotEndpointDeps) {
     if (!deps.authEnabled && !expectReplies && !replyAllowed(activity.serviceUrl, deps.allowedServiceUrls)) {
       return next(new AppError('FORBIDDEN', 'Without a Microsoft app id, replies go only to loopback or to ALLOWED_SERVICE_URLS; use deliveryMode "expectReplies".'));
     }
-    let failed: unknown;
+    let failed = false;
     const invoke = await deps.adapter.runAuthenticated(authResult, activity, async (context) => {
       context.onSendActivities(async (_context, _activities, send) => {
         try {
           return await send();
         } catch (e) {
-          failed ??= e;
           context.turnState.set(DELIVERY_FAILED, true);
           throw e;
         }
       });
-      await deps.bot.run(context);
+      try {
+        await deps.bot.run(context);
+      } finally {
+        // The turn context is revoked once the turn ends: read the flag while it lives.
+        failed = context.turnState.get(DELIVERY_FAILED) === true;
+      }
     });
     if (failed) {
       deps.deliveryFailures.count++;
-      deps.logger.warn({ err: failed, channelId: activity.channelId, conversation: activity.conversation?.id }, 'a reply could not be delivered to the channel');
+      deps.logger.warn({ channelId: activity.channelId }, 'a reply could not be delivered to the channel');
       return next(new AppError('BAD_GATEWAY', 'The reply could not be delivered to the channel.'));
     }
     if (invoke?.body !== undefined) res.status(invoke.status).json(invoke.body);

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { createApp, type App } from '../../src/app';
+import { fixedClock } from '../../src/schedule/time';
+import { LoopbackConnector } from '../helpers/connector';
+import { AFTER, plain, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
+import { postActivity } from '../helpers/http';
+
+/**
+ * The dialogs as Teams and Direct Line deliver them: normal delivery to the channel's connector, a
+ * typing indicator first. Every prompt, every re-ask of an invalid answer must reach the participant.
+ * Each step: [an invalid answer, what the re-ask must say, the valid answer, what the next prompt says].
+ */
+const STEPS: Record<'en' | 'fr', { open: [string, RegExp]; steps: Array<[string, RegExp, string, RegExp]> }> = {
+  en: {
+    open: ["I'd like to confirm my participation", /which event/],
+    steps: [
+      ['the picnic', /which event/, 'the 23 July briefing', /full name/],
+      ['12345', /name/, 'Amina Diallo', /which organisation/],
+      ['Ministry of Mines', /email address/, 'name@domain', /email/],
+      ['amina.diallo@example.org', /stakeholder group/, 'banana', /pick one of the options/],
+      ['government', /which country/, 'Senegal', /which language would you prefer/],
+      ['Klingon', /language/, 'French', /store these details/],
+      ['perhaps', /store these details|yes or no/, 'yes', /is everything correct/],
+      ['perhaps', /is everything correct|yes or no/, 'yes', /is recorded/],
+    ],
+  },
+  fr: {
+    open: ['Je souhaite confirmer ma participation', /pour quel evenement/],
+    steps: [
+      ['le pique-nique', /evenement/, 'la séance d’information du 23 juillet', /nom complet/],
+      ['12345', /nom/, 'Amina Diallo', /quelle organisation/],
+      ['Ministère des Mines', /adresse e-mail/, 'nom@domaine', /e-mail/],
+      ['amina.diallo@example.org', /groupe de parties prenantes/, 'banane', /choisir l'une des options/],
+      ['Gouvernement', /quel pays/, 'Sénégal', /langue/],
+      ['klingon', /langue/, 'français', /conserver/],
+      ['peut-être', /conserver|oui ou non/, 'oui', /tout est-il correct/],
+      ['peut-être', /tout est-il correct|oui ou non/, 'oui', /est enregistree/],
+    ],
+  },
+};
+
+const connector = new LoopbackConnector();
+let app: App;
+let base: string;
+let data: ReturnType<typeof tempDataDir>;
+beforeAll(async () => {
+  await connector.start();
+  data = tempDataDir();
+  app = await createApp(testConfig(data.dir), { clock: fixedClock(AFTER), logger: silentLogger });
+  base = `http://127.0.0.1:${await app.start(0)}`;
+});
+afterAll(async () => {
+  await app.stop();
+  await connector.stop();
+  data.cleanup();
+});
+
+/** A participant in a Teams chat: each message is posted as Teams does; resolves with the replies that arrived. */
+function teamsParticipant(lang: 'en' | 'fr') {
+  const conversation = `a:${randomUUID()}`;
+  const user = `29:${randomUUID()}`;
+  return async (text: string): Promise<string> => {
+    const before = connector.received.get(conversation)?.length ?? 0;
+    const typingBefore = connector.typing.get(conversation) ?? 0;
+    const res = await postActivity(base, { text, channelId: 'msteams', serviceUrl: connector.url, locale: lang === 'fr' ? 'fr-FR' : 'en-US', from: { id: user, name: 'P' }, conversation: { id: conversation } });
+    expect(res.status).toBe(200);
+    const all = await connector.waitFor(conversation, before + 1).catch(() => connector.received.get(conversation) ?? []);
+    expect(connector.typing.get(conversation) ?? 0).toBeGreaterThan(typingBefore);
+    return all.slice(before).map((a) => plain(a.text ?? '')).join('\n');
+  };
+}
+
+describe.each(['en', 'fr'] as const)('the confirmation dialog in %s, delivered as Teams delivers it', (lang) => {
+  test('when an answer is invalid at any step, then the re-ask arrives, and the dialog completes', async () => {
+    const say = teamsParticipant(lang);
+    const { open, steps } = STEPS[lang];
+    expect(await say(open[0])).toMatch(open[1]);
+    for (const [first, firstReply, second, secondReply] of steps) {
+      expect(await say(first)).toMatch(firstReply);
+      expect(await say(second)).toMatch(secondReply);
+    }
+  });
+});
