@@ -30,6 +30,7 @@ import { DigestRepository } from './digests/repository';
 import { DigestService } from './digests/service';
 import { DigestScheduler } from './digests/scheduler';
 import { proactiveSender, smtpSender } from './digests/senders';
+import { Retention } from './privacy/retention';
 
 export interface AppOverrides {
   readonly clock?: Clock;
@@ -46,6 +47,8 @@ export interface App {
   readonly unanswered: RetryingUnansweredQuestions;
   readonly confirmations: ConfirmationService;
   readonly digests: DigestService;
+  /** The periodic purge of old data; stores register their purge with it. */
+  readonly retention: Retention;
   readonly logger: Logger;
   /** Listens on the given port (0 for any free one) and resolves with the port in use. */
   start(port?: number): Promise<number>;
@@ -84,8 +87,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error): Promise<void> => {
     logger.error({ err: error, activityType: context.activity.type, channelId: context.activity.channelId }, 'turn failed');
-    // Leave no half-finished conversation state behind, then apologise in the user's language.
-    await conversationState.delete(context).catch((e: unknown) => logger.error({ err: e }, 'could not reset conversation state'));
+    // The state is kept: a failed turn saved nothing, so the stored state is the last good one and the
+    // participant's answers so far (a dialog half done) survive. Apologise in the user's language.
     const lang = guessLanguage(context.activity.text ?? '').lang ?? localeToLang(context.activity.locale) ?? 'en';
     if (context.activity.type === 'message') await context.sendActivity(t(lang, 'error.turn')).catch(() => undefined);
   };
@@ -113,6 +116,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const scheduler = new DigestScheduler(digests, logger, { schedule: config.digest.schedule, timezone: config.digest.timezone, retryCheckMs: Math.min(30_000, config.digest.retrySeconds * 1000) });
 
   const feedback = new FeedbackRepository(stores.sql);
+  const retention = new Retention({ days: config.retentionDays }, clock, logger);
+  retention.register('unanswered-questions', (before) => unanswered.purge(before));
+  retention.register('feedback', (before) => feedback.purge(before));
   const bot = new AssistantBot({
     answerer: knowledge,
     t,
@@ -184,6 +190,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     unanswered,
     confirmations,
     digests,
+    retention,
     logger,
     start: (port = config.port) =>
       new Promise((resolve, reject) => {
@@ -194,6 +201,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           logger.info({ port: actual }, 'listening');
           scheduler.start();
           sourceService.watch();
+          retention.start();
           resolve(actual);
         });
       }),
@@ -205,7 +213,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         email?.close();
         server.close(() => {
           unanswered.stop();
-          void stores.close().then(() => resolve());
+          void retention.stop().then(() => stores.close()).then(() => resolve());
         });
       }),
   };
