@@ -175,6 +175,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       strings: scriptJson({ en: pick('en'), fr: pick('fr') }),
       events: scriptJson(knowledge.sources.schedule.events.filter((e) => e.confirmationNeeded).map((e) => ({ id: e.id, name: e.short }))),
     },
+    security: { directLineEndpoint: config.directLineAzure?.endpoint, https: config.publicUrl.startsWith('https:') },
     admin: config.adminToken ? adminRouter({ token: config.adminToken, confirmations, unanswered, digests, feedback, sources: sourceService, logger }) : undefined,
     extra: [['/api/calendar', calendarRouter({ schedule: () => knowledge.sources.schedule, t, clock })]],
   });
