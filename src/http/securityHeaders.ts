@@ -23,6 +23,9 @@ export const TEAMS_FRAME_ANCESTORS = [
   'https://*.skype.com',
 ] as const;
 
+/** Where Teams JS fetches the list of hosts it accepts messages from (it falls back to a built-in list). */
+const TEAMS_JS_CONNECT = ['https://res.cdn.office.net'] as const;
+
 /** Paths of pages that Teams and Microsoft 365 frame (the organiser tab). */
 const FRAMED_PATHS = /^\/organiser\/?$/;
 
@@ -51,7 +54,7 @@ function connectSources(endpoint: string | undefined): string[] {
  * and Microsoft 365 frame the organiser tab and no one frame anything else, nosniff, no referrer.
  */
 export function securityHeaders(options: SecurityHeaderOptions = {}): RequestHandler {
-  const directives = (frameAncestors: readonly string[]) => ({
+  const directives = (frameAncestors: readonly string[], connect: readonly string[] = []) => ({
     defaultSrc: ["'self'"],
     scriptSrc: ["'self'", (_req: IncomingMessage, res: ServerResponse) => `'nonce-${cspNonce(res)}'`],
     scriptSrcAttr: ["'none'"],
@@ -59,7 +62,7 @@ export function securityHeaders(options: SecurityHeaderOptions = {}): RequestHan
     imgSrc: ["'self'", 'data:', 'blob:'],
     fontSrc: ["'self'", 'data:'],
     mediaSrc: ["'self'", 'data:', 'blob:'],
-    connectSrc: connectSources(options.directLineEndpoint),
+    connectSrc: [...connectSources(options.directLineEndpoint), ...connect],
     frameSrc: ["'self'"],
     workerSrc: ["'self'", 'blob:'],
     objectSrc: ["'none'"],
@@ -76,7 +79,7 @@ export function securityHeaders(options: SecurityHeaderOptions = {}): RequestHan
   // The tab is framed by Teams: no X-Frame-Options (frame-ancestors says who may), popups allowed for sign-in.
   const tab = helmet({
     ...common,
-    contentSecurityPolicy: { useDefaults: false, directives: directives(["'self'", ...TEAMS_FRAME_ANCESTORS]) },
+    contentSecurityPolicy: { useDefaults: false, directives: directives(["'self'", ...TEAMS_FRAME_ANCESTORS], TEAMS_JS_CONNECT) },
     xFrameOptions: false,
     crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
   });
