@@ -128,15 +128,26 @@ describeBrowser('the pages under their CSP, in headless Chromium', () => {
     await page.close();
   });
 
-  test('when an organiser uses the tab, then it works with no CSP violation', async () => {
+  test('when an organiser uses the tab, then it works with no CSP violation and participant text shows as text, never as markup', async () => {
+    const hostile = '<img src=x onerror="document.title=1"> <a href="https://evil.example">Amina</a>';
+    await app.confirmations.record(
+      { eventId: 'global-forum', name: hostile, organisation: '<b>Mines</b>', email: 'tab@example.org', group: 'other', country: '<i>Mali</i>', sessionLanguage: 'en', consent: true },
+      { channelId: 'webchat', userId: 'tab-user' },
+      { chatLanguage: 'en', activityKey: 'tab-activity' },
+    );
+    await app.stores.unanswered.record({ text: `${hostile} hotel?`, language: 'en', reason: 'no-match', askedAt: new Date(AFTER) });
     const { page, problems } = await open('/organiser');
     await page.fill('#token', TOKEN);
     await page.click('#signin');
-    await page.waitForFunction(() => document.getElementById('count')!.textContent!.length > 0, null, { timeout: 15_000 });
+    await page.waitForSelector('tr:has-text("tab@example.org")', { timeout: 15_000 });
+    expect(await page.locator('#cBody').innerText()).toContain(hostile);
     for (const tab of ['digest', 'unanswered', 'feedback', 'sources', 'confirmations']) {
       await page.click(`nav button[data-tab="${tab}"]`);
       await page.waitForTimeout(300);
     }
+    expect(await page.locator('#uBody').innerText()).toContain(hostile);
+    expect(await page.locator('main, #app').locator('img, a[href*="evil"], b, i').count()).toBe(0);
+    expect(await page.title()).not.toBe('1');
     expect(await page.textContent('#status')).not.toMatch(/wrong|error/i);
     expect(problems).toEqual([]);
     await page.close();
