@@ -44,6 +44,7 @@ const CENSORED_KEYS = new Set([
 ]);
 const CENSOR = '[redacted]';
 const MAX_DEPTH = 6;
+const MAX_ITEMS = 100;
 
 /**
  * An error as it may be logged: its type, code, message and stack, contact details removed. The
@@ -70,8 +71,9 @@ function scrub(value: unknown, depth: number): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (value instanceof Error) return safeError(value);
   if (value instanceof Date) return value;
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return '[binary]';
   if (depth >= MAX_DEPTH) return '[nested]';
-  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  if (Array.isArray(value)) return value.slice(0, MAX_ITEMS).map((v) => scrub(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = CENSORED_KEYS.has(k.toLowerCase()) && v !== undefined ? CENSOR : scrub(v, depth + 1);
   return out;
