@@ -16,6 +16,9 @@ import type { ConfirmationDraft, ConfirmationService } from '../src/confirmation
 import type { Lang } from '../src/knowledge/analyzer';
 import type { Translate } from '../src/knowledge/answerer';
 import type { ScheduledEvent } from '../src/schedule/schedule';
+import type { Logger } from '../src/logger';
+import { InvalidConfirmationError } from '../src/confirmations/service';
+import { normaliseAnswer } from './answerText';
 import { DialogIds } from './ids';
 import { draftSummary, recordedMessage } from './messages';
 import { yesNoChoices } from './yesNo';
@@ -25,6 +28,8 @@ export interface ConfirmationOptions {
   lang: Lang;
   /** Set once the event's notices (invitation only, date passed) have been given. */
   noticed?: boolean;
+  /** Set after a save that failed: the summary is not shown again, only "say yes to try again". */
+  retry?: boolean;
 }
 
 const FIELDS = ['eventId', 'name', 'organisation', 'email', 'group', 'country', 'sessionLanguage'] as const;
@@ -41,6 +46,8 @@ export class ConfirmationDialog extends ComponentDialog {
     private readonly t: Translate,
     /** The events a text names ("la consultation sous-régionale", "the 23 July one"), from the knowledge base. */
     private readonly eventsNamedIn: (text: string) => ScheduledEvent[] = () => [],
+    /** Where a failed save is reported (its code only: never the participant's details). */
+    private readonly logger?: Logger,
   ) {
     super(DialogIds.confirmation);
     // An event is picked by its button, or by naming it in any way the knowledge base understands.
@@ -56,10 +63,15 @@ export class ConfirmationDialog extends ComponentDialog {
     );
     const text = (id: string, max: number, check: (v: string) => string | undefined) =>
       new TextPrompt(id, async (p: PromptValidatorContext<string>) => {
-        const value = (p.recognized.value ?? '').replace(/\s+/g, ' ').trim();
+        const answer = normaliseAnswer(p.recognized.value ?? '');
+        const value = answer.value ?? '';
         const lang = ((p.options as { lang?: Lang }).lang ?? 'en') as Lang;
-        const problem = !value ? 'empty' : value.length > max ? 'tooLong' : check(value);
-        if (!problem) return true;
+        const problem = answer.problem ?? (!value ? 'empty' : value.length > max ? 'tooLong' : check(value));
+        if (!problem) {
+          // The step after the prompt receives the normalised answer, never the raw one.
+          p.recognized.value = value;
+          return true;
+        }
         p.options.retryPrompt = MessageFactory.text(`${this.t(lang, `confirm.invalid.${problem}`, { max })} ${(p.options as { question?: string }).question ?? ''}`.trim());
         return false;
       });
@@ -133,14 +145,14 @@ export class ConfirmationDialog extends ComponentDialog {
 
   private async askOrganisation(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { draft, lang } = this.opts(step);
-    if (typeof step.result === 'string') draft.name = clean(step.result);
+    if (typeof step.result === 'string') draft.name = step.result;
     if (draft.organisation) return step.next();
     return this.prompt(step, DialogIds.organisation, 'confirm.ask.organisation', lang);
   }
 
   private async askEmail(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { draft, lang } = this.opts(step);
-    if (typeof step.result === 'string') draft.organisation = clean(step.result);
+    if (typeof step.result === 'string') draft.organisation = step.result;
     if (draft.email) return step.next();
     const proposal = await profileEmail(step.context);
     return this.prompt(step, DialogIds.email, proposal ? 'confirm.ask.emailProposed' : 'confirm.ask.email', lang, proposal ? { email: proposal } : {}, proposal ? [proposal] : []);
@@ -148,7 +160,7 @@ export class ConfirmationDialog extends ComponentDialog {
 
   private async askGroup(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { draft, lang } = this.opts(step);
-    if (typeof step.result === 'string') draft.email = step.result.trim().toLowerCase();
+    if (typeof step.result === 'string') draft.email = step.result.toLowerCase();
     if (draft.group) return step.next();
     const choices: Choice[] = STAKEHOLDER_GROUPS.map((g) => ({
       value: g,
@@ -167,7 +179,7 @@ export class ConfirmationDialog extends ComponentDialog {
 
   private async askSessionLanguage(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { draft, lang } = this.opts(step);
-    if (typeof step.result === 'string') draft.country = clean(step.result);
+    if (typeof step.result === 'string') draft.country = step.result;
     if (draft.sessionLanguage) return step.next();
     const offered = (this.service.event(draft.eventId)?.languages ?? []).filter((l): l is Lang => l === 'en' || l === 'fr');
     if (offered.length <= 1) {
@@ -198,6 +210,7 @@ export class ConfirmationDialog extends ComponentDialog {
       return step.endDialog();
     }
     draft.consent = true;
+    if (this.opts(step).retry) return this.choose(step, 'confirm.saveFailed', lang, yesNoChoices(this.t, lang));
     await step.context.sendActivity(MessageFactory.text(`${this.t(lang, 'confirm.summary')}\n\n${draftSummary(this.t, this.service, lang, draft)}`));
     return this.choose(step, 'confirm.ask.correct', lang, yesNoChoices(this.t, lang));
   }
@@ -221,21 +234,35 @@ export class ConfirmationDialog extends ComponentDialog {
     return step.replaceDialog(this.id, { draft, lang, noticed: field !== 'eventId' } satisfies ConfirmationOptions);
   }
 
+  /**
+   * Saves the confirmation. A save that fails loses nothing: the dialog stays at "is everything
+   * correct?" with every answer, so that the next "yes" tries again; a field the ledger refuses is
+   * asked again with the reason.
+   */
   private async record(step: WaterfallStepContext, draft: ConfirmationDraft, lang: Lang): Promise<DialogTurnResult> {
     const a = step.context.activity;
     const reference = TurnContext.getConversationReference(a) as ConversationReference;
-    const { confirmation, outcome } = await this.service.record(
-      draft,
-      { channelId: a.channelId, userId: a.from.id, aadObjectId: a.from.aadObjectId },
-      { chatLanguage: lang, activityKey: `${a.channelId}:${a.conversation.id}:${a.id ?? ''}`, conversationReference: reference as unknown as Record<string, unknown> },
-    );
-    await step.context.sendActivity(MessageFactory.text(recordedMessage(this.t, this.service, lang, confirmation, outcome)));
-    return step.endDialog(confirmation);
+    let result: Awaited<ReturnType<ConfirmationService['record']>>;
+    try {
+      result = await this.service.record(
+        draft,
+        { channelId: a.channelId, userId: a.from.id, aadObjectId: a.from.aadObjectId },
+        { chatLanguage: lang, activityKey: `${a.channelId}:${a.conversation.id}:${a.id ?? ''}`, conversationReference: reference as unknown as Record<string, unknown> },
+      );
+    } catch (error) {
+      const refused = error instanceof InvalidConfirmationError ? FIELDS.find((f) => error.problems.some((p) => p.field === f)) : undefined;
+      this.logger?.error({ err: error, field: refused }, refused ? 'confirmation refused by the ledger; the field is asked again' : 'confirmation not saved; the participant can try again');
+      if (refused) {
+        await step.context.sendActivity(this.t(lang, 'confirm.invalid.again', { field: this.t(lang, `confirm.fields.${refused === 'eventId' ? 'event' : refused}`) }));
+        delete draft[refused];
+        if (refused === 'eventId') delete draft.sessionLanguage;
+        return step.replaceDialog(this.id, { draft, lang, noticed: refused !== 'eventId' } satisfies ConfirmationOptions);
+      }
+      return step.replaceDialog(this.id, { draft, lang, noticed: true, retry: true } satisfies ConfirmationOptions);
+    }
+    await step.context.sendActivity(MessageFactory.text(recordedMessage(this.t, this.service, lang, result.confirmation, result.outcome)));
+    return step.endDialog(result.confirmation);
   }
-}
-
-function clean(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }
 
 function dayNames(iso: string): string[] {

@@ -36,6 +36,7 @@ import { DigestRepository } from './digests/repository';
 import { DigestService } from './digests/service';
 import { DigestScheduler } from './digests/scheduler';
 import { proactiveSender, smtpSender } from './digests/senders';
+import { Retention } from './privacy/retention';
 
 export interface AppOverrides {
   readonly clock?: Clock;
@@ -54,6 +55,8 @@ export interface App {
   readonly unanswered: RetryingUnansweredQuestions;
   readonly confirmations: ConfirmationService;
   readonly digests: DigestService;
+  /** The periodic purge of old data; stores register their purge with it. */
+  readonly retention: Retention;
   readonly logger: Logger;
   /** Listens on the given port (0 for any free one) and resolves with the port in use. */
   start(port?: number): Promise<number>;
@@ -87,8 +90,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const adapter = new ChannelAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error): Promise<void> => {
     logger.error({ err: error, activityType: context.activity.type, channelId: context.activity.channelId }, 'turn failed');
-    // Leave no half-finished conversation state behind, then apologise in the user's language.
-    await conversationState.delete(context).catch((e: unknown) => logger.error({ err: e }, 'could not reset conversation state'));
+    // The state is kept: a failed turn saved nothing, so the stored state is the last good one and the
+    // participant's answers so far (a dialog half done) survive. Apologise in the user's language.
     const lang = guessLanguage(context.activity.text ?? '').lang ?? localeToLang(context.activity.locale) ?? 'en';
     // When the channel itself refused the reply, an apology would only wait for it to refuse again.
     if (context.activity.type === 'message' && !context.turnState.get(DELIVERY_FAILED)) await context.sendActivity(t(lang, 'error.turn')).catch(() => undefined);
@@ -117,6 +120,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const scheduler = new DigestScheduler(digests, logger, { schedule: config.digest.schedule, timezone: config.digest.timezone, retryCheckMs: Math.min(30_000, config.digest.retrySeconds * 1000) });
 
   const feedback = new FeedbackRepository(stores.sql);
+  const retention = new Retention({ days: config.retentionDays }, clock, logger);
+  retention.register('unanswered-questions', (before) => unanswered.purge(before));
+  retention.register('feedback', (before) => feedback.purge(before));
   const bot = new AssistantBot({
     answerer: knowledge,
     t,
@@ -144,6 +150,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // The built-in Direct Line keeps its conversations in the database and signs tokens with a key
   // kept there too: a restart, or another instance, goes on with the same conversations.
   const dlStore = new DirectLineStore(stores.sql);
+  // Web-chat transcripts: conversations idle for longer than the retention period go, with their activities.
+  retention.register('web-chat-transcripts', (before) => dlStore.purge(before));
   const dlTokens = new TokenIssuer(await dlStore.signingKey());
   let dlHub: ActivityHub = new LocalHub();
   if (stores.pool) {
@@ -187,6 +195,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       strings: scriptJson({ en: pick('en'), fr: pick('fr') }),
       events: scriptJson(knowledge.sources.schedule.events.filter((e) => e.confirmationNeeded).map((e) => ({ id: e.id, name: e.short }))),
     },
+    security: { directLineEndpoint: config.directLineAzure?.endpoint, https: config.publicUrl.startsWith('https:') },
     admin: config.adminToken ? adminRouter({ token: config.adminToken, confirmations, unanswered, digests, feedback, sources: sourceService, logger }) : undefined,
     extra: [['/api/calendar', calendarRouter({ schedule: () => knowledge.sources.schedule, t, clock })]],
   });
@@ -203,6 +212,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     unanswered,
     confirmations,
     digests,
+    retention,
     logger,
     start: (port = config.port) =>
       new Promise((resolve, reject) => {
@@ -213,6 +223,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           logger.info({ port: actual }, 'listening');
           scheduler.start();
           sourceService.watch();
+          retention.start();
           resolve(actual);
         });
       }),
@@ -225,7 +236,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         email?.close();
         server.close(() => {
           unanswered.stop();
-          void dlHub.close().then(() => stores.close()).then(() => resolve());
+          void retention
+            .stop()
+            .then(() => dlHub.close())
+            .then(() => stores.close())
+            .then(() => resolve());
         });
       }),
   };

@@ -48,6 +48,8 @@ const EnvSchema = z.object({
   /** Azure Direct Line: the page then uses it instead of the built-in endpoint (the secret stays on the server). */
   DIRECT_LINE_SECRET: optionalString,
   DIRECT_LINE_ENDPOINT: z.preprocess(emptyToUndefined, z.string().url().default('https://directline.botframework.com/v3/directline')),
+  /** How long unanswered questions and feedback are kept, in days; older ones are purged (hourly). */
+  RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3650).default(90)),
   /** Longest message the bot reads, in characters. */
   MAX_MESSAGE_LENGTH: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(100000).default(2000)),
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
@@ -91,6 +93,7 @@ export type Config = Readonly<{
   sourcesDir: string;
   localesDir: string;
   maxMessageLength: number;
+  retentionDays: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   botAuth: Readonly<{ appId?: string; appPassword?: string; appType: string; tenantId?: string; channelOpenIdMetadataUrl?: string; channelTokenIssuer?: string }>;
   /** Without an app id, the only places replies may be posted besides loopback (URL prefixes). */
@@ -146,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     sourcesDir: resolve(root, e.SOURCES_DIR),
     localesDir: resolve(__dirname, '..', 'locales'),
     maxMessageLength: e.MAX_MESSAGE_LENGTH,
+    retentionDays: e.RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
     botAuth: Object.freeze({
       ...(e.MicrosoftAppId ? { appId: e.MicrosoftAppId } : {}),

@@ -94,7 +94,7 @@ export class AssistantBot extends ActivityHandler {
     this.profile = deps.userState.createProperty<UserProfile>('profile');
     this.memory = deps.conversationState.createProperty<ConversationMemory>('memory');
     this.dialogs = new DialogSet(deps.conversationState.createProperty<DialogState>('dialogState'));
-    this.dialogs.add(new ConfirmationDialog(deps.confirmations, deps.t, (text) => deps.answerer.eventsNamedIn(text)));
+    this.dialogs.add(new ConfirmationDialog(deps.confirmations, deps.t, (text) => deps.answerer.eventsNamedIn(text), deps.logger));
     this.dialogs.add(new CancellationDialog(deps.confirmations, deps.t));
     this.dialogs.add(
       new DeleteDataDialog(deps.confirmations, deps.t, async (context) => {

@@ -4,6 +4,7 @@ import type { Translate } from '../knowledge/answerer';
 import { fold } from '../knowledge/text';
 import type { UnansweredQuestion } from '../storage/unansweredQuestions';
 import { toCsv } from '../http/csv';
+import { defangLinks } from '../bot/markdown';
 
 /** What one digest tells: gathered from the items assigned to it and the ledger's totals. */
 export interface DigestContent {
@@ -55,8 +56,19 @@ export function isEmpty(c: DigestContent): boolean {
 }
 
 const html = (s: string): string => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+/**
+ * Participant-given text in any rendering of a digest: control characters and bidirectional
+ * overrides removed, and links made inert (mail clients and Teams turn bare URLs into links).
+ */
 // eslint-disable-next-line no-control-regex
-const plain = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+const plain = (s: string): string => defangLinks(s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ''));
+
+/**
+ * Participant-given text in the Teams card. A TextBlock's and a Fact's text is Markdown, which
+ * Adaptive Card renderers escape inconsistently; a TextRun is never read as Markdown, so the text
+ * shows as typed ("[x](https://…)" stays text).
+ */
+const literal = (text: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: plain(text) }], spacing: 'Small', ...extra });
 
 /** Renders a digest in the organisers' languages (one, or both one after the other). */
 export function renderDigest(content: DigestContent, langs: readonly Lang[], t: Translate, eventName: (id: string, lang: Lang) => string): RenderedDigest {
@@ -107,35 +119,35 @@ export function renderDigest(content: DigestContent, langs: readonly Lang[], t: 
     const cols = ['name', 'organisation', 'group', 'country', 'email', 'reference'].map((k) => L(`digest.columns.${k}`));
     for (const [eventId, list] of byEvent) {
       hp.push(`<p ${p}><strong>${html(eventName(eventId, lang))}</strong></p>`);
-      hp.push(table(cols, list.map((c) => [html(c.name), html(c.organisation), html(groupName(c.group)), html(c.country), html(c.email), html(c.reference)])));
+      hp.push(table(cols, list.map((c) => [html(plain(c.name)), html(plain(c.organisation)), html(groupName(c.group)), html(plain(c.country)), html(c.email), html(c.reference)])));
     }
     hp.push(`<h2 ${h2}>${html(L('digest.cancellations'))} (${content.cancellations.length})</h2>`);
-    hp.push(content.cancellations.length ? table([cols[0]!, cols[1]!, L('digest.columns.event'), cols[5]!], content.cancellations.map((c) => [html(c.name), html(c.organisation), html(eventName(c.eventId, lang)), html(c.reference)])) : `<p ${p}>${html(L('digest.none'))}</p>`);
+    hp.push(content.cancellations.length ? table([cols[0]!, cols[1]!, L('digest.columns.event'), cols[5]!], content.cancellations.map((c) => [html(plain(c.name)), html(plain(c.organisation)), html(eventName(c.eventId, lang)), html(c.reference)])) : `<p ${p}>${html(L('digest.none'))}</p>`);
     hp.push(`<h2 ${h2}>${html(L('digest.totals'))}</h2>`);
     hp.push(table([L('digest.columns.event'), L('digest.columns.count')], content.totals.byEvent.map(([e, n]) => [html(eventName(e, lang)), String(n)])));
     hp.push(`<p ${p}>${html(L('digest.byGroup'))}: ${content.totals.byGroup.map(([g, n]) => `${html(groupName(g))} ${n}`).join(', ') || '—'}</p>`);
-    hp.push(`<p ${p}>${html(L('digest.byCountry'))}: ${content.totals.byCountry.map(([c, n]) => `${html(c)} ${n}`).join(', ') || '—'}</p>`);
+    hp.push(`<p ${p}>${html(L('digest.byCountry'))}: ${content.totals.byCountry.map(([c, n]) => `${html(plain(c))} ${n}`).join(', ') || '—'}</p>`);
     hp.push(`<h2 ${h2}>${html(L('digest.openFollowUps'))}</h2>`);
     hp.push(`<p ${p}>${content.openFollowUps.map(([f, n]) => `${html(followName(f))}: ${n}`).join(' · ') || html(L('digest.none'))}</p>`);
     hp.push(`<h2 ${h2}>${html(L('digest.unanswered'))} (${content.unanswered.reduce((s, q) => s + q.count, 0)})</h2>`);
-    hp.push(content.unanswered.length ? `<ul>${content.unanswered.map((q) => `<li ${p}>${q.count > 1 ? `<strong>${q.count}×</strong> ` : ''}${html(q.text)} <span style="color:#666">[${q.language}]</span></li>`).join('')}</ul>` : `<p ${p}>${html(L('digest.none'))}</p>`);
+    hp.push(content.unanswered.length ? `<ul>${content.unanswered.map((q) => `<li ${p}>${q.count > 1 ? `<strong>${q.count}×</strong> ` : ''}${html(plain(q.text))} <span style="color:#666">[${q.language}]</span></li>`).join('')}</ul>` : `<p ${p}>${html(L('digest.none'))}</p>`);
     htmlParts.push(hp.join('\n'));
 
     // Adaptive Card body (Teams renders schema 1.5).
     cardBody.push(
       { type: 'TextBlock', text: L('digest.title'), weight: 'Bolder', size: 'Medium', wrap: true, separator: cardBody.length > 0 },
       { type: 'TextBlock', text: `${L('digest.newConfirmations')} (${content.newConfirmations.length})`, weight: 'Bolder', wrap: true },
-      ...[...byEvent].map(([eventId, list]) => ({
-        type: 'FactSet',
-        facts: list.map((c) => ({ title: eventName(eventId, lang).slice(0, 60), value: `${c.name}, ${c.organisation}, ${groupName(c.group)}, ${c.country}, ${c.email}, ${c.reference}` })),
-      })),
+      ...[...byEvent].flatMap(([eventId, list]) => [
+        literal(eventName(eventId, lang), { spacing: 'Medium' }),
+        ...list.map((c) => literal(`${c.name}, ${c.organisation}, ${groupName(c.group)}, ${c.country}, ${c.email}, ${c.reference}`)),
+      ]),
       { type: 'TextBlock', text: `${L('digest.cancellations')} (${content.cancellations.length})`, weight: 'Bolder', wrap: true },
-      ...(content.cancellations.length ? [{ type: 'FactSet', facts: content.cancellations.map((c) => ({ title: c.reference, value: `${c.name}, ${eventName(c.eventId, lang)}` })) }] : []),
+      ...content.cancellations.map((c) => literal(`${c.reference}: ${c.name}, ${eventName(c.eventId, lang)}`)),
       { type: 'TextBlock', text: L('digest.totals'), weight: 'Bolder', wrap: true },
       { type: 'FactSet', facts: content.totals.byEvent.map(([e, n]) => ({ title: eventName(e, lang).slice(0, 60), value: String(n) })) },
       { type: 'TextBlock', text: `${L('digest.openFollowUps')}: ${content.openFollowUps.map(([f, n]) => `${followName(f)} ${n}`).join(', ') || L('digest.none')}`, wrap: true },
       { type: 'TextBlock', text: `${L('digest.unanswered')} (${content.unanswered.reduce((s, q) => s + q.count, 0)})`, weight: 'Bolder', wrap: true },
-      ...content.unanswered.slice(0, 20).map((q) => ({ type: 'TextBlock', text: `${q.count > 1 ? `${q.count}× ` : ''}${q.text}`, wrap: true, spacing: 'Small' })),
+      ...content.unanswered.slice(0, 20).map((q) => literal(`${q.count > 1 ? `${q.count}× ` : ''}${q.text}`)),
     );
   }
 

@@ -3,9 +3,11 @@
  * takes the user's locale and theme from the context; in a plain browser it works the same. It asks
  * for the admin token, then shows the confirmations (filter, search, follow-up, CSV export), a
  * preview of the digest with "send now", the unanswered questions and the feedback. Every string
- * comes from locales/; text from the server is inserted with textContent, never as HTML.
+ * comes from locales/; text from the server is inserted with textContent, never as HTML (the
+ * digest preview, HTML the server escaped, goes into a sandboxed iframe). Its scripts carry the
+ * response's CSP nonce (see securityHeaders.ts).
  */
-export function organiserPage(strings: string, events: string): string {
+export function organiserPage(strings: string, events: string, nonce: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -86,8 +88,8 @@ export function organiserPage(strings: string, events: string): string {
     <table><thead><tr id="vHead"></tr></thead><tbody id="vBody"></tbody></table>
   </section>
 </div>
-<script src="/teams/MicrosoftTeams.min.js"></script>
-<script>
+<script src="/teams/MicrosoftTeams.min.js" nonce="${nonce}"></script>
+<script nonce="${nonce}">
 (async () => {
   const S = ${strings};
   const EVENTS = ${events};

@@ -4,6 +4,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { webChatPage } from './webPage';
 import { organiserPage } from './organiserPage';
+import { cspNonce, securityHeaders, type SecurityHeaderOptions } from './securityHeaders';
 import { dirname, join } from 'node:path';
 
 // The packages export no package.json: find their folders from their entry points.
@@ -26,20 +27,23 @@ export interface HttpDeps {
   readonly pageStrings: string;
   /** The organiser tab's strings and events, as JSON; no tab when absent. */
   readonly organiser?: { strings: string; events: string } | undefined;
+  /** What the Content-Security-Policy must allow besides this origin (Azure Direct Line), and whether the site is https. */
+  readonly security?: SecurityHeaderOptions | undefined;
 }
 
 /** The HTTP surface: Bot Framework endpoint, health, and the web page. Thin: everything else is injected. */
 export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders(deps.security));
 
   app.get('/', (_req, res) => {
-    res.type('html').send(webChatPage(deps.pageStrings));
+    res.type('html').send(webChatPage(deps.pageStrings, cspNonce(res)));
   });
   if (deps.organiser) {
-    const page = organiserPage(deps.organiser.strings, deps.organiser.events);
+    const { strings, events } = deps.organiser;
     app.get('/organiser', (_req, res) => {
-      res.type('html').send(page);
+      res.type('html').send(organiserPage(strings, events, cspNonce(res)));
     });
   }
   app.get('/favicon.ico', (_req, res) => {

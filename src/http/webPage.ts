@@ -3,8 +3,9 @@
  * talking to the Direct Line endpoint the app serves (or to Azure Direct Line through the token
  * endpoint). Its UI strings follow the browser's language, with a visible FR/EN switch; the
  * conversation survives a reload (token and conversation kept in the browser, history replayed).
+ * Its scripts carry the response's CSP nonce (see securityHeaders.ts): no other script runs.
  */
-export function webChatPage(strings: string): string {
+export function webChatPage(strings: string, nonce: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -24,8 +25,8 @@ export function webChatPage(strings: string): string {
 <body>
 <header><h1 id="title">Participant assistant — UNEA 4/19</h1><button id="lang" type="button"></button></header>
 <main><div id="error" role="alert"></div><div id="webchat" role="main"></div></main>
-<script src="/webchat/webchat.js"></script>
-<script>
+<script src="/webchat/webchat.js" nonce="${nonce}"></script>
+<script nonce="${nonce}">
 (async () => {
   const ui = ${strings};
   const stored = (k) => { try { return JSON.parse(localStorage.getItem(k) || 'null'); } catch { return null; } };

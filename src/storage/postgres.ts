@@ -20,7 +20,7 @@ import { rowToConfirmation, type ConfirmationRow } from './sqliteConfirmations';
 import { FEEDBACK_SCHEMA } from '../feedback/repository';
 import { SOURCES_SCHEMA } from '../sources/versions';
 import { DIRECTLINE_SCHEMA } from '../directline/store';
-import type { UnansweredQuestion, UnansweredQuestionRepository } from './unansweredQuestions';
+import { storableQuestion, UNANSWERED_LIMITS, type UnansweredQuestion, type UnansweredQuestionRepository } from './unansweredQuestions';
 
 const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }> = [
   {
@@ -167,11 +167,21 @@ export class PostgresStorage implements Storage {
 export class PostgresUnansweredQuestions implements UnansweredQuestionRepository {
   constructor(
     private readonly pool: pg.Pool,
-    private readonly maxLength = 2000,
+    private readonly maxLength: number = UNANSWERED_LIMITS.maxLength,
+    private readonly maxRows: number = UNANSWERED_LIMITS.maxRows,
   ) {}
 
   async record(q: { text: string; language: Lang; reason: string; askedAt: Date }): Promise<void> {
-    await this.pool.query('INSERT INTO unanswered_questions (text, language, reason, asked_at) VALUES ($1, $2, $3, $4)', [q.text.slice(0, this.maxLength), q.language, q.reason, q.askedAt]);
+    const text = storableQuestion(q.text, this.maxLength);
+    if (text === undefined) return;
+    await inTransaction(this.pool, async (c) => {
+      await c.query('INSERT INTO unanswered_questions (text, language, reason, asked_at) VALUES ($1, $2, $3, $4)', [text, q.language, q.reason, q.askedAt]);
+      await c.query('DELETE FROM unanswered_questions WHERE id <= (SELECT id FROM unanswered_questions ORDER BY id DESC LIMIT 1 OFFSET $1)', [this.maxRows]);
+    });
+  }
+
+  async purge(before: Date): Promise<number> {
+    return (await this.pool.query('DELETE FROM unanswered_questions WHERE asked_at < $1', [before])).rowCount ?? 0;
   }
 
   async list(since?: Date): Promise<UnansweredQuestion[]> {

@@ -1,4 +1,5 @@
 import type { Lang } from '../knowledge/analyzer';
+import { onlyContacts, redactContacts } from '../privacy/redaction';
 import type { SqliteDatabase } from './database';
 
 export interface UnansweredQuestion {
@@ -13,19 +14,44 @@ export interface UnansweredQuestion {
 export interface UnansweredQuestionRepository {
   record(q: { text: string; language: Lang; reason: string; askedAt: Date }): Promise<void>;
   list(since?: Date): Promise<UnansweredQuestion[]>;
+  /** Deletes the questions asked before the date (retention); resolves with how many went. */
+  purge(before: Date): Promise<number>;
+}
+
+/** How much is kept: the longest question stored, and the most questions (the oldest go first). */
+export const UNANSWERED_LIMITS = { maxLength: 1000, maxRows: 5000 } as const;
+
+/**
+ * The text of a question as it may be stored: email addresses and phone numbers redacted (the
+ * organisers read these, and a participant may paste their details), cut to maxLength. Undefined
+ * when nothing but contact details is left: an answer meant for a dialog, not a question.
+ */
+export function storableQuestion(text: string, maxLength: number): string | undefined {
+  // A NUL would fail on PostgreSQL and block the retry queue behind it: control characters go.
+  // eslint-disable-next-line no-control-regex
+  const redacted = redactContacts(text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ''));
+  return onlyContacts(redacted) ? undefined : redacted.slice(0, maxLength);
 }
 
 export class SqliteUnansweredQuestions implements UnansweredQuestionRepository {
   constructor(
     private readonly db: SqliteDatabase,
-    private readonly maxLength = 2000,
+    private readonly maxLength: number = UNANSWERED_LIMITS.maxLength,
+    private readonly maxRows: number = UNANSWERED_LIMITS.maxRows,
   ) {}
 
   record(q: { text: string; language: Lang; reason: string; askedAt: Date }): Promise<void> {
-    this.db
-      .prepare('INSERT INTO unanswered_questions (text, language, reason, asked_at) VALUES (?, ?, ?, ?)')
-      .run(q.text.slice(0, this.maxLength), q.language, q.reason, q.askedAt.toISOString());
+    const text = storableQuestion(q.text, this.maxLength);
+    if (text === undefined) return Promise.resolve();
+    this.db.transaction(() => {
+      this.db.prepare('INSERT INTO unanswered_questions (text, language, reason, asked_at) VALUES (?, ?, ?, ?)').run(text, q.language, q.reason, q.askedAt.toISOString());
+      this.db.prepare('DELETE FROM unanswered_questions WHERE id <= (SELECT id FROM unanswered_questions ORDER BY id DESC LIMIT 1 OFFSET ?)').run(this.maxRows);
+    })();
     return Promise.resolve();
+  }
+
+  purge(before: Date): Promise<number> {
+    return Promise.resolve(this.db.prepare('DELETE FROM unanswered_questions WHERE asked_at < ?').run(before.toISOString()).changes);
   }
 
   list(since?: Date): Promise<UnansweredQuestion[]> {
@@ -68,6 +94,12 @@ export class RetryingUnansweredQuestions implements UnansweredQuestionRepository
 
   list(since?: Date): Promise<UnansweredQuestion[]> {
     return this.inner.list(since);
+  }
+
+  purge(before: Date): Promise<number> {
+    // What waits in memory to be stored is purged too: retention holds for it as well.
+    for (let i = this.pending.length - 1; i >= 0; i--) if (this.pending[i]!.askedAt < before) this.pending.splice(i, 1);
+    return this.inner.purge(before);
   }
 
   /** Stores what is pending, oldest first; on failure keeps the rest and tries again later. */

@@ -74,6 +74,7 @@ describe('when the database fails', () => {
     const flaky = {
       record: (q: Parameters<typeof inner.record>[0]) => (down ? Promise.reject(new Error('database is locked')) : inner.record(q)),
       list: (since?: Date) => inner.list(since),
+      purge: (before: Date) => inner.purge(before),
     };
     const errors: number[] = [];
     const repo = new RetryingUnansweredQuestions(flaky, (_e, pending) => errors.push(pending), 10, 20);
