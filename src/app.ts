@@ -170,6 +170,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       events: scriptJson(knowledge.sources.schedule.events.filter((e) => e.confirmationNeeded).map((e) => ({ id: e.id, name: e.short }))),
     },
     admin: config.adminToken ? adminRouter({ token: config.adminToken, confirmations, unanswered, digests, feedback, sources: sourceService, logger }) : undefined,
+    edge: { rateLimits: config.rateLimits, trustProxy: config.trustProxy, pool: stores.pool, maxMessageLength: config.maxMessageLength },
     extra: [['/api/calendar', calendarRouter({ schedule: () => knowledge.sources.schedule, t, clock })]],
   });
   const server: Server = createServer(http);

@@ -1,4 +1,5 @@
 import type { Storage } from 'botbuilder';
+import type pg from 'pg';
 import type { ConfirmationRepository } from '../confirmations/confirmation';
 import { openDatabase } from './database';
 import { SqliteStorage } from './sqliteStorage';
@@ -15,6 +16,8 @@ export interface Stores {
   readonly unanswered: UnansweredQuestionRepository;
   /** Plain SQL on the same database, for the digests' tables. */
   readonly sql: Sql;
+  /** The PostgreSQL pool, for what shares the database without a table of its own here (the rate limits). */
+  readonly pool?: pg.Pool;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -25,6 +28,7 @@ export async function openStores(opts: { dataDir: string; databaseUrl?: string |
     const pool = await openPostgres(opts.databaseUrl);
     return {
       kind: 'postgres',
+      pool,
       botState: new PostgresStorage(pool),
       confirmations: new PostgresConfirmationRepository(pool),
       unanswered: new PostgresUnansweredQuestions(pool),
