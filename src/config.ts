@@ -56,7 +56,7 @@ const EnvSchema = z.object({
   /** Requests per minute with one bearer token (a Direct Line conversation, the admin token); 0: no limit. */
   RATE_LIMIT_TOKEN_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(120)),
   /** Direct Line conversations and tokens created per minute from one client address; 0: no limit. */
-  RATE_LIMIT_CREATE_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(20)),
+  RATE_LIMIT_CREATE_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(30)),
   /**
    * Which proxies in front of the bot to believe about the client's address (X-Forwarded-For), as
    * express's "trust proxy": true, a number of hops, or comma-separated addresses, subnets or
