@@ -45,7 +45,8 @@ const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(level
 /** JSON text of an activity with `raw` (JSON text, not an object) in one field: nesting that JSON.stringify could not even build. */
 const withRaw = (field: string, raw: string) => JSON.stringify(activity({ [field]: '__RAW__' })).replace('"__RAW__"', raw);
 
-const post = (body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }) => fetch(`${base}/api/messages`, { method: 'POST', headers, body });
+const post = (body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+  fetch(`${base}/api/messages`, { method: 'POST', headers, body: typeof body === 'string' ? body : new Uint8Array(body) });
 
 async function expectCodedError(res: Response, status: number | RegExp, code?: string): Promise<void> {
   if (typeof status === 'number') expect(res.status).toBe(status);
