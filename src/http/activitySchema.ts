@@ -18,7 +18,7 @@ export const ACTIVITY_LIMITS = Object.freeze({
   maxOpaqueValues: 2_000,
   /** Default longest `text`; the bot refuses politely far below (MAX_MESSAGE_LENGTH). */
   maxTextLength: 100_000,
-  maxIdLength: 256,
+  maxIdLength: 1_024,
   maxNameLength: 256,
   maxShortLength: 64,
   maxUrlLength: 2_048,

@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { createApp, type App } from '../../src/app';
 import { cleanText } from '../../src/bot/assistantBot';
+import { parseClientActivity } from '../../src/http/activitySchema';
 import { fixedClock } from '../../src/schedule/time';
 import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
 
@@ -136,6 +137,48 @@ describe('POST /api/messages with malformed activities', () => {
     expect(res.status).toBe(200);
     const [reply] = ((await res.json()) as { activities: Array<{ text: string }> }).activities;
     expect(reply!.text).toMatch(/too long|trop long/i);
+  });
+
+  test('when Teams sends a message as HTML with a mention, its clientInfo and its channel data, then it passes and is answered', async () => {
+    const teams = activity({
+      channelId: 'msteams',
+      serviceUrl: 'https://smba.trafficmanager.net/emea/',
+      text: '<at>Participant assistant</at> <p>When is the <b>global forum</b>?</p>',
+      textFormat: 'plain',
+      timestamp: '2026-11-28T09:00:00.000Z',
+      localTimestamp: '2026-11-28T12:00:00.000+03:00',
+      localTimezone: 'Africa/Nairobi',
+      from: { id: `29:${'x'.repeat(120)}`, name: 'Awa Traoré', aadObjectId: randomUUID() },
+      recipient: { id: '28:bot-app-id', name: 'Participant assistant' },
+      conversation: { id: `a:${'y'.repeat(150)}`, conversationType: 'personal', tenantId: randomUUID() },
+      attachments: [{ contentType: 'text/html', content: '<p>When is the <b>global forum</b>?</p>' }],
+      entities: [
+        { type: 'clientInfo', locale: 'en-US', country: 'KE', platform: 'Web', timezone: 'Africa/Nairobi' },
+        { type: 'mention', mentioned: { id: '28:bot-app-id', name: 'Participant assistant' }, text: '<at>Participant assistant</at>' },
+      ],
+      channelData: { tenant: { id: randomUUID() }, source: { name: 'message' } },
+    });
+    const res = await post(JSON.stringify(teams));
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { activities: Array<{ text: string }> }).activities[0]!.text).toMatch(/September 2020/);
+  });
+
+  test('when Web Chat posts a message as it does to Direct Line, then the client activity passes as it is', () => {
+    const webChat = {
+      type: 'message',
+      text: 'Quand a lieu le forum mondial ?',
+      textFormat: 'plain',
+      locale: 'fr-FR',
+      localTimestamp: '2026-11-28T12:00:00+03:00',
+      localTimezone: 'Africa/Nairobi',
+      timestamp: '2026-11-28T09:00:00.000Z',
+      from: { id: 'dl_user', name: '', role: 'user' },
+      channelData: { clientActivityID: randomUUID(), clientTimestamp: '2026-11-28T09:00:00.000Z', attachmentSizes: [] },
+      entities: [{ type: 'ClientCapabilities', requiresBotState: true, supportsListening: true, supportsTts: true }],
+      attachments: [],
+    };
+    expect(parseClientActivity(webChat)).toEqual(webChat);
+    expect(() => parseClientActivity({ ...webChat, from: { name: 'no id' } })).toThrow(/from\.id/);
   });
 
   test('when all of the above has been sent, then health is 200 and a well-formed question is answered', async () => {
