@@ -1,9 +1,10 @@
 import { MessageFactory } from 'botbuilder';
-import { ComponentDialog, ChoicePrompt, ListStyle, WaterfallDialog, type Choice, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, ListStyle, WaterfallDialog, type Choice, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { ConfirmationService } from '../src/confirmations/service';
 import type { Lang } from '../src/knowledge/analyzer';
 import type { Translate } from '../src/knowledge/answerer';
 import { DialogIds } from './ids';
+import { TextChoicePrompt } from './choicePrompt';
 import { yesNoChoices } from './yesNo';
 
 export interface CancellationOptions {
@@ -17,7 +18,7 @@ export class CancellationDialog extends ComponentDialog {
     private readonly t: Translate,
   ) {
     super(DialogIds.cancellation);
-    this.addDialog(new ChoicePrompt(DialogIds.choice));
+    this.addDialog(new TextChoicePrompt(DialogIds.choice));
     this.addDialog(new WaterfallDialog(DialogIds.cancellationSteps, [this.pick.bind(this), this.ask.bind(this), this.act.bind(this)]));
     this.initialDialogId = DialogIds.cancellationSteps;
   }

@@ -1,6 +1,5 @@
 import { MessageFactory, TeamsInfo, TurnContext, type ConversationReference } from 'botbuilder';
 import {
-  ChoicePrompt,
   ComponentDialog,
   ListStyle,
   TextPrompt,
@@ -20,6 +19,7 @@ import type { Logger } from '../src/logger';
 import { InvalidConfirmationError } from '../src/confirmations/service';
 import { normaliseAnswer } from './answerText';
 import { DialogIds } from './ids';
+import { TextChoicePrompt } from './choicePrompt';
 import { draftSummary, recordedMessage } from './messages';
 import { yesNoChoices } from './yesNo';
 
@@ -52,7 +52,7 @@ export class ConfirmationDialog extends ComponentDialog {
     super(DialogIds.confirmation);
     // An event is picked by its button, or by naming it in any way the knowledge base understands.
     this.addDialog(
-      new ChoicePrompt(DialogIds.eventChoice, async (p: PromptValidatorContext<FoundChoice>) => {
+      new TextChoicePrompt(DialogIds.eventChoice, async (p: PromptValidatorContext<FoundChoice>) => {
         if (p.recognized.succeeded) return true;
         const named = this.eventsNamedIn(p.context.activity.text ?? '').filter((e) => e.confirmationNeeded);
         if (named.length !== 1) return false;
@@ -75,7 +75,7 @@ export class ConfirmationDialog extends ComponentDialog {
         p.options.retryPrompt = MessageFactory.text(`${this.t(lang, `confirm.invalid.${problem}`, { max })} ${(p.options as { question?: string }).question ?? ''}`.trim());
         return false;
       });
-    this.addDialog(new ChoicePrompt(DialogIds.choice));
+    this.addDialog(new TextChoicePrompt(DialogIds.choice));
     this.addDialog(text(DialogIds.name, LIMITS.name, (v) => (/\p{L}/u.test(v) && !v.includes('@') ? undefined : 'name')));
     this.addDialog(text(DialogIds.organisation, LIMITS.organisation, (v) => (/[\p{L}\p{N}]/u.test(v) ? undefined : 'organisation')));
     this.addDialog(text(DialogIds.email, LIMITS.email, (v) => (EMAIL.test(v) ? undefined : 'email')));

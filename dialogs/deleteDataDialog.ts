@@ -1,9 +1,10 @@
 import { MessageFactory, type TurnContext } from 'botbuilder';
-import { ComponentDialog, ChoicePrompt, ListStyle, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, ListStyle, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { ConfirmationService } from '../src/confirmations/service';
 import type { Lang } from '../src/knowledge/analyzer';
 import type { Translate } from '../src/knowledge/answerer';
 import { DialogIds } from './ids';
+import { TextChoicePrompt } from './choicePrompt';
 import { yesNoChoices } from './yesNo';
 
 export interface DeleteDataOptions {
@@ -19,7 +20,7 @@ export class DeleteDataDialog extends ComponentDialog {
     private readonly forget: (context: TurnContext) => Promise<void>,
   ) {
     super(DialogIds.deleteData);
-    this.addDialog(new ChoicePrompt(DialogIds.choice));
+    this.addDialog(new TextChoicePrompt(DialogIds.choice));
     this.addDialog(new WaterfallDialog(DialogIds.deleteDataSteps, [this.ask.bind(this), this.act.bind(this)]));
     this.initialDialogId = DialogIds.deleteDataSteps;
   }

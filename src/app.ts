@@ -197,6 +197,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     security: { directLineEndpoint: config.directLineAzure?.endpoint, https: config.publicUrl.startsWith('https:') },
     admin: config.adminToken ? adminRouter({ token: config.adminToken, confirmations, unanswered, digests, feedback, sources: sourceService, logger }) : undefined,
+    edge: { rateLimits: config.rateLimits, trustProxy: config.trustProxy, pool: stores.pool, maxMessageLength: config.maxMessageLength },
     extra: [['/api/calendar', calendarRouter({ schedule: () => knowledge.sources.schedule, t, clock })]],
   });
   const server: Server = createServer(http);

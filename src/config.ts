@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
@@ -52,6 +53,20 @@ const EnvSchema = z.object({
   RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3650).default(90)),
   /** Longest message the bot reads, in characters. */
   MAX_MESSAGE_LENGTH: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(100000).default(2000)),
+  /** Requests per minute from one client address on each of /api/messages, the Direct Line endpoints and /api/admin; 0: no limit. */
+  RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(600)),
+  /** Requests per minute with one bearer token (a Direct Line conversation, the admin token); 0: no limit. */
+  RATE_LIMIT_TOKEN_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(120)),
+  /** Direct Line conversations and tokens created per minute from one client address; 0: no limit. */
+  RATE_LIMIT_CREATE_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(30)),
+  /**
+   * Which proxies in front of the bot to believe about the client's address (X-Forwarded-For), as
+   * express's "trust proxy": true, a number of hops, or comma-separated addresses, subnets or
+   * loopback / linklocal / uniquelocal. Unset: none, the address is the connection's.
+   */
+  TRUST_PROXY: optionalString.refine((v) => v === undefined || trustProxyValue(v) !== undefined, {
+    message: 'must be true, false, a number of hops, or comma-separated addresses, subnets (10.0.0.0/8) or loopback/linklocal/uniquelocal',
+  }),
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   /** Azure Bot registration. Without it the bot accepts unauthenticated activities, like the Emulator. */
@@ -94,6 +109,10 @@ export type Config = Readonly<{
   localesDir: string;
   maxMessageLength: number;
   retentionDays: number;
+  /** Requests per minute: per client address, per bearer token, and conversations created per address (0: no limit). */
+  rateLimits: Readonly<{ perMinute: number; tokenPerMinute: number; createPerMinute: number }>;
+  /** express's "trust proxy": whom to believe about the client's address; false: nobody. */
+  trustProxy: boolean | number | string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   botAuth: Readonly<{ appId?: string; appPassword?: string; appType: string; tenantId?: string; channelOpenIdMetadataUrl?: string; channelTokenIssuer?: string }>;
   /** Without an app id, the only places replies may be posted besides loopback (URL prefixes). */
@@ -150,6 +169,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     localesDir: resolve(__dirname, '..', 'locales'),
     maxMessageLength: e.MAX_MESSAGE_LENGTH,
     retentionDays: e.RETENTION_DAYS,
+    rateLimits: Object.freeze({ perMinute: e.RATE_LIMIT_PER_MINUTE, tokenPerMinute: e.RATE_LIMIT_TOKEN_PER_MINUTE, createPerMinute: e.RATE_LIMIT_CREATE_PER_MINUTE }),
+    trustProxy: e.TRUST_PROXY === undefined ? false : trustProxyValue(e.TRUST_PROXY)!,
     logLevel: e.LOG_LEVEL,
     botAuth: Object.freeze({
       ...(e.MicrosoftAppId ? { appId: e.MicrosoftAppId } : {}),
@@ -162,6 +183,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     allowedServiceUrls: Object.freeze((e.ALLOWED_SERVICE_URLS ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
     connectorTimeoutMs: Math.round(e.CONNECTOR_TIMEOUT_SECONDS * 1000),
   });
+}
+
+/** TRUST_PROXY as express takes it, or undefined when it is none of the forms express understands. */
+function trustProxyValue(raw: string): boolean | number | string | undefined {
+  const v = raw.trim().toLowerCase();
+  if (v === 'true' || v === 'false') return v === 'true';
+  if (/^\d+$/.test(v)) return Number(v);
+  const parts = v.split(',').map((p) => p.trim());
+  const valid = (p: string) => ['loopback', 'linklocal', 'uniquelocal'].includes(p) || (isIP(p.split('/')[0]!) !== 0 && /^[^/]+(\/\d{1,3})?$/.test(p));
+  return parts.every(valid) ? parts.join(',') : undefined;
 }
 
 /** The config as it may be logged: secrets redacted. */

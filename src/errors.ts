@@ -4,6 +4,8 @@ export const ErrorCodes = {
   BAD_ACTIVITY: { status: 400, message: 'The request body is not a Bot Framework activity.' },
   BAD_REQUEST: { status: 400, message: 'The request is not valid.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be JSON in UTF-8 (Content-Type: application/json; charset=utf-8).' },
+  TOO_MANY_REQUESTS: { status: 429, message: 'Too many requests: wait a moment and try again.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
   UNAUTHORIZED: { status: 401, message: 'Authentication is required.' },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Activity, ActivityHandler, CloudAdapter } from 'botbuilder';
 import { AppError } from '../errors';
+import { activityBody, validateActivity } from '../http/activitySchema';
 import type { Logger } from '../logger';
 import type { DirectLineStore } from './store';
 import type { ActivityHub } from './hub';
@@ -121,13 +122,13 @@ export function directLine(deps: DirectLineDeps): { api: Router; connector: Rout
 
   api.post(
     '/conversations/:id/activities',
-    express.json({ limit: '64kb' }),
+    // Read within limits (UTF-8 JSON, size, depth) and checked as a client's activity before anything else.
+    ...activityBody('64kb'),
+    validateActivity('client', deps.maxTextLength * 5),
     wrap(async (req, res) => {
       const c = await forConversation(req);
-      const body = req.body as Partial<Activity> | undefined;
-      if (!body || typeof body !== 'object' || Array.isArray(body) || typeof body.type !== 'string') throw new AppError('BAD_ACTIVITY', 'The body must be an activity with a string "type".');
-      if (!CLIENT_TYPES.has(body.type)) throw new AppError('BAD_ACTIVITY', `A client may send only ${[...CLIENT_TYPES].join(', ')} activities.`);
-      if (typeof body.text === 'string' && body.text.length > deps.maxTextLength * 5) throw new AppError('BAD_ACTIVITY', `The message is too long (more than ${deps.maxTextLength * 5} characters).`);
+      const body = req.body as Partial<Activity>;
+      if (!CLIENT_TYPES.has(body.type ?? '')) throw new AppError('BAD_ACTIVITY', `A client may send only ${[...CLIENT_TYPES].join(', ')} activities.`);
       const activity = fromClient(body, c, deps);
       const id = await deps.store.append(c.conversationId, activity, now());
       if (!id) throw new AppError('NOT_FOUND', 'The conversation has expired; start a new one.');

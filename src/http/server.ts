@@ -6,6 +6,10 @@ import { webChatPage } from './webPage';
 import { organiserPage } from './organiserPage';
 import { cspNonce, securityHeaders, type SecurityHeaderOptions } from './securityHeaders';
 import { dirname, join } from 'node:path';
+import type pg from 'pg';
+import { ACTIVITY_LIMITS, activityBody, validateActivity } from './activitySchema';
+import { edgeLimits, type RateLimitSettings } from './rateLimit';
+import { MARKUP_SLACK } from '../bot/text';
 
 // The packages export no package.json: find their folders from their entry points.
 const WEBCHAT_BUNDLE = join(dirname(require.resolve('botframework-webchat')), '..', 'dist', 'webchat.js');
@@ -29,6 +33,18 @@ export interface HttpDeps {
   readonly organiser?: { strings: string; events: string } | undefined;
   /** What the Content-Security-Policy must allow besides this origin (Azure Direct Line), and whether the site is https. */
   readonly security?: SecurityHeaderOptions | undefined;
+  /** The edge's limits; without them (a test of parts) nothing is rate limited. */
+  readonly edge?: EdgeSettings | undefined;
+}
+
+export interface EdgeSettings {
+  readonly rateLimits: RateLimitSettings;
+  /** express's "trust proxy": which proxies to believe about the client's address. */
+  readonly trustProxy: boolean | number | string;
+  /** With PostgreSQL, the counts are kept there, shared by every instance. */
+  readonly pool?: pg.Pool | undefined;
+  /** MAX_MESSAGE_LENGTH: the text of an activity may be a few times that (markup) before it is refused outright. */
+  readonly maxMessageLength: number;
 }
 
 /** The HTTP surface: Bot Framework endpoint, health, and the web page. Thin: everything else is injected. */
@@ -36,6 +52,10 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders(deps.security));
+  app.set('trust proxy', deps.edge?.trustProxy ?? false);
+  const pass: express.RequestHandler = (_req, _res, next) => next();
+  const limits = deps.edge ? edgeLimits(deps.edge.rateLimits, { pool: deps.edge.pool, logger: deps.logger }) : { messages: pass, directLine: pass, create: pass, admin: pass };
+  const maxTextLength = Math.max(ACTIVITY_LIMITS.maxTextLength, (deps.edge?.maxMessageLength ?? 0) * MARKUP_SLACK * 2);
 
   app.get('/', (_req, res) => {
     res.type('html').send(webChatPage(deps.pageStrings, cspNonce(res)));
@@ -53,6 +73,9 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.get('/webchat/webchat.js', (_req, res) => res.sendFile(WEBCHAT_BUNDLE, { maxAge: '1d' }));
   app.get('/teams/MicrosoftTeams.min.js', (_req, res) => res.sendFile(TEAMS_JS_BUNDLE, { maxAge: '1d' }));
   if (deps.directLine) {
+    // Counted before anything is read; creating a conversation or a token has its own, stricter count.
+    app.use(['/v3/directline', '/api/directline'], limits.directLine);
+    app.post(['/v3/directline/tokens/generate', '/v3/directline/conversations', '/api/directline/token'], limits.create);
     app.use('/v3/directline', deps.directLine.api);
     app.use(deps.directLine.connectorPath, deps.directLine.connector);
     app.use('/api/directline', deps.directLine.tokenEndpoint);
@@ -68,13 +91,14 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   });
 
   const messages = botEndpoint(deps.messages);
-  app.post('/api/messages', express.json({ limit: '256kb' }), async (req: Request, res: Response, next: NextFunction) => {
-    const body = req.body as unknown;
-    if (!isActivity(body)) return next(new AppError('BAD_ACTIVITY', 'The request body must be a JSON activity with a string "type".'));
+  // Counted, then the body read within its limits (size, media type, depth), then checked as an
+  // activity: only a well-formed one reaches the adapter, and bad input is a 4xx, never a 5xx.
+  app.post('/api/messages', limits.messages, ...activityBody('256kb'), validateActivity('channel', maxTextLength), async (req: Request, res: Response, next: NextFunction) => {
     await messages(req, res, next);
   });
   app.all('/api/messages', (_req, _res, next) => next(new AppError('METHOD_NOT_ALLOWED', 'Use POST to send an activity.')));
 
+  app.use('/api/admin', limits.admin);
   if (deps.admin) app.use('/api/admin', deps.admin);
   else app.use('/api/admin', (_req, _res, next) => next(new AppError('UNAUTHORIZED', 'The admin API is disabled: set ADMIN_TOKEN to enable it.')));
 
@@ -91,16 +115,17 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   return app;
 }
 
-function isActivity(body: unknown): body is { type: string } {
-  return typeof body === 'object' && body !== null && !Array.isArray(body) && typeof (body as { type?: unknown }).type === 'string';
-}
-
+/** Any error as a coded one: what body-parser and the adapter report about a request stays a 4xx. */
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  const e = err as { type?: string; status?: number; statusCode?: number };
+  const e = err as { type?: string; status?: number; statusCode?: number } | null | undefined;
+  const status = e?.status ?? e?.statusCode;
   if (e?.type === 'entity.parse.failed') return new AppError('BAD_JSON', undefined, { cause: err });
   if (e?.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', undefined, { cause: err });
-  if ((e?.status ?? e?.statusCode) === 400) return new AppError('BAD_JSON', undefined, { cause: err });
-  if ((e?.status ?? e?.statusCode) === 401) return new AppError('UNAUTHORIZED', undefined, { cause: err });
+  if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', undefined, { cause: err });
+  if (status === 401) return new AppError('UNAUTHORIZED', undefined, { cause: err });
+  if (status === 403) return new AppError('FORBIDDEN', undefined, { cause: err });
+  if (status === 413) return new AppError('PAYLOAD_TOO_LARGE', undefined, { cause: err });
+  if (typeof status === 'number' && status >= 400 && status < 500) return new AppError('BAD_REQUEST', undefined, { cause: err });
   return new AppError('INTERNAL', undefined, { cause: err });
 }

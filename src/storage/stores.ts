@@ -16,7 +16,7 @@ export interface Stores {
   readonly unanswered: UnansweredQuestionRepository;
   /** Plain SQL on the same database, for the digests' tables. */
   readonly sql: Sql;
-  /** The PostgreSQL pool, for what needs PostgreSQL itself (LISTEN/NOTIFY); absent on SQLite. */
+  /** The PostgreSQL pool, for what needs PostgreSQL itself (LISTEN/NOTIFY, the shared rate limits); absent on SQLite. */
   readonly pool?: pg.Pool;
   /** Resolves when the database answers. */
   ping(): Promise<void>;

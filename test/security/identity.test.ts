@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { createApp } from '../../src/app';
 import { fixedClock } from '../../src/schedule/time';
 import { ChannelIssuer } from '../helpers/channelIssuer';
+import { ACTIVITY_LIMITS } from '../../src/http/activitySchema';
 import { LoopbackConnector } from '../helpers/connector';
 import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
 
@@ -44,12 +45,13 @@ describe('without a Microsoft app id (anonymous channels)', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
   });
 
-  test('when a conversationUpdate names 2,000 members, then the bot sends one greeting', async () => {
+  test('when a conversationUpdate names many members, then the bot sends one greeting; 2,000 members are refused outright', async () => {
     const connector = new LoopbackConnector();
     await connector.start();
     const conversation = `c-${randomUUID()}`;
-    const membersAdded = Array.from({ length: 2000 }, (_, i) => ({ id: `m-${i}` }));
-    const res = await post(s.base, { type: 'conversationUpdate', membersAdded, serviceUrl: connector.url, from: { id: 'u1' }, conversation: { id: conversation } });
+    const update = (n: number) => ({ type: 'conversationUpdate', membersAdded: Array.from({ length: n }, (_, i) => ({ id: `m-${i}` })), serviceUrl: connector.url, from: { id: 'u1' }, conversation: { id: conversation } });
+    expect((await post(s.base, update(2000))).status).toBe(400);
+    const res = await post(s.base, update(ACTIVITY_LIMITS.maxMembers));
     expect(res.status).toBe(200);
     await connector.waitFor(conversation, 1);
     await new Promise((r) => setTimeout(r, 200));
