@@ -70,10 +70,15 @@ export class Analyzer {
   }
 
   conceptsOf(tokens: readonly string[]): Set<string> {
-    const found = new Set<string>();
+    return new Set(this.conceptSpans(tokens).map((s) => s.concept));
+  }
+
+  /** Each glossary phrase found in the tokens, with the tokens it covers (phrases may overlap). */
+  conceptSpans(tokens: readonly string[]): Array<{ concept: string; start: number; end: number }> {
+    const found: Array<{ concept: string; start: number; end: number }> = [];
     for (let i = 0; i < tokens.length; i++) {
       for (const { concept, phrase } of this.phrasesByFirst.get(tokens[i]!) ?? []) {
-        if (phrase.every((t, k) => tokens[i + k] === t)) found.add(concept);
+        if (phrase.every((t, k) => tokens[i + k] === t)) found.push({ concept, start: i, end: i + phrase.length });
       }
     }
     return found;

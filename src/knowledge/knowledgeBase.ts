@@ -3,6 +3,8 @@ import type { Passage, Section } from './note';
 import { LexicalRetriever, type Retriever } from './retriever';
 import type { KnowledgeSources, QaPair } from './sources';
 import { TIME_WORDS } from './intent';
+import { ASK_WORDS, languageWords } from './lexicon';
+import { PhraseTable } from './phrases';
 import { Gazetteer } from '../schedule/gazetteer';
 import type { ScheduledEvent } from '../schedule/schedule';
 
@@ -20,13 +22,23 @@ export class KnowledgeBase {
   private readonly passages: Record<Lang, Map<string, Passage>>;
   private readonly sections: Record<Lang, Map<string, Section>>;
   private readonly qa: Map<string, QaPair>;
+  /** Who a participant may be, mapped to the note's stakeholder groups. */
+  readonly stakeholders: PhraseTable;
+  /** Regions and sub-regions a question may name. */
+  readonly regions: PhraseTable;
+  /** Every term (stems in both languages, `#concepts`) of each passage and Q&A pair, both languages together. */
+  private readonly terms = new Map<string, Set<string>>();
 
   constructor(
     readonly sources: KnowledgeSources,
     readonly gazetteer: Gazetteer = new Gazetteer(),
   ) {
     this.analyzer = new Analyzer(buildGlossary(sources.glossary));
-    const known = new Set<string>([...gazetteer.words, ...TIME_WORDS, ...this.analyzer.glossaryWords()]);
+    this.stakeholders = new PhraseTable(Object.entries(sources.stakeholders).map(([id, g]) => [id, g.phrases]));
+    this.regions = new PhraseTable(Object.entries(sources.regions).map(([id, r]) => [id, r.phrases]));
+    const known = new Set<string>([
+      ...gazetteer.words, ...TIME_WORDS, ...this.analyzer.glossaryWords(), ...this.stakeholders.words, ...this.regions.words, ...ASK_WORDS, ...languageWords(),
+    ]);
     const index = new LexicalRetriever(this.analyzer, known);
     const questions = new LexicalRetriever(this.analyzer, known);
     this.passages = { en: new Map(), fr: new Map() };
@@ -40,15 +52,34 @@ export class KnowledgeBase {
         // A footnote is a bare link: it is found through the text that refers to it.
         const footnote = /^\[\^(\d+)\]:/.exec(p.markdown)?.[1];
         const referrers = footnote ? note.passages.filter((q) => q !== p && q.markdown.includes(`[^${footnote}]`)).map((q) => q.text) : [];
-        index.add(p.id, lang, [p.text, section && section.level > 1 ? section.title : '', ...referrers].join('\n'));
+        const indexed = [p.text, section && section.level > 1 ? section.title : '', ...referrers].join('\n');
+        index.add(p.id, lang, indexed);
+        this.addTerms(p.id, indexed);
       }
     }
     this.qa = new Map(sources.qa.map((pair) => [pair.id, pair]));
     // A pair is found by its questions and by its answer's words.
-    for (const pair of sources.qa) for (const lang of LANGS) index.add(pair.id, lang, `${pair.q[lang].join('\n')}\n${pair.a[lang]}`);
+    for (const pair of sources.qa) {
+      for (const lang of LANGS) index.add(pair.id, lang, `${pair.q[lang].join('\n')}\n${pair.a[lang]}`);
+      this.addTerms(pair.id, [...pair.q.en, ...pair.q.fr, pair.a.en, pair.a.fr].join('\n'));
+    }
     for (const pair of sources.qa) for (const lang of LANGS) pair.q[lang].forEach((q, n) => questions.add(`${pair.id}#${lang}${n}`, lang, q));
     this.retriever = index;
     this.questionRetriever = questions;
+  }
+
+  /** Adds a text's terms, analysed in both languages, to a document's term set. */
+  private addTerms(id: string, text: string): void {
+    const set = this.terms.get(id) ?? new Set<string>();
+    for (const lang of LANGS) for (const t of this.analyzer.analyze(text, lang).terms) set.add(t);
+    this.terms.set(id, set);
+  }
+
+  /** The terms of a passage or Q&A pair, or of several (an event's passages): what an answer from them can speak of. */
+  termsOf(ids: readonly string[]): Set<string> {
+    const out = new Set<string>();
+    for (const id of ids) for (const t of this.terms.get(id) ?? []) out.add(t);
+    return out;
   }
 
   passage(id: string, lang: Lang): Passage | undefined {

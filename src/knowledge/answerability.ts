@@ -1,0 +1,63 @@
+import type { Need } from './intent';
+import { missingTopics, type FrameWord, type QuestionFrame } from './frame';
+import { languagesNamed } from './lexicon';
+import { fold } from './text';
+
+/**
+ * Whether a text gives the kind of fact a need asks for: a date for "when", a clock time for
+ * "what time", an address for "whom do I write to". Needs that any explanation can meet
+ * ("how", "who", "why", yes or no) always pass.
+ */
+export function givesNeed(need: Need, text: string): boolean {
+  const f = fold(text);
+  switch (need) {
+    case 'date':
+      return /\b(19|20)\d\d\b|\b\d{1,2}(st|nd|rd|th|er)?\s+(january|february|march|april|may|june|july|august|september|october|november|december|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)\b/.test(f);
+    case 'time':
+      return /\b\d{1,2}\s?[h:]\s?\d\d\b/.test(f);
+    case 'duration':
+      return /\b\d+\s?(minutes?|min|hours?|heures?|h)\b/.test(f);
+    case 'count':
+      return /\d/.test(f);
+    case 'place':
+      return /https?:\/\/|www\.|@|\b(nairobi|kenya|online|en ligne|webex|virtual|virtuel\w*|videoconferenc\w*|visioconferenc\w*)\b/.test(f);
+    case 'contact':
+      return /@/.test(f) || /https?:\/\//.test(f);
+    case 'link':
+      return /https?:\/\/|www\./.test(f);
+    case 'languages':
+      return languagesNamed(text).length > 0 || /\b(languages|langues)\b/.test(f);
+    case 'deadline':
+      return /\b(at the latest|by \d|deadline|au plus tard|date limite|d'ici (au|le))\b/.test(f);
+    case 'exact':
+      return !/\b(early|mid|late|debut|mi|fin)[ -](january|february|march|april|may|june|july|august|september|october|november|december|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)\b/.test(f);
+    case 'purpose':
+      return /\b(in order to|so as to|so that|to (inform|report|discuss|gather|identify|assess|implement|engage|exchange|understand|feed|collect|allow)|allows?|enables?|objective|purpose|aim|afin de|pour (informer|rendre|discuter|obtenir|identifier|evaluer|mettre|engager|echanger|comprendre|alimenter)|permet\w*|objectif|objet)\b/.test(f);
+    case 'cost':
+      return /\b(\d+\s?(usd|eur|euros?|dollars?|fcfa)|free of charge|no fee|fees?|gratuit\w*|frais|payant\w*|cost|cout)\b/.test(f);
+    default:
+      return true;
+  }
+}
+
+/** Needs that ask for a kind of fact (as opposed to "how", "who", "why", yes or no). */
+export const FACT_NEEDS: readonly Need[] = ['date', 'time', 'duration', 'count', 'place', 'contact', 'link', 'languages', 'deadline', 'exact', 'purpose', 'cost'];
+
+export interface Verdict {
+  readonly ok: boolean;
+  /** Needs the source's text does not meet. */
+  readonly unmetNeeds: Need[];
+  /** Words of the question's topic the source does not contain. */
+  readonly missing: FrameWord[];
+}
+
+/**
+ * An answer must be about what was asked: every topic word of the question in the source it
+ * comes from, and the kind of fact asked for in its text. A passage about another region, another
+ * event or another attribute is not an answer.
+ */
+export function judge(frame: QuestionFrame, terms: ReadonlySet<string>, text: string, needs: Iterable<Need> = frame.needs): Verdict {
+  const unmetNeeds = [...needs].filter((n) => FACT_NEEDS.includes(n) && !givesNeed(n, text));
+  const missing = missingTopics(frame, terms);
+  return { ok: !unmetNeeds.length && !missing.length, unmetNeeds, missing };
+}

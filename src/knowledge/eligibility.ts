@@ -1,0 +1,82 @@
+import type { Lang } from './analyzer';
+import type { Answer } from './answer';
+import type { QuestionFrame } from './frame';
+import { capitalise, groupByText, names, type AnswerWriter } from './writer';
+import type { ScheduledEvent } from '../schedule/schedule';
+
+/** Concepts that ask whether someone may take part: "can we join", "sommes-nous concernés", "réservé à". */
+const PARTICIPATION = ['participants', 'invitation', 'public', 'restricted', 'access'];
+
+/** Event kinds people take part in (the others are deadlines and milestones). */
+const MEETINGS: ReadonlySet<ScheduledEvent['kind']> = new Set(['briefing', 'subregional', 'regional', 'forum']);
+
+/** The passage that lists the stakeholders expected: cited for every eligibility answer. */
+const STAKEHOLDERS_PASSAGE = 'intro.participants';
+
+/**
+ * Whether a question asks if someone may take part: it names a kind of person or organisation
+ * ("a bank", "je suis étudiant") and asks about participation ("can we join", "concernés").
+ */
+export function asksEligibility(frame: QuestionFrame): boolean {
+  if (!frame.groups.length) return false;
+  if (['register', 'confirm'].some((c) => frame.concepts.has(c)) && frame.needs.has('how')) return false;
+  return PARTICIPATION.some((c) => frame.concepts.has(c)) || frame.needs.has('who') && !frame.needs.has('contact');
+}
+
+/**
+ * Who may take part, for the group the participant belongs to: what the note says of that group
+ * (or, where it is silent, of all stakeholders and the public), then each event's audience.
+ */
+export function eligibilityAnswer(w: AnswerWriter, frame: QuestionFrame, lang: Lang): Answer {
+  const groups = frame.groups.map((id) => ({ id, ...w.kb.sources.stakeholders[id]! }));
+  const listed = groups.filter((g) => g.listed);
+  const unlisted = groups.filter((g) => !g.listed);
+  const events = frame.match.events.filter((e) => MEETINGS.has(e.kind) && e.audience);
+  const sentences: string[] = [];
+  const primary = groups[0]!;
+  if (unlisted.length) sentences.push(w.t(lang, 'eligibility.unlisted', { groups: unlisted.map((g) => g.name[lang]).join(lang === 'fr' ? ' et ' : ' and ') }));
+  if (events.length) sentences.push(...eventVerdicts(w, events, lang, primary));
+  if (listed.length) {
+    const named = listed.map((g) => g.name[lang]).join(lang === 'fr' ? ' et ' : ' and ');
+    const key = listed.some((g) => g.id === 'experience') && listed.length === 1 ? 'eligibility.experience' : 'eligibility.listed';
+    sentences.push(w.t(lang, key, { groups: named }));
+  }
+  if (unlisted.length) {
+    if (!events.length || events.every((e) => e.invitationOnly)) sentences.push(publicSentence(w, lang));
+  } else if (!events.length) {
+    sentences.push(audienceSummary(w, lang));
+  }
+  // The first sentence answers: a group the note names is a yes before the details.
+  if (!events.length && listed.length && !unlisted.length) sentences[0] = `${w.t(lang, 'answer.yes')} ${sentences[0]}`;
+  const partial = unlisted.length > 0;
+  const cited = [STAKEHOLDERS_PASSAGE, ...events.map((e) => e.passages.find((p) => p.endsWith('.details')) ?? e.passages[0]!)];
+  const answer = w.eventAnswer(events, lang, sentences.join(' '), [...new Set(cited)], partial);
+  return { ...answer, kind: events.length ? 'schedule' : 'passage', sectionId: events[0]?.section ?? 'intro' };
+}
+
+/**
+ * For each event named, who takes part, led by the verdict for the group: yes for an open event
+ * (when the note names the group), by invitation for a government at the briefing, else only if invited.
+ */
+function eventVerdicts(w: AnswerWriter, events: ScheduledEvent[], lang: Lang, group: { id: string; listed: boolean }): string[] {
+  return groupByText(events, (e) => e.audience![lang]).map(([same, audience]) => {
+    const event = names(same, lang);
+    const byInvitation = same.every((e) => e.invitationOnly);
+    const key = byInvitation ? (group.id === 'government' ? 'eligibility.invitedGovernment' : 'eligibility.invitationOnly') : group.listed ? 'eligibility.open' : 'eligibility.openTo';
+    return w.t(lang, key, { event, audience });
+  });
+}
+
+/** What the note says of the public, event by event. */
+function publicSentence(w: AnswerWriter, lang: Lang): string {
+  const open = w.kb.sources.schedule.events.filter((e) => MEETINGS.has(e.kind) && e.openToPublic && e.audience);
+  const lines = groupByText(open, (e) => e.audience![lang]).map(([group, audience]) => w.t(lang, 'audience.line', { event: names(group, lang), audience }));
+  return lines.length ? `${w.t(lang, 'eligibility.public')}\n${lines.map((l) => `- ${l}`).join('\n')}` : '';
+}
+
+/** Each kind of meeting's audience, once: who may come to what. */
+function audienceSummary(w: AnswerWriter, lang: Lang): string {
+  const meetings = w.kb.sources.schedule.events.filter((e) => MEETINGS.has(e.kind) && e.audience);
+  const lines = groupByText(meetings, (e) => e.audience![lang]).map(([group, audience]) => w.t(lang, 'audience.line', { event: capitalise(names(group, lang)), audience }));
+  return lines.length ? `\n${lines.map((l) => `- ${l}`).join('\n')}` : '';
+}
