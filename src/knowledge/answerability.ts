@@ -24,7 +24,7 @@ export function givesNeed(need: Need, text: string): boolean {
     case 'contact':
       return /@/.test(f) || /https?:\/\//.test(f);
     case 'link':
-      return /https?:\/\/|www\./.test(f);
+      return /https?:\/\/|www\.|\b(link|lien)\b/.test(f);
     case 'languages':
       return languagesNamed(text).length > 0 || /\b(languages|langues)\b/.test(f);
     case 'deadline':

@@ -129,7 +129,7 @@ export class Answerer implements AnswerSource {
   private eventRoute(frame: QuestionFrame, events: ScheduledEvent[], lang: Lang, local: Local | undefined): Answer | undefined {
     const needs = frame.needs;
     // Words the events' own sections never use ask about something else (a password, the speakers …).
-    const terms = this.kb.termsOf(dedupe(events.flatMap((e) => [...this.events.sectionPassages(e), ...e.passages])));
+    const terms = new Set(events.flatMap((e) => [...this.kb.eventTerms(e)]));
     if (missingTopics(frame, terms).length) return undefined;
     const fact = EVENT_FACTS.find((n) => needs.has(n)) ?? (needs.has('reason') && events.every((e) => MEETINGS.has(e.kind)) ? 'purpose' : undefined);
     switch (fact) {
@@ -157,7 +157,7 @@ export class Answerer implements AnswerSource {
       return events.every((e) => e.registration) ? this.events.registration(events, lang) : undefined;
     }
     if ((needs.has('who') || ['invitation', 'public', 'participants', 'restricted', 'access'].some((c) => frame.concepts.has(c))) && events.every((e) => e.audience)) {
-      return this.events.audience(events, lang, needs, frame.concepts);
+      return this.events.audience(events, lang, needs, frame.concepts, frame.text);
     }
     const topical = frame.words.some((w) => w.role === 'topic' && !w.concepts.some((c) => events.some((e) => e.concepts.includes(c))));
     if (frame.match.selective && !topical && [...needs].every((n) => SOFT_NEEDS.has(n))) return this.events.when(events, lang, local, needs);

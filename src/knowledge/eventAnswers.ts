@@ -95,9 +95,10 @@ export class EventAnswers {
   }
 
   /** Who may take part; a yes or no first when the question is one ("is it open to the public?"). */
-  audience(events: ScheduledEvent[], lang: Lang, needs: ReadonlySet<Need>, concepts: ReadonlySet<string>): Answer {
+  audience(events: ScheduledEvent[], lang: Lang, needs: ReadonlySet<Need>, concepts: ReadonlySet<string>, question: string): Answer {
     let verdict = '';
-    if (needs.has('yesno')) {
+    // "By invitation or open?" asks which, not yes or no.
+    if (needs.has('yesno') && !/\b(or|ou)\b/.test(fold(question))) {
       const flag = concepts.has('invitation') ? (e: ScheduledEvent) => e.invitationOnly : concepts.has('public') ? (e: ScheduledEvent) => e.openToPublic : undefined;
       const values = flag ? new Set(events.map(flag)) : new Set();
       if (values.size === 1 && !values.has(undefined)) verdict = this.t(lang, values.has(true) ? 'answer.yes' : 'answer.no') + ' ';

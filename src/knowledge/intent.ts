@@ -19,7 +19,7 @@ const RULES: Array<[Need, RegExp]> = [
   ['duration', /\b(how long|duration|last(s|ing)?|long is|how many hours|combien de temps|combien d'heures|duree|dure|durera|durent)\b/],
   ['count', /\b(how many|number of|how much people|combien de|combien y|nombre de|nombre d')\b/],
   ['place', /\b(where|venue|location|in which city|which city|ou se|lieu|quelle ville|dans quelle ville)\b|^ou\b|\bet ou\b|\bou et\b/],
-  ['contact', /\b(e-?mail|email|mail|courriel|address|adresse|contact|whom|who (?:do|should|must|can) i (?:write|send|email|contact)|a qui|ecrire|write to)\b/],
+  ['contact', /\b(e-?mail|email|mail|courriel|address|contact|contacter|whom|who (?:do|should|must|can) i (?:write|send|email|contact)|a qui (?:j'|je |dois-je |on |faut-il |puis-je )?(?:ecri|envoi|envoy|adress|contact|confirm)\w*|ecrire|write to)\b|(?<!s')\badresses?\b/],
   ['how', /^(how|comment)\b|\bhow (do|can|could|should|to|does)\b|\bcomment (faire|puis|dois|peut|on|s'|m'|est-ce)/],
   ['yesno', /^(is|are|can|could|will|would|does|do|did|should|may|must|has|have|est-ce|y a-t-il|y aura-t-il|y-a-t-il|peut-on|puis-je|dois-je|faut-il|existe-t-il)\b|\b\w+-t-(il|elle|on)\b|\b\w+-(il|elle|on|je|vous|ils|elles)\b(?!.*\b(quand|ou|comment|pourquoi|combien)\b)/],
   ['languages', /\b(languages?|langues?|in english|in french|en anglais|en francais)\b/],
@@ -55,6 +55,8 @@ export function needsOf(question: string): Set<Need> {
   for (const [need, re] of RULES) if (re.test(f)) needs.add(need);
   // "où" only counts as "where" with its accent: unaccented "ou" is "or".
   if (/(^|\s)où\b/i.test(question)) needs.add('place');
+  // "I sent my e-mail" tells what was done; it does not ask for an address.
+  if (needs.has('contact') && /\b(my|mon|ma|our|notre) (e-?mail|email|mail|courriel)\b/.test(f) && !/\b(address|adresse|whom|a qui|contacter?)\b/.test(f)) needs.delete('contact');
   // "How many hours?" asks how long, not at what time or how many.
   if (/\b(how many hours|combien d'heures)\b/.test(f)) {
     needs.delete('time');

@@ -7,6 +7,7 @@ import { ASK_WORDS, languageWords } from './lexicon';
 import { PhraseTable } from './phrases';
 import { Gazetteer } from '../schedule/gazetteer';
 import type { ScheduledEvent } from '../schedule/schedule';
+import { tokenize } from './text';
 
 /**
  * The sources, indexed: passages of both notes (with their section titles, so that a passage is
@@ -56,6 +57,13 @@ export class KnowledgeBase {
         index.add(p.id, lang, indexed);
         this.addTerms(p.id, indexed);
       }
+      // A passage often goes on about what the one before it named ("it requests UNEP …" is the resolution).
+      note.passages.forEach((p, i) => {
+        const before = note.passages[i - 1];
+        if (!before || before.sectionId !== p.sectionId) return;
+        const set = this.terms.get(p.id)!;
+        for (const c of this.analyzer.conceptsOf(tokenize(before.text))) set.add(`#${c}`);
+      });
     }
     this.qa = new Map(sources.qa.map((pair) => [pair.id, pair]));
     // A pair is found by its questions and by its answer's words.
@@ -73,6 +81,18 @@ export class KnowledgeBase {
     const set = this.terms.get(id) ?? new Set<string>();
     for (const lang of LANGS) for (const t of this.analyzer.analyze(text, lang).terms) set.add(t);
     this.terms.set(id, set);
+  }
+
+  /**
+   * What an answer about an event can speak of: the passages of its section and its typed fields
+   * (names, audience, registration …), so that "do I need an invitation?" finds its audience.
+   */
+  eventTerms(event: ScheduledEvent): Set<string> {
+    const own = this.sources.notes.fr.passages.filter((p) => p.sectionId === event.section).map((p) => p.id);
+    const terms = this.termsOf([...own, ...event.passages]);
+    const fields = [event.name, event.short, event.audience, event.registration, event.size, event.meetings, event.place, event.notice];
+    for (const field of fields) if (field) for (const lang of LANGS) for (const t of this.analyzer.analyze(`${field.en}\n${field.fr}`, lang).terms) terms.add(t);
+    return terms;
   }
 
   /** The terms of a passage or Q&A pair, or of several (an event's passages): what an answer from them can speak of. */

@@ -19,7 +19,9 @@ export const ASK_WORDS: ReadonlySet<string> = new Set(
     'correct right true sure certain confirm confirmed ' +
     'someone person people me myself we us our ourselves guys folks ' +
     'help helps helping hello hi thanks thank please pls plz ok okay well so hmm ' +
-    'kind type types sort sorts ' +
+    'kind type types sort sorts work works working ' +
+    'discuss discussed discusses discussion discussions debated addressed covered tackled treated mentioned ' +
+    'missed miss late forgot now next then afterwards missing excluded contain contains containing include includes included ' +
     // French: asking, modality, getting and sending, taking part
     'propos concernant sujet informations renseignement renseignements precision precisions detail details question questions demande demander ' +
     'dire dit signifie veut expliquer explique decrire savoir sais sait connaitre idee ' +
@@ -33,7 +35,10 @@ export const ASK_WORDS: ReadonlySet<string> = new Set(
     'correct vrai sur certain ' +
     'quelqu personne personnes nous moi-meme gens ' +
     'aide aider aidez svp stp merci bonjour salut ok bon bien alors ' +
-    'genre type types sorte sortes'
+    'genre type types sorte sortes ' +
+    'aborde abordee abordees abordes traite traitee traitees traites discute discutee discutees discutes evoque evoquee evoquees mentionne mentionnee ' +
+    'rate ratee manque manquee oublie retard ensuite puis maintenant fera feront ferait aura auront ' +
+    'manquant manquante manquants manquantes absent absente absents absentes exclu exclue exclus contient contiennent contenir inclut incluent comprend comprennent'
   ).split(/\s+/),
 );
 
