@@ -1,5 +1,5 @@
 import type { Need } from './intent';
-import { missingTopics, type FrameWord, type QuestionFrame } from './frame';
+import { covers, missingTopics, type FrameWord, type QuestionFrame } from './frame';
 import { languagesNamed } from './lexicon';
 import { fold } from './text';
 
@@ -56,8 +56,21 @@ export interface Verdict {
  * comes from, and the kind of fact asked for in its text. A passage about another region, another
  * event or another attribute is not an answer.
  */
-export function judge(frame: QuestionFrame, terms: ReadonlySet<string>, text: string, needs: Iterable<Need> = frame.needs): Verdict {
-  const unmetNeeds = [...needs].filter((n) => FACT_NEEDS.includes(n) && !givesNeed(n, text));
+export function judge(frame: QuestionFrame, terms: ReadonlySet<string>, text: string, termsOf: (sentence: string) => ReadonlySet<string>): Verdict {
+  const facts = [...frame.needs].filter((n) => FACT_NEEDS.includes(n));
+  const unmetNeeds = facts.filter((n) => !givesNeed(n, text));
   const missing = missingTopics(frame, terms);
-  return { ok: !unmetNeeds.length && !missing.length, unmetNeeds, missing };
+  if (unmetNeeds.length || missing.length || !facts.length) return { ok: !unmetNeeds.length && !missing.length, unmetNeeds, missing };
+  // The fact must be given about the subject: a date in a sentence about something else is not its date.
+  const topics = frame.words.filter((w) => w.role === 'topic');
+  const about = splitSentences(text).some((s) => facts.every((n) => givesNeed(n, s)) && (!topics.length || topics.some((w) => covers(termsOf(s), w))));
+  return about ? { ok: true, unmetNeeds, missing } : { ok: false, unmetNeeds: facts, missing };
+}
+
+/** Sentences of a text, list items apart. */
+export function splitSentences(text: string): string[] {
+  return text
+    .split(/(?<=[.;:!?])\s+(?=[A-ZÀ-Ý•(])|\s+(?=• )/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

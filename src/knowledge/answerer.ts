@@ -1,6 +1,6 @@
 import type { Lang } from './analyzer';
 import type { Answer, AnswerSource, Citation, QuestionContext } from './answer';
-import { judge } from './answerability';
+import { judge, splitSentences } from './answerability';
 import { asksEligibility, eligibilityAnswer } from './eligibility';
 import { EventAnswers, type Local } from './eventAnswers';
 import { followUp } from './followUp';
@@ -28,7 +28,7 @@ const SCHEDULE_WORDS: ReadonlySet<string> = new Set(['schedule', 'calendar', 'ti
 const SOFT_NEEDS: ReadonlySet<Need> = new Set<Need>(['languages', 'yesno', 'who', 'how']);
 
 /** The facts an event may be asked for, the most specific first. */
-const EVENT_FACTS: readonly Need[] = ['deadline', 'exact', 'time', 'localTime', 'place', 'duration', 'count', 'languages', 'purpose', 'date'];
+const EVENT_FACTS: readonly Need[] = ['cost', 'deadline', 'exact', 'time', 'localTime', 'place', 'duration', 'count', 'languages', 'purpose', 'date'];
 
 /** Event kinds people take part in. */
 const MEETINGS: ReadonlySet<ScheduledEvent['kind']> = new Set(['briefing', 'subregional', 'regional', 'forum']);
@@ -131,8 +131,13 @@ export class Answerer implements AnswerSource {
     // Words the events' own sections never use ask about something else (a password, the speakers …).
     const terms = new Set(events.flatMap((e) => [...this.kb.eventTerms(e)]));
     if (missingTopics(frame, terms).length) return undefined;
+    // How-to questions get the how: "comment confirmer ma participation au briefing en anglais ?".
+    const howTo = (needs.has('how') || needs.has('contact')) && ['register', 'confirm'].some((c) => frame.concepts.has(c));
+    if (howTo && !needs.has('deadline') && !needs.has('cost') && events.every((e) => e.registration)) return this.events.registration(events, lang);
     const fact = EVENT_FACTS.find((n) => needs.has(n)) ?? (needs.has('reason') && events.every((e) => MEETINGS.has(e.kind)) ? 'purpose' : undefined);
     switch (fact) {
+      case 'cost':
+        return this.events.missing(events, lang, 'other');
       case 'deadline':
         return events.every((e) => e.kind === 'deadline' || (e.when.type === 'day' && e.when.by)) ? this.events.when(events, lang, local, needs) : this.events.missing(events, lang, 'deadline');
       case 'exact':
@@ -153,7 +158,7 @@ export class Answerer implements AnswerSource {
       case 'date':
         return this.events.when(events, lang, local, needs);
     }
-    if (['register', 'confirm', 'email'].some((c) => frame.concepts.has(c)) || needs.has('contact')) {
+    if (['register', 'confirm'].some((c) => frame.concepts.has(c)) || needs.has('contact')) {
       return events.every((e) => e.registration) ? this.events.registration(events, lang) : undefined;
     }
     if ((needs.has('who') || ['invitation', 'public', 'participants', 'restricted', 'access'].some((c) => frame.concepts.has(c))) && events.every((e) => e.audience)) {
@@ -228,7 +233,7 @@ export class Answerer implements AnswerSource {
         return { ...h, text, score: h.score * asked * answerTypeBoost(frame.needs, text) * (sections.some(inSection) ? 1.3 : 1) };
       })
       .sort((a, b) => b.score - a.score);
-    const best = ranked.find((c) => judge(frame, this.kb.termsOf([c.id]), c.text).ok);
+    const best = ranked.find((c) => judge(frame, this.kb.termsOf([c.id]), c.text, (t) => this.termsOfText(t)).ok);
     if (!best) return undefined;
     const suggestions = [this.w.t(lang, 'suggest.dates'), this.w.t(lang, 'suggest.register')];
     const pair = this.kb.qaById(best.id);
@@ -262,6 +267,10 @@ export class Answerer implements AnswerSource {
     const last = chosen[chosen.length - 1]!;
     if (/:\s*$/.test(last.s) && sentences[last.i + 1]) chosen.push({ s: sentences.slice(last.i + 1).join(' '), i: last.i + 1, score: 0 });
     return chosen.map((c) => c.s).join(' ');
+  }
+
+  private termsOfText(text: string): Set<string> {
+    return new Set([...this.kb.analyzer.analyze(text, 'en').terms, ...this.kb.analyzer.analyze(text, 'fr').terms]);
   }
 
   private eventsCiting(passageIds: readonly string[]): string[] {
@@ -304,11 +313,4 @@ function answerTypeBoost(needs: ReadonlySet<Need>, text: string): number {
 function applyCorrections(question: string, corrections: ReadonlyMap<string, string>): string {
   if (!corrections.size) return question;
   return question.replace(/[\p{L}]+/gu, (w) => corrections.get(fold(w)) ?? w);
-}
-
-export function splitSentences(text: string): string[] {
-  return text
-    .split(/(?<=[.;:!?])\s+(?=[A-ZÀ-Ý•(])|\s+(?=• )/)
-    .map((s) => s.trim())
-    .filter(Boolean);
 }

@@ -92,6 +92,15 @@ export class KnowledgeBase {
     const terms = this.termsOf([...own, ...event.passages]);
     const fields = [event.name, event.short, event.audience, event.registration, event.size, event.meetings, event.place, event.notice];
     for (const field of fields) if (field) for (const lang of LANGS) for (const t of this.analyzer.analyze(`${field.en}\n${field.fr}`, lang).terms) terms.add(t);
+    // What the typed fields answer, whatever words the question uses for it.
+    const answers: Array<[boolean, string[]]> = [
+      [event.invitationOnly !== undefined || event.openToPublic !== undefined, ['invitation', 'public', 'access', 'restricted', 'participants']],
+      [!!event.registration, ['register', 'confirm']],
+      [!!event.durationMinutes, ['duration']],
+      [!!(event.size || event.meetings), ['count']],
+      [event.languages.length > 0, ['language']],
+    ];
+    for (const [has, concepts] of answers) if (has) for (const c of concepts) terms.add(`#${c}`);
     return terms;
   }
 
