@@ -30,6 +30,12 @@ const SOFT_NEEDS: ReadonlySet<Need> = new Set<Need>(['languages', 'yesno', 'who'
 /** The facts an event may be asked for, the most specific first. */
 const EVENT_FACTS: readonly Need[] = ['cost', 'deadline', 'exact', 'time', 'localTime', 'place', 'duration', 'count', 'languages', 'purpose', 'date'];
 
+/** A participant's wish to do something: "I'd like to attend", "je voudrais participer". */
+const WISH = /\b(i('d| would)? (like|want|wish|need|hope|plan) to|i('m| am) (interested|keen|planning)|we('d| would)? (like|want|wish) to|je (veux|voudrais|souhaite|souhaiterais|aimerais|compte)|nous (voulons|voudrions|souhaitons|aimerions))\b/;
+
+/** "What is the briefing?", "C'est quoi le forum ?": what an event is. */
+const DEFINITION = /^(what is|what's|whats|what are|qu'est-ce que|qu'est ce que|c'est quoi|que sont|quel est|quelle est)\b/;
+
 /** Event kinds people take part in. */
 const MEETINGS: ReadonlySet<ScheduledEvent['kind']> = new Set(['briefing', 'subregional', 'regional', 'forum']);
 
@@ -59,7 +65,7 @@ export class Answerer implements AnswerSource {
   private frameOf(asked: string): QuestionFrame {
     const question = expandShorthand(asked);
     const retrieved = this.kb.retriever.search(question, 20);
-    return buildFrame(this.kb, applyCorrections(question, retrieved.corrections), retrieved);
+    return buildFrame(this.kb, applyCorrections(question, retrieved.corrections), retrieved, asked);
   }
 
   private compose(frame: QuestionFrame, ctx: QuestionContext): Answer {
@@ -131,8 +137,10 @@ export class Answerer implements AnswerSource {
     // Words the events' own sections never use ask about something else (a password, the speakers …).
     const terms = new Set(events.flatMap((e) => [...this.kb.eventTerms(e)]));
     if (missingTopics(frame, terms).length) return undefined;
-    // How-to questions get the how: "comment confirmer ma participation au briefing en anglais ?".
-    const howTo = (needs.has('how') || needs.has('contact')) && ['register', 'confirm'].some((c) => frame.concepts.has(c));
+    // How-to questions get the how: "comment confirmer ma participation au briefing en anglais ?";
+    // so does the wish to take part ("I'd like to attend the forum", "je voudrais m'inscrire").
+    const wish = WISH.test(fold(frame.text)) && ['register', 'confirm', 'participants'].some((c) => frame.concepts.has(c));
+    const howTo = wish || ((needs.has('how') || needs.has('contact')) && ['register', 'confirm'].some((c) => frame.concepts.has(c)));
     if (howTo && !needs.has('deadline') && !needs.has('cost') && events.every((e) => e.registration)) return this.events.registration(events, lang);
     const fact = EVENT_FACTS.find((n) => needs.has(n)) ?? (needs.has('reason') && events.every((e) => MEETINGS.has(e.kind)) ? 'purpose' : undefined);
     switch (fact) {
@@ -165,6 +173,8 @@ export class Answerer implements AnswerSource {
       return this.events.audience(events, lang, needs, frame.concepts, frame.text);
     }
     const topical = frame.words.some((w) => w.role === 'topic' && !w.concepts.some((c) => events.some((e) => e.concepts.includes(c))));
+    // "What is the briefing?" asks what it is for.
+    if (DEFINITION.test(fold(frame.text)) && !topical && events.every((e) => MEETINGS.has(e.kind))) return this.events.purpose(events, lang);
     if (frame.match.selective && !topical && [...needs].every((n) => SOFT_NEEDS.has(n))) return this.events.when(events, lang, local, needs);
     return undefined;
   }

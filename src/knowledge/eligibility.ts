@@ -1,6 +1,8 @@
 import type { Lang } from './analyzer';
 import type { Answer } from './answer';
 import type { QuestionFrame } from './frame';
+import { isStopword } from './stopwords';
+import { fold, tokenize } from './text';
 import { capitalise, groupByText, names, type AnswerWriter } from './writer';
 import type { ScheduledEvent } from '../schedule/schedule';
 
@@ -34,8 +36,12 @@ export function eligibilityAnswer(w: AnswerWriter, frame: QuestionFrame, lang: L
   const events = frame.match.events.filter((e) => MEETINGS.has(e.kind) && e.audience);
   const sentences: string[] = [];
   const primary = groups[0]!;
+  // "Is it reserved for governments?" asks whether others may come: an open event is a no.
+  const restricted = frame.concepts.has('restricted');
+  const partner = partnerNamed(w, frame, lang);
+  if (partner) sentences.push(partner);
   if (unlisted.length) sentences.push(w.t(lang, 'eligibility.unlisted', { groups: unlisted.map((g) => g.name[lang]).join(lang === 'fr' ? ' et ' : ' and ') }));
-  if (events.length) sentences.push(...eventVerdicts(w, events, lang, primary));
+  if (events.length) sentences.push(...eventVerdicts(w, events, lang, primary, restricted));
   if (listed.length) {
     const named = listed.map((g) => g.name[lang]).join(lang === 'fr' ? ' et ' : ' and ');
     const key = listed.some((g) => g.id === 'experience') && listed.length === 1 ? 'eligibility.experience' : 'eligibility.listed';
@@ -47,9 +53,9 @@ export function eligibilityAnswer(w: AnswerWriter, frame: QuestionFrame, lang: L
     sentences.push(audienceSummary(w, lang));
   }
   // The first sentence answers: a group the note names is a yes before the details.
-  if (!events.length && listed.length && !unlisted.length) sentences[0] = `${w.t(lang, 'answer.yes')} ${sentences[0]}`;
+  if (!events.length && listed.length && !unlisted.length && !partner) sentences[0] = `${w.t(lang, restricted ? 'answer.no' : 'answer.yes')} ${sentences[0]}`;
   const partial = unlisted.length > 0;
-  const cited = [STAKEHOLDERS_PASSAGE, ...events.map((e) => e.passages.find((p) => p.endsWith('.details')) ?? e.passages[0]!)];
+  const cited = [...(partner ? [PARTNERS_PASSAGE] : []), STAKEHOLDERS_PASSAGE, ...events.map((e) => e.passages.find((p) => p.endsWith('.details')) ?? e.passages[0]!)];
   const answer = w.eventAnswer(events, lang, sentences.join(' '), [...new Set(cited)], partial);
   return { ...answer, kind: events.length ? 'schedule' : 'passage', sectionId: events[0]?.section ?? 'intro' };
 }
@@ -58,13 +64,34 @@ export function eligibilityAnswer(w: AnswerWriter, frame: QuestionFrame, lang: L
  * For each event named, who takes part, led by the verdict for the group: yes for an open event
  * (when the note names the group), by invitation for a government at the briefing, else only if invited.
  */
-function eventVerdicts(w: AnswerWriter, events: ScheduledEvent[], lang: Lang, group: { id: string; listed: boolean }): string[] {
+function eventVerdicts(w: AnswerWriter, events: ScheduledEvent[], lang: Lang, group: { id: string; listed: boolean }, restricted: boolean): string[] {
   return groupByText(events, (e) => e.audience![lang]).map(([same, audience]) => {
     const event = names(same, lang);
     const byInvitation = same.every((e) => e.invitationOnly);
-    const key = byInvitation ? (group.id === 'government' ? 'eligibility.invitedGovernment' : 'eligibility.invitationOnly') : group.listed ? 'eligibility.open' : 'eligibility.openTo';
+    const key = restricted
+      ? byInvitation ? 'eligibility.openTo' : 'eligibility.notRestricted'
+      : byInvitation ? (group.id === 'government' ? 'eligibility.invitedGovernment' : 'eligibility.invitationOnly') : group.listed ? 'eligibility.open' : 'eligibility.openTo';
     return w.t(lang, key, { event, audience });
   });
+}
+
+/** The passage that names the partners organising the consultations. */
+const PARTNERS_PASSAGE = 's2.partners';
+
+/**
+ * An organisation the question names that the note lists among the partners ("le PNUD", "the World
+ * Bank"): that is the first thing to say of it.
+ */
+function partnerNamed(w: AnswerWriter, frame: QuestionFrame, lang: Lang): string | undefined {
+  const texts = (['en', 'fr'] as const).map((l) => w.kb.passage(PARTNERS_PASSAGE, l)?.text ?? '');
+  if (!texts[0]) return undefined;
+  // Acronyms and capitalised names as the participant wrote them ("UNDP", "World Bank", "CEA"),
+  // without leading function words ("The World Bank") and never a region or a place ("Europe").
+  const candidates = (frame.original.match(/\b[A-Z][A-Za-z-]*(?:\s+[A-Z][A-Za-z-]*)*\b/g) ?? [])
+    .map((n) => n.split(/\s+/).filter((_x, i, all) => all.slice(0, i + 1).some((y) => !isStopword(fold(y)))).join(' '))
+    .filter((n) => n.length >= 3 && !isStopword(fold(n)) && !tokenize(n).some((t) => w.kb.regions.words.has(t) || w.kb.gazetteer.words.has(t)));
+  const found = candidates.find((n) => texts.some((t) => new RegExp(`(^|[^A-Za-z])${n.replace(/[-]/g, '\\-')}([^A-Za-z]|$)`, 'i').test(t)));
+  return found ? w.t(lang, 'eligibility.partner', { name: found }) : undefined;
 }
 
 /** What the note says of the public, event by event. */

@@ -58,8 +58,8 @@ export class EventAnswers {
     const when = describeWhen(e.when, this.schedule.timezone, lang);
     const dated = e.when.type === 'day' && e.when.by ? this.t(lang, 'when.by', { when }) : when;
     const text = e.when.type === 'exact' ? this.t(lang, 'when.inZone', { when: dated, zone: this.schedule.zoneLabel[lang] }) : dated;
-    const line = this.t(lang, 'when.line', { event: capitalise(e.short[lang]), when: text });
-    return withPlace && e.place ? `${line} — ${e.place[lang]}` : line;
+    // Asked where, the place comes first.
+    return this.t(lang, 'when.line', { event: capitalise(e.short[lang]), when: withPlace && e.place ? `${e.place[lang]} — ${text}` : text });
   }
 
   /** The same times in the participant's zone, beside Nairobi time. */
@@ -157,7 +157,10 @@ export class EventAnswers {
 
   /** The note gives part of what was asked about an event: that part, what it does not give, the organisers. */
   missing(events: ScheduledEvent[], lang: Lang, what: MissingFact): Answer {
-    const lines = events.slice(0, 4).map((e) => this.t(lang, `partial.${what}`, { event: e.short[lang], when: describeWhen(e.when, this.schedule.timezone, lang) }));
+    const shown = events.slice(0, 4);
+    const when = shown.map((e) => (shown.length > 1 ? `${e.short[lang]} : ${describeWhen(e.when, this.schedule.timezone, lang)}` : describeWhen(e.when, this.schedule.timezone, lang)));
+    const event = shown.length > 1 ? (lang === 'fr' ? 'ces événements' : 'these events') : shown[0]!.short[lang];
+    const lines = [this.t(lang, `partial.${what}`, { event, when: when.join(lang === 'fr' ? ' ; ' : '; ').replace(/ : /g, lang === 'fr' ? ' : ' : ': ') })];
     return this.w.eventAnswer(events, lang, lines.join(' '), 'date', true);
   }
 

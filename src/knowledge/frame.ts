@@ -29,6 +29,8 @@ export interface RegionMention {
  * place) and what it asks of it (its needs), with each word's part in that.
  */
 export interface QuestionFrame {
+  /** The question as the participant wrote it (case kept, for names and acronyms). */
+  readonly original: string;
   readonly text: string;
   readonly tokens: readonly string[];
   readonly needs: Set<Need>;
@@ -44,7 +46,7 @@ export interface QuestionFrame {
   readonly hits: readonly RetrievalHit[];
 }
 
-export function buildFrame(kb: KnowledgeBase, text: string, retrieved: RetrievalResult): QuestionFrame {
+export function buildFrame(kb: KnowledgeBase, text: string, retrieved: RetrievalResult, original: string = text): QuestionFrame {
   const tokens = tokenize(text);
   const needs = needsOf(text);
   const concepts = retrieved.concepts;
@@ -83,7 +85,7 @@ export function buildFrame(kb: KnowledgeBase, text: string, retrieved: Retrieval
     });
   });
   const regions = dedupeBy(regionSpans.map((s) => ({ id: s.key, parent: kb.sources.regions[s.key]?.parent })), (r) => r.id);
-  return { text, tokens, needs, concepts, match, regions, groups: [...new Set(groupSpans.map((s) => s.key))], languages, place, words, hits: retrieved.hits };
+  return { original, text, tokens, needs, concepts, match, regions, groups: [...new Set(groupSpans.map((s) => s.key))], languages, place, words, hits: retrieved.hits };
 }
 
 /** The topic words of a question that a source's terms do not contain (by stem in either language, or concept). */

@@ -20,7 +20,7 @@ const RULES: Array<[Need, RegExp]> = [
   ['count', /\b(how many|number of|how much people|combien de|combien y|nombre de|nombre d')\b/],
   ['place', /\b(where|venue|location|in which city|which city|ou se|lieu|quelle ville|dans quelle ville)\b|^ou\b|\bet ou\b|\bou et\b/],
   ['contact', /\b(e-?mail|email|mail|courriel|address|contact|contacter|whom|who (?:do|should|must|can) i (?:write|send|email|contact)|a qui (?:j'|je |dois-je |on |faut-il |puis-je )?(?:ecri|envoi|envoy|adress|contact|confirm)\w*|ecrire|write to)\b|(?<!s')\badresses?\b/],
-  ['how', /^(how|comment)\b|\bhow (do|can|could|should|to|does)\b|\bcomment (faire|puis|dois|peut|on|s'|m'|est-ce)/],
+  ['how', /^(how|comment)\b|\bhow (do|can|could|should|to|does|will|would)\b|\bcomment (faire|puis|dois|peut|on|s'|m'|j'|est-ce|(?=\w+(er|ir|re)\b))/],
   ['yesno', /^(is|are|can|could|will|would|does|do|did|should|may|must|has|have|est-ce|y a-t-il|y aura-t-il|y-a-t-il|peut-on|puis-je|dois-je|faut-il|existe-t-il)\b|\b\w+-t-(il|elle|on)\b|\b\w+-(il|elle|on|je|vous|ils|elles)\b(?!.*\b(quand|ou|comment|pourquoi|combien)\b)/],
   ['languages', /\b(languages?|langues?|in english|in french|en anglais|en francais)\b/],
   ['reason', /\b(why|for what reason|how come|pourquoi|pour quelle raison)\b/],
@@ -28,7 +28,7 @@ const RULES: Array<[Need, RegExp]> = [
   ['link', /\b(link|url|website|web site|site|lien|page)\b|\bwhere (can|do|could|should) i (find|read|get|download|see|access|consult)\b|\bou (puis-je|peut-on|trouver|lire|telecharger|consulter)\b/],
   ['deadline', /\b(deadline|deadlines|due date|due|latest date|last day|last date|cut-off|cutoff|by when|until when|date limite|dates limites|dernier delai|delai|au plus tard|d'ici quand|jusqu'a quand|echeance)\b/],
   ['exact', /\b(exact|exactly|precise|precisely|specific date|which day|what day|exacte|exactement|precisement|quel jour)\b/],
-  ['purpose', /\b(purpose|purposes|objective|objectives|aim|aims|goal|goals|what for|what is the point|objectif|objectifs|objet|le but|quel but|dans quel but|a quoi (sert|servent|servira|serviront)|servent|finalite|raison d'etre)\b/],
+  ['purpose', /\b(role|roles|what is the role|quel est le role|purpose|purposes|objective|objectives|aim|aims|goal|goals|what for|what is the point|objectif|objectifs|objet|le but|quel but|dans quel but|a quoi (sert|servent|servira|serviront)|servent|finalite|raison d'etre)\b/],
   ['cost', /\b(cost|costs|fee|fees|price|prices|pay|paid|payment|charge|charged|free of charge|free|frais|cout|couts|coute|coutent|payer|payant|payante|payants|gratuit|gratuite|gratuits|tarif|tarifs|prix)\b/],
 ];
 

@@ -40,8 +40,8 @@ export class KnowledgeBase {
     const known = new Set<string>([
       ...gazetteer.words, ...TIME_WORDS, ...this.analyzer.glossaryWords(), ...this.stakeholders.words, ...this.regions.words, ...ASK_WORDS, ...languageWords(),
     ]);
-    const index = new LexicalRetriever(this.analyzer, known);
-    const questions = new LexicalRetriever(this.analyzer, known);
+    const index = new LexicalRetriever(this.analyzer, known, ASK_WORDS);
+    const questions = new LexicalRetriever(this.analyzer, known, ASK_WORDS);
     this.passages = { en: new Map(), fr: new Map() };
     this.sections = { en: new Map(), fr: new Map() };
     for (const lang of LANGS) {

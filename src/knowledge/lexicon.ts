@@ -22,6 +22,7 @@ export const ASK_WORDS: ReadonlySet<string> = new Set(
     'kind type types sort sorts work works working ' +
     'discuss discussed discusses discussion discussions debated addressed covered tackled treated mentioned ' +
     'missed miss late forgot now next then afterwards missing excluded contain contains containing include includes included ' +
+    'move moved moving switch switched change changed shifted transferred turned ' +
     // French: asking, modality, getting and sending, taking part
     'propos concernant sujet informations renseignement renseignements precision precisions detail details question questions demande demander ' +
     'dire dit signifie veut expliquer explique decrire savoir sais sait connaitre idee ' +
@@ -38,6 +39,7 @@ export const ASK_WORDS: ReadonlySet<string> = new Set(
     'genre type types sorte sortes ' +
     'aborde abordee abordees abordes traite traitee traitees traites discute discutee discutees discutes evoque evoquee evoquees mentionne mentionnee ' +
     'rate ratee manque manquee oublie retard ensuite puis maintenant fera feront ferait aura auront ' +
+    'passe passees passes deplace deplacee deplacees deplaces transfere transferee transferees change changee changees ' +
     'manquant manquante manquants manquantes absent absente absents absentes exclu exclue exclus contient contiennent contenir inclut incluent comprend comprennent'
   ).split(/\s+/),
 );
