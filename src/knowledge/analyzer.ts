@@ -81,7 +81,9 @@ export class Analyzer {
         if (phrase.every((t, k) => tokens[i + k] === t)) found.push({ concept, start: i, end: i + phrase.length });
       }
     }
-    return found;
+    // A phrase inside a longer phrase of another concept is part of that one: the "knowledge
+    // platform" is not a videoconference platform.
+    return found.filter((s) => !found.some((o) => o.concept !== s.concept && o.start <= s.start && s.end <= o.end && o.end - o.start > s.end - s.start));
   }
 
   analyze(text: string, lang: Lang): Analysis {

@@ -18,7 +18,7 @@ export function givesNeed(need: Need, text: string): boolean {
     case 'duration':
       return /\b\d+\s?(minutes?|min|hours?|heures?|h)\b/.test(f);
     case 'count':
-      return /\d/.test(f);
+      return /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twenty|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|vingt)\b/.test(f);
     case 'place':
       return /https?:\/\/|www\.|@|\b(nairobi|kenya|online|en ligne|webex|virtual|virtuel\w*|videoconferenc\w*|visioconferenc\w*)\b/.test(f);
     case 'contact':
@@ -63,7 +63,8 @@ export function judge(frame: QuestionFrame, terms: ReadonlySet<string>, text: st
   if (unmetNeeds.length || missing.length || !facts.length) return { ok: !unmetNeeds.length && !missing.length, unmetNeeds, missing };
   // The fact must be given about the subject: a date in a sentence about something else is not its date.
   const topics = frame.words.filter((w) => w.role === 'topic');
-  const about = splitSentences(text).some((s) => facts.every((n) => givesNeed(n, s)) && (!topics.length || topics.some((w) => covers(termsOf(s), w))));
+  const sentences = splitSentences(text).filter((s) => !topics.length || topics.some((w) => covers(termsOf(s), w)));
+  const about = facts.every((n) => sentences.some((s) => givesNeed(n, s)));
   return about ? { ok: true, unmetNeeds, missing } : { ok: false, unmetNeeds: facts, missing };
 }
 

@@ -268,7 +268,7 @@ export class Answerer implements AnswerSource {
   /** The one or two sentences of a passage that best answer the question. */
   private bestSentences(question: string, passage: Passage, lang: Lang): string {
     const sentences = splitSentences(passage.text);
-    if (sentences.length <= 2) return passage.text;
+    if (sentences.length <= 1) return passage.text;
     const q = new Set(this.kb.analyzer.analyze(question, lang).terms);
     const scored = sentences.map((s, i) => ({ s, i, score: this.kb.analyzer.analyze(s, lang).terms.filter((t) => q.has(t)).length }));
     const ranked = [...scored].sort((a, b) => b.score - a.score || a.i - b.i);

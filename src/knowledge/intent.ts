@@ -56,7 +56,7 @@ export function needsOf(question: string): Set<Need> {
   // "où" only counts as "where" with its accent: unaccented "ou" is "or".
   if (/(^|\s)où\b/i.test(question)) needs.add('place');
   // "I sent my e-mail" tells what was done; it does not ask for an address.
-  if (needs.has('contact') && /\b(my|mon|ma|our|notre) (e-?mail|email|mail|courriel)\b/.test(f) && !/\b(address|adresse|whom|a qui|contacter?)\b/.test(f)) needs.delete('contact');
+  if (needs.has('contact') && /\b(my|mon|ma|our|notre) (\w+ )?(e-?mail|email|mail|courriel)\b/.test(f) && !/\b(address|adresse|whom|a qui|contacter?)\b/.test(f)) needs.delete('contact');
   // "How many hours?" asks how long, not at what time or how many.
   if (/\b(how many hours|combien d'heures)\b/.test(f)) {
     needs.delete('time');
