@@ -41,7 +41,8 @@ export function givesNeed(need: Need, text: string): boolean {
 }
 
 /** Needs that ask for a kind of fact (as opposed to "how", "who", "why", yes or no). */
-export const FACT_NEEDS: readonly Need[] = ['date', 'time', 'duration', 'count', 'place', 'contact', 'link', 'languages', 'deadline', 'exact', 'purpose', 'cost'];
+// "What is the resolution for?" is answered by what it does, in any words: purpose is checked for events only.
+export const FACT_NEEDS: readonly Need[] = ['date', 'time', 'duration', 'count', 'place', 'contact', 'link', 'languages', 'deadline', 'exact', 'cost'];
 
 export interface Verdict {
   readonly ok: boolean;

@@ -57,7 +57,8 @@ export function eligibilityAnswer(w: AnswerWriter, frame: QuestionFrame, lang: L
   const partial = unlisted.length > 0;
   const cited = [...(partner ? [PARTNERS_PASSAGE] : []), STAKEHOLDERS_PASSAGE, ...events.map((e) => e.passages.find((p) => p.endsWith('.details')) ?? e.passages[0]!)];
   const answer = w.eventAnswer(events, lang, sentences.join(' '), [...new Set(cited)], partial);
-  return { ...answer, kind: events.length ? 'schedule' : 'passage', sectionId: events[0]?.section ?? 'intro' };
+  // The answer already says what the passages say of the group and the events: no quote.
+  return { ...answer, kind: events.length ? 'schedule' : 'passage', sectionId: events[0]?.section ?? 'intro', quoteAdds: false };
 }
 
 /**

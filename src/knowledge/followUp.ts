@@ -43,15 +43,15 @@ export function followUp(kb: KnowledgeBase, frame: QuestionFrame, ctx: QuestionC
   if (subjectless && (ownNeeds.length || frame.place || DEICTIC.test(f)) && prevEvents.length) {
     return { ...frame, match: { events: prevEvents, selective: true }, needs: ownNeeds.length ? frame.needs : withSoft(prevNeeds, frame.needs) };
   }
-  if ((named || frame.regions.length || frame.groups.length || frame.place) && !ownNeeds.length && !topical && previous) {
+  if ((named || frame.regions.length || frame.groups.length || frame.place) && !ownNeeds.length && !topical && (previous || prevNeeds.size)) {
     return {
       ...frame,
       needs: withSoft(prevNeeds, frame.needs),
-      concepts: new Set([...previous.concepts, ...frame.concepts]),
-      groups: frame.groups.length ? frame.groups : previous.groups,
-      regions: frame.regions.length ? frame.regions : named ? [] : previous.regions,
+      concepts: new Set([...(previous?.concepts ?? []), ...frame.concepts]),
+      groups: frame.groups.length ? frame.groups : (previous?.groups ?? []),
+      regions: frame.regions.length ? frame.regions : named ? [] : (previous?.regions ?? []),
       match: named || frame.regions.length ? frame.match : { events: prevEvents, selective: true },
-      words: [...frame.words, ...previous.words.filter((w) => w.role === 'topic' && !eventWord(w))],
+      words: [...frame.words, ...(previous?.words ?? []).filter((w) => w.role === 'topic' && !eventWord(w))],
     };
   }
   return frame;

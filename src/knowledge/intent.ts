@@ -18,7 +18,8 @@ const RULES: Array<[Need, RegExp]> = [
   ['localTime', /\b(my time ?zone|my time|local time|my zone|for me|where i am|where i live|my country|my city|chez moi|pour moi|mon fuseau|fuseau horaire|heure locale|mon heure|mon pays|ma ville|time ?zone|timezone)\b/],
   ['duration', /\b(how long|duration|last(s|ing)?|long is|how many hours|combien de temps|combien d'heures|duree|dure|durera|durent)\b/],
   ['count', /\b(how many|number of|how much people|combien de|combien y|nombre de|nombre d')\b/],
-  ['place', /\b(where|venue|location|in which city|which city|ou se|lieu|quelle ville|dans quelle ville)\b|^ou\b|\bet ou\b|\bou et\b/],
+  // "a lieu" is "takes place" (when); "quel lieu", "le lieu" ask where.
+  ['place', /\b(where|venue|location|in which city|which city|ou se|quel lieu|le lieu|lieu de la|lieu du|quelle ville|dans quelle ville)\b|^ou\b|\bet ou\b|\bou et\b/],
   ['contact', /\b(e-?mail|email|mail|courriel|address|contact|contacter|whom|who (?:do|should|must|can) i (?:write|send|email|contact)|a qui (?:j'|je |dois-je |on |faut-il |puis-je )?(?:ecri|envoi|envoy|adress|contact|confirm)\w*|ecrire|write to)\b|(?<!s')\badresses?\b/],
   ['how', /^(how|comment)\b|\bhow (do|can|could|should|to|does|will|would)\b|\bcomment (faire|puis|dois|peut|on|s'|m'|j'|est-ce|(?=\w+(er|ir|re)\b))/],
   ['yesno', /^(is|are|can|could|will|would|does|do|did|should|may|must|has|have|est-ce|y a-t-il|y aura-t-il|y-a-t-il|peut-on|puis-je|dois-je|faut-il|existe-t-il)\b|\b\w+-t-(il|elle|on)\b|\b\w+-(il|elle|on|je|vous|ils|elles)\b(?!.*\b(quand|ou|comment|pourquoi|combien)\b)/],
@@ -52,7 +53,9 @@ export function needCues(tokens: readonly string[], needs: ReadonlySet<Need>): S
 export function needsOf(question: string): Set<Need> {
   const f = fold(question);
   const needs = new Set<Need>();
-  for (const [need, re] of RULES) if (re.test(f)) needs.add(need);
+  // "this time", "on time", "cette fois" speak of an occasion, not of a clock.
+  const occasion = f.replace(/\b(this|that|next|last|first|each|every|any|same|on|in|de|a) time\b|\bat the same time\b/g, ' ');
+  for (const [need, re] of RULES) if (re.test(need === 'time' ? occasion : f)) needs.add(need);
   // "où" only counts as "where" with its accent: unaccented "ou" is "or".
   if (/(^|\s)où\b/i.test(question)) needs.add('place');
   // "I sent my e-mail" tells what was done; it does not ask for an address.
