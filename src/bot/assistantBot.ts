@@ -439,7 +439,7 @@ export class AssistantBot extends ActivityHandler {
             '@type': 'Claim',
             // Web Chat reads the position as text, Teams as a number: text works in both.
             position: String(i + 1),
-            appearance: { '@type': 'DigitalDocument', encodingFormat: 'text/markdown', name: sectionTitle(c.label), abstract: c.excerpt.slice(0, 160), text: `${c.excerpt}\n\n${c.label}` },
+            appearance: { '@type': 'DigitalDocument', encodingFormat: 'text/markdown', name: referenceTitle(c, citations), abstract: c.excerpt.slice(0, 160), text: `${c.excerpt}\n\n${c.label}` },
           })),
           ...(feedbackKey
             ? { potentialAction: [{ '@type': 'LikeAction', '@id': `${feedbackKey}:like`, actionStatus: 'PotentialActionStatus' }, { '@type': 'DislikeAction', '@id': `${feedbackKey}:dislike`, actionStatus: 'PotentialActionStatus' }] }
@@ -516,10 +516,18 @@ export function cleanText(text: string): string {
     .trim();
 }
 
-/** The section a citation label names ("§3 Proposed schedule … — Global forum …"), to title its reference. */
-function sectionTitle(label: string): string {
-  const section = label.replace(/^[^,]*,\s*/, '');
-  return section.charAt(0).toUpperCase() + section.slice(1);
+/**
+ * A reference's title: the section it comes from ("§3 Proposed schedule … — Global forum …"); when
+ * another reference of the answer comes from the same section, the start of its own passage first,
+ * so that the two differ where Web Chat and Teams cut titles short.
+ */
+function referenceTitle(c: Answer['citations'][number], all: Answer['citations']): string {
+  const section = c.label.replace(/^[^,]*,\s*/, '');
+  const title = section.charAt(0).toUpperCase() + section.slice(1);
+  if (all.filter((d) => d.label === c.label).length < 2) return title;
+  const start = c.excerpt.length > 40 ? `${c.excerpt.slice(0, 40).replace(/\s+\S*$/, '')}…` : c.excerpt;
+  const own = title.includes(' — ') ? `${title.slice(0, title.indexOf(' ')).trim()} ${title.slice(title.lastIndexOf(' — ') + 3)}` : title;
+  return `“${start}” · ${own}`;
 }
 
 /** Whether quoting a passage tells more than the answer already does: most of its words are not in the answer. */

@@ -91,7 +91,8 @@ describe('answers are light to read', () => {
     expect(reply!.text).toMatch(/^\[2\]: cite:2 "/m);
     const claims = ((reply!.entities ?? [])[0] as { citation?: Array<{ position: string; appearance: { name: string } }> }).citation ?? [];
     expect(claims.map((c) => c.position)).toEqual(['1', '2']);
-    for (const c of claims) expect(c.appearance.name).toMatch(/^§3 Proposed schedule/);
+    for (const c of claims) expect(c.appearance.name).toMatch(/§3 Briefing on the UNEA-4 resolution/);
+    expect(new Set(claims.map((c) => c.appearance.name)).size).toBe(2);
   });
 
   test('when two briefings share a caveat, then it is said once, and a quote that repeats the answer is left out', async () => {
