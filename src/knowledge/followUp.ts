@@ -26,7 +26,9 @@ export function followUp(kb: KnowledgeBase, frame: QuestionFrame, ctx: QuestionC
   if (!prev) return frame;
   const f = fold(frame.text).trim();
   const eventWord = (w: FrameWord): boolean => EVENT_NOUNS.has(w.word) || w.concepts.some((c) => kb.sources.schedule.events.some((e) => e.concepts.includes(c)));
-  const topical = frame.words.some((w) => w.role === 'topic' && !eventWord(w));
+  // "and in Kinshasa?": a place alone names the zone to give the previous answer in.
+  const placeWord = (w: FrameWord): boolean => !!frame.place && kb.gazetteer.words.has(w.word);
+  const topical = frame.words.some((w) => w.role === 'topic' && !eventWord(w) && !placeWord(w));
   const short = frame.words.filter((w) => w.role !== 'ask').length <= 3;
   if (!FOLLOW_UP_START.test(f) && !DEICTIC.test(f) && !short) return frame;
   const previous = prev.question ? frameOf(prev.question) : undefined;
@@ -41,7 +43,8 @@ export function followUp(kb: KnowledgeBase, frame: QuestionFrame, ctx: QuestionC
   }
   const subjectless = !named && !frame.regions.length && !frame.groups.length && !topical;
   if (subjectless && (ownNeeds.length || frame.place || DEICTIC.test(f)) && prevEvents.length) {
-    return { ...frame, match: { events: prevEvents, selective: true }, needs: ownNeeds.length ? frame.needs : withSoft(prevNeeds, frame.needs) };
+    const words = frame.words.map((w) => (w.role === 'topic' && placeWord(w) ? { ...w, role: 'place' as const } : w));
+    return { ...frame, words, match: { events: prevEvents, selective: true }, needs: ownNeeds.length ? frame.needs : withSoft(prevNeeds, frame.needs) };
   }
   if ((named || frame.regions.length || frame.groups.length || frame.place) && !ownNeeds.length && !topical && (previous || prevNeeds.size)) {
     return {

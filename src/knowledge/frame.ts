@@ -6,6 +6,8 @@ import { tokenize } from './text';
 import { matchEvents, type EventMatch } from '../schedule/matching';
 import type { Place } from '../schedule/gazetteer';
 
+const NEGATIONS = new Set(['not', 'no', 'non', 'pas', 'ni', "n't", 'nor']);
+
 /** What a word does in a question: only `topic` words must be found in the source that answers. */
 export type WordRole = 'ask' | 'need' | 'time' | 'place' | 'region' | 'group' | 'language' | 'topic';
 
@@ -60,11 +62,14 @@ export function buildFrame(kb: KnowledgeBase, text: string, retrieved: Retrieval
   };
   mark([...needCues(tokens, needs)].map((i) => ({ start: i, end: i + 1 })), 'need');
   mark(regionSpans, 'region');
-  mark(groupSpans, 'group');
+  // "if I'm not from a government", "je ne suis pas du ministère": a group the participant is not.
+  const groups = groupSpans.filter((g) => !tokens.slice(Math.max(0, g.start - 3), g.start).some((t) => NEGATIONS.has(t)));
+  mark(groups, 'group');
   const spans = kb.analyzer.conceptSpans(tokens);
   const unknown = new Set(retrieved.unknownWords);
   const languages = languagesNamed(text);
   const languageForms = new Set(languages.flatMap((l) => l.forms));
+  const asksClock = ['time', 'localTime', 'date'].some((n) => needs.has(n as Need));
   const words: FrameWord[] = [];
   tokens.forEach((token, i) => {
     const analysed = kb.analyzer.analyzeTokens([token], 'en').words[0];
@@ -74,7 +79,8 @@ export function buildFrame(kb: KnowledgeBase, text: string, retrieved: Retrieval
       (ASK_WORDS.has(token) ? 'ask'
         : /\d/.test(token) || TIME_WORDS.has(token) ? 'time'
         : languageForms.has(token) ? 'language'
-        : place && kb.gazetteer.words.has(token) ? 'place'
+        // A city names a time zone when the question asks a time; otherwise it is what the question is about.
+        : place && kb.gazetteer.words.has(token) && asksClock ? 'place'
         : 'topic');
     words.push({
       word: token,
@@ -85,7 +91,7 @@ export function buildFrame(kb: KnowledgeBase, text: string, retrieved: Retrieval
     });
   });
   const regions = dedupeBy(regionSpans.map((s) => ({ id: s.key, parent: kb.sources.regions[s.key]?.parent })), (r) => r.id);
-  return { original, text, tokens, needs, concepts, match, regions, groups: [...new Set(groupSpans.map((s) => s.key))], languages, place, words, hits: retrieved.hits };
+  return { original, text, tokens, needs, concepts, match, regions, groups: [...new Set(groups.map((s) => s.key))], languages, place, words, hits: retrieved.hits };
 }
 
 /** The topic words of a question that a source's terms do not contain (by stem in either language, or concept). */

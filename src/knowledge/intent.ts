@@ -13,7 +13,7 @@ export type Need =
   | 'cost';
 
 const RULES: Array<[Need, RegExp]> = [
-  ['date', /\b(when|what date|which date|which day|what day|by when|deadline|due date|how soon|quand|quelle date|quel jour|jusqu'a quand|date limite|a partir de quand|des quand|dates?)\b/],
+  ['date', /\b(when|what date|which date|which day|what day|by when|deadline|due date|due|how soon|quand|quelle date|quel jour|jusqu'a quand|date limite|a partir de quand|des quand|dates?)\b/],
   ['time', /\b(what time|which time|at what time|what hour|times?|hours? of|start(s|ing)? at|a quelle heure|quelle heure|heure|heures|horaires?|commence)\b/],
   ['localTime', /\b(my time ?zone|my time|local time|my zone|for me|where i am|where i live|my country|my city|chez moi|pour moi|mon fuseau|fuseau horaire|heure locale|mon heure|mon pays|ma ville|time ?zone|timezone)\b/],
   ['duration', /\b(how long|duration|last(s|ing)?|long is|how many hours|combien de temps|combien d'heures|duree|dure|durera|durent)\b/],
@@ -27,7 +27,7 @@ const RULES: Array<[Need, RegExp]> = [
   ['reason', /\b(why|for what reason|how come|pourquoi|pour quelle raison)\b/],
   ['who', /\b(who|which people|which organisations|qui)\b/],
   ['link', /\b(link|url|website|web site|site|lien|page)\b|\bwhere (can|do|could|should) i (find|read|get|download|see|access|consult)\b|\bou (puis-je|peut-on|trouver|lire|telecharger|consulter)\b/],
-  ['deadline', /\b(deadline|deadlines|due date|due|latest date|last day|last date|cut-off|cutoff|by when|until when|date limite|dates limites|dernier delai|delai|au plus tard|d'ici quand|jusqu'a quand|echeance)\b/],
+  ['deadline', /\b(deadline|deadlines|due date|latest date|last day|last date|cut-off|cutoff|by when|until when|date limite|dates limites|dernier delai|delai|au plus tard|d'ici quand|jusqu'a quand|echeance)\b/],
   ['exact', /\b(exact|exactly|precise|precisely|specific date|which day|what day|exacte|exactement|precisement|quel jour)\b/],
   ['purpose', /\b(role|roles|what is the role|quel est le role|purpose|purposes|objective|objectives|aim|aims|goal|goals|what for|what is the point|objectif|objectifs|objet|le but|quel but|dans quel but|a quoi (sert|servent|servira|serviront)|servent|finalite|raison d'etre)\b/],
   ['cost', /\b(cost|costs|fee|fees|price|prices|pay|paid|payment|charge|charged|free of charge|free|frais|cout|couts|coute|coutent|payer|payant|payante|payants|gratuit|gratuite|gratuits|tarif|tarifs|prix)\b/],
