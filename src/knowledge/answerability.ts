@@ -12,7 +12,9 @@ export function givesNeed(need: Need, text: string): boolean {
   const f = fold(text);
   switch (need) {
     case 'date':
-      return /\b(19|20)\d\d\b|\b\d{1,2}(st|nd|rd|th|er)?\s+(january|february|march|april|may|june|july|august|september|october|november|december|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)\b/.test(f);
+      // "When will I get …?" is also answered by the moment it happens: "when you confirm", "lors de la confirmation".
+      return /\b(when you (confirm|register)|once you (have )?(confirm|register)\w*|(up)?on confirmation|at confirmation|lors de (la|votre) confirmation|une fois (votre participation )?confirme\w*)\b/.test(f) ||
+        /\b(19|20)\d\d\b|\b\d{1,2}(st|nd|rd|th|er)?\s+(january|february|march|april|may|june|july|august|september|october|november|december|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)\b/.test(f);
     case 'time':
       return /\b\d{1,2}\s?[h:]\s?\d\d\b/.test(f);
     case 'duration':

@@ -5,12 +5,12 @@ import { asksEligibility, eligibilityAnswer } from './eligibility';
 import { EventAnswers, type Local } from './eventAnswers';
 import { followUp } from './followUp';
 import { buildFrame, missingTopics, type QuestionFrame } from './frame';
-import { datesIn, expandShorthand, monthsIn, TIME_WORDS, type Need } from './intent';
+import { datesIn, expandShorthand, isNeedWord, monthsIn, TIME_WORDS, type Need } from './intent';
 import type { KnowledgeBase } from './knowledgeBase';
 import { languagesNamed, LANGUAGE_NAMES } from './lexicon';
 import type { Passage } from './note';
 import { fold, tokenize } from './text';
-import { AnswerWriter, dedupe } from './writer';
+import { AnswerWriter, capitalise, dedupe } from './writer';
 import type { ScheduledEvent } from '../schedule/schedule';
 import { matchEvents } from '../schedule/matching';
 import { isValidZone, type Clock } from '../schedule/time';
@@ -70,7 +70,7 @@ export class Answerer implements AnswerSource {
 
   private compose(frame: QuestionFrame, ctx: QuestionContext): Answer {
     const lang = ctx.lang;
-    if (asksEligibility(frame)) return eligibilityAnswer(this.w, frame, lang);
+    if (asksEligibility(this.w, frame)) return eligibilityAnswer(this.w, frame, lang);
     // A word nothing in the sources knows names a topic they do not cover.
     if (frame.words.some((w) => w.role === 'topic' && w.unknown)) return this.w.abstain(lang, 'unknown-words');
     const zone = frame.place?.zone ?? (ctx.timezone && isValidZone(ctx.timezone) ? ctx.timezone : undefined);
@@ -250,10 +250,12 @@ export class Answerer implements AnswerSource {
     if (pair) {
       const preferred = pair.passages.find((id) => inSection(this.kb.passage(id, lang)?.sectionId)) ?? pair.passages[0]!;
       const confirming = pair.passages.some((id) => id.endsWith('.confirm'));
+      // "Yes: …" answers "is there …?", not "when …?": the verdict goes when the question is not a yes or no.
+      const text = frame.needs.has('yesno') ? pair.a[lang] : capitalise(pair.a[lang].replace(/^(yes|no|oui|non)\s*[:.,]\s*/i, ''));
       return {
         kind: 'qa',
         lang,
-        text: pair.a[lang],
+        text,
         citations: [this.w.cite(preferred, lang)],
         suggestions: confirming ? [this.w.t(lang, 'suggest.confirm'), ...suggestions] : suggestions,
         eventIds: this.eventsCiting(pair.passages),
@@ -322,5 +324,6 @@ function answerTypeBoost(needs: ReadonlySet<Need>, text: string): number {
 /** The question with its misspelt words replaced by the words they were read as. */
 function applyCorrections(question: string, corrections: ReadonlyMap<string, string>): string {
   if (!corrections.size) return question;
-  return question.replace(/[\p{L}]+/gu, (w) => corrections.get(fold(w)) ?? w);
+  // A word that says what is asked ("gratuites") is never read as another ("traduites").
+  return question.replace(/[\p{L}]+/gu, (w) => (isNeedWord(fold(w)) ? w : (corrections.get(fold(w)) ?? w)));
 }

@@ -1,8 +1,7 @@
 import type { Lang } from './analyzer';
 import type { Answer } from './answer';
 import type { QuestionFrame } from './frame';
-import { isStopword } from './stopwords';
-import { fold, tokenize } from './text';
+import { fold } from './text';
 import { capitalise, groupByText, names, type AnswerWriter } from './writer';
 import type { ScheduledEvent } from '../schedule/schedule';
 
@@ -19,10 +18,10 @@ const STAKEHOLDERS_PASSAGE = 'intro.participants';
  * Whether a question asks if someone may take part: it names a kind of person or organisation
  * ("a bank", "je suis étudiant") and asks about participation ("can we join", "concernés").
  */
-export function asksEligibility(frame: QuestionFrame): boolean {
-  if (!frame.groups.length) return false;
+export function asksEligibility(w: AnswerWriter, frame: QuestionFrame): boolean {
+  if (!frame.groups.length && !partnerNamed(w, frame, 'en')) return false;
   if (['register', 'confirm'].some((c) => frame.concepts.has(c)) && frame.needs.has('how')) return false;
-  return PARTICIPATION.some((c) => frame.concepts.has(c)) || frame.needs.has('who') && !frame.needs.has('contact');
+  return PARTICIPATION.some((c) => frame.concepts.has(c)) || (frame.needs.has('who') && !frame.needs.has('contact'));
 }
 
 /**
@@ -35,7 +34,7 @@ export function eligibilityAnswer(w: AnswerWriter, frame: QuestionFrame, lang: L
   const unlisted = groups.filter((g) => !g.listed);
   const events = frame.match.events.filter((e) => MEETINGS.has(e.kind) && e.audience);
   const sentences: string[] = [];
-  const primary = groups[0]!;
+  const primary = groups[0] ?? { id: 'partner', listed: true };
   // "Is it reserved for governments?" asks whether others may come: an open event is a no.
   const restricted = frame.concepts.has('restricted');
   const partner = partnerNamed(w, frame, lang);
@@ -81,18 +80,34 @@ const PARTNERS_PASSAGE = 's2.partners';
 
 /**
  * An organisation the question names that the note lists among the partners ("le PNUD", "the World
- * Bank"): that is the first thing to say of it.
+ * Bank", "la Banque mondiale"): that is the first thing to say of it. The two notes list the partners
+ * in the same order, so a name found in either is given as the answer's language names it.
  */
 function partnerNamed(w: AnswerWriter, frame: QuestionFrame, lang: Lang): string | undefined {
-  const texts = (['en', 'fr'] as const).map((l) => w.kb.passage(PARTNERS_PASSAGE, l)?.text ?? '');
-  if (!texts[0]) return undefined;
-  // Acronyms and capitalised names as the participant wrote them ("UNDP", "World Bank", "CEA"),
-  // without leading function words ("The World Bank") and never a region or a place ("Europe").
-  const candidates = (frame.original.match(/\b[A-Z][A-Za-z-]*(?:\s+[A-Z][A-Za-z-]*)*\b/g) ?? [])
-    .map((n) => n.split(/\s+/).filter((_x, i, all) => all.slice(0, i + 1).some((y) => !isStopword(fold(y)))).join(' '))
-    .filter((n) => n.length >= 3 && !isStopword(fold(n)) && !tokenize(n).some((t) => w.kb.regions.words.has(t) || w.kb.gazetteer.words.has(t)));
-  const found = candidates.find((n) => texts.some((t) => new RegExp(`(^|[^A-Za-z])${n.replace(/[-]/g, '\\-')}([^A-Za-z]|$)`, 'i').test(t)));
-  return found ? w.t(lang, 'eligibility.partner', { name: found }) : undefined;
+  const question = ` ${fold(frame.original).replace(/[^a-z0-9-]+/g, ' ')} `;
+  const lists = { en: partnerList(w, 'en'), fr: partnerList(w, 'fr') };
+  for (const l of ['en', 'fr'] as const) {
+    const i = lists[l].findIndex((p) => p.names.some((n) => question.includes(` ${n} `)));
+    if (i >= 0) return w.t(lang, 'eligibility.partner', { name: (lists[lang][i] ?? lists[l][i]!).label });
+  }
+  return undefined;
+}
+
+/** The partners the note lists, each with its name and acronym folded for matching. */
+function partnerList(w: AnswerWriter, lang: Lang): Array<{ label: string; names: string[] }> {
+  const text = w.kb.passage(PARTNERS_PASSAGE, lang)?.text ?? '';
+  const list = text.slice(Math.max(text.search(/\b(partners are|partenaires sont)\b/i), 0)).replace(/^\S+\s+\S+\s*/, '');
+  return list
+    // Each partner starts with its article: "…, the World Bank, the Intergovernmental Forum on Mining, Minerals, …".
+    .split(/,\s*(?=(?:the |la |le |l'))/i)
+    .map((item) => item.replace(/\s*etc\.?$/, '').replace(/^(the|la|le|les|l')\s*/i, '').replace(/^l'/i, '').trim())
+    .filter((item) => item.length > 2)
+    .map((item) => {
+      const acronym = /\(([^)]+)\)/.exec(item)?.[1];
+      const name = item.replace(/\s*\([^)]*\)/, '').trim();
+      const names = [fold(name).replace(/[^a-z0-9-]+/g, ' ').trim(), ...(acronym && acronym.length >= 3 ? [fold(acronym)] : [])];
+      return { label: item, names };
+    });
 }
 
 /** What the note says of the public, event by event. */

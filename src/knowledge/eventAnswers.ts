@@ -159,7 +159,9 @@ export class EventAnswers {
   missing(events: ScheduledEvent[], lang: Lang, what: MissingFact): Answer {
     const shown = events.slice(0, 4);
     const when = shown.map((e) => (shown.length > 1 ? `${e.short[lang]} : ${describeWhen(e.when, this.schedule.timezone, lang)}` : describeWhen(e.when, this.schedule.timezone, lang)));
-    const event = shown.length > 1 ? (lang === 'fr' ? 'ces événements' : 'these events') : shown[0]!.short[lang];
+    // Only meetings take place somewhere; "where do I send my comments?" is another question.
+    if (what === 'place' && shown.some((e) => !e.place && ['deadline', 'publication'].includes(e.kind))) what = 'other';
+    const event = shown.map((e) => e.short[lang]).join(lang === 'fr' ? ' et ' : ' and ');
     const lines = [this.t(lang, `partial.${what}`, { event, when: when.join(lang === 'fr' ? ' ; ' : '; ').replace(/ : /g, lang === 'fr' ? ' : ' : ': ') })];
     return this.w.eventAnswer(events, lang, lines.join(' '), 'date', true);
   }

@@ -51,7 +51,8 @@ export interface QuestionFrame {
 export function buildFrame(kb: KnowledgeBase, text: string, retrieved: RetrievalResult, original: string = text): QuestionFrame {
   const tokens = tokenize(text);
   const needs = needsOf(text);
-  const concepts = retrieved.concepts;
+  // The question's own concepts: the retriever may have read a word as another ("gratuites" as "traduites").
+  const concepts = kb.analyzer.conceptsOf(tokens);
   const match = matchEvents(kb.sources.schedule, { concepts, dates: datesIn(text), months: monthsIn(text) });
   const place = kb.gazetteer.find(text);
   const regionSpans = kb.regions.find(tokens);

@@ -30,10 +30,15 @@ const RULES: Array<[Need, RegExp]> = [
   ['deadline', /\b(deadline|deadlines|due date|latest date|last day|last date|cut-off|cutoff|by when|until when|date limite|dates limites|dernier delai|delai|au plus tard|d'ici quand|jusqu'a quand|echeance)\b/],
   ['exact', /\b(exact|exactly|precise|precisely|specific date|which day|what day|exacte|exactement|precisement|quel jour)\b/],
   ['purpose', /\b(role|roles|what is the role|quel est le role|purpose|purposes|objective|objectives|aim|aims|goal|goals|what for|what is the point|objectif|objectifs|objet|le but|quel but|dans quel but|a quoi (sert|servent|servira|serviront)|servent|finalite|raison d'etre)\b/],
-  ['cost', /\b(cost|costs|fee|fees|price|prices|pay|paid|payment|charge|charged|free of charge|free|frais|cout|couts|coute|coutent|payer|payant|payante|payants|gratuit|gratuite|gratuits|tarif|tarifs|prix)\b/],
+  ['cost', /\b(cost|costs|fee|fees|price|prices|pay|paid|payment|charge|charged|free of charge|free|frais|cout|couts|coute|coutent|payer|payant|payante|payants|payantes|gratuit|gratuite|gratuits|gratuites|gratuitement|tarif|tarifs|prix)\b/],
 ];
 
 const WHOLE: Array<[Need, RegExp]> = RULES.map(([need, re]) => [need, new RegExp(`^(?:${re.source})$`)]);
+
+/** Whether a word alone says what kind of answer is wanted ("gratuites", "deadline"): never a typo for another word. */
+export function isNeedWord(word: string): boolean {
+  return WHOLE.some(([, re]) => re.test(word));
+}
 
 /**
  * The positions of the tokens that only say what kind of answer is wanted ("how long", "date

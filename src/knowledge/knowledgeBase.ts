@@ -9,6 +9,9 @@ import { Gazetteer } from '../schedule/gazetteer';
 import type { ScheduledEvent } from '../schedule/schedule';
 import { tokenize } from './text';
 
+/** Words by which the note speaks of all its meetings at once. */
+const GENERIC_MEETINGS: ReadonlyArray<[string, Lang]> = [['meetings', 'en'], ['reunions', 'fr']];
+
 /**
  * The sources, indexed: passages of both notes (with their section titles, so that a passage is
  * found by what its section is about), the Q&A pairs' questions, the schedule and the gazetteer.
@@ -80,6 +83,10 @@ export class KnowledgeBase {
   private addTerms(id: string, text: string): void {
     const set = this.terms.get(id) ?? new Set<string>();
     for (const lang of LANGS) for (const t of this.analyzer.analyze(text, lang).terms) set.add(t);
+    // What the note says of "the meetings" holds for each of them: the briefing, the forum …
+    if (GENERIC_MEETINGS.some(([word, lang]) => set.has(this.analyzer.stem(word, lang)))) {
+      for (const e of this.sources.schedule.events) if (['briefing', 'subregional', 'regional', 'forum'].includes(e.kind)) for (const c of e.concepts) set.add(`#${c}`);
+    }
     this.terms.set(id, set);
   }
 

@@ -43,7 +43,7 @@ describe('may they take part: what the note says of their group, then each event
     ['we are a chamber of mines, can we join?', 'en', [/industry and employee groups/, /associations/]],
     ['Le ministère de l’Environnement est-il concerné ?', 'fr', [/gouvernements \(en particulier les ministeres des mines et de l'environnement\)/]],
     ['Je suis jeune cadre avec peu d’expérience, c’est réservé aux hauts responsables ?', 'fr', [/^non\. /, /tous niveaux d'experience/]],
-    ['est ce que le PNUD ou d’autres agences ONU peuvent participer?', 'fr', [/pnud fait partie des partenaires/, /institutions internationales/]],
+    ['est ce que le PNUD ou d’autres agences ONU peuvent participer?', 'fr', [/\(pnud\) fait partie des partenaires/, /institutions internationales/]],
   ] as Array<[string, Lang, RegExp[]]>)('when asked "%s", then the group’s place in the note is said', (q, lang, facts) => {
     const a = ask(q, lang);
     expect(a.kind).not.toBe('abstain');
@@ -66,6 +66,14 @@ describe('may they take part: what the note says of their group, then each event
     expect(text).toMatch(/observers from the public/);
     expect(text).toMatch(/catherine\.mwangi@un\.org/);
     expect(text).toMatch(/robert\.wabunoha@un\.org/);
+  });
+
+  test.each([
+    ['Is the World Bank involved?', 'en', /^world bank is one of the partners/],
+    ['La Banque mondiale participe-t-elle ?', 'fr', /^banque mondiale fait partie des partenaires/],
+    ['Can UNDP take part?', 'en', /^united nations development programme \(undp\) is one of the partners/],
+  ] as Array<[string, Lang, RegExp]>)('when "%s" names a partner of the note, then that comes first', (q, lang, re) => {
+    expect(plain(ask(q, lang).text)).toMatch(re);
   });
 
   test('when "is it reserved for governments?" is asked of an open event, then the answer is no', () => {
