@@ -28,7 +28,7 @@ const SCHEDULE_WORDS: ReadonlySet<string> = new Set(['schedule', 'calendar', 'ti
 const SOFT_NEEDS: ReadonlySet<Need> = new Set<Need>(['languages', 'yesno', 'who', 'how']);
 
 /** The facts an event may be asked for, the most specific first. */
-const EVENT_FACTS: readonly Need[] = ['cost', 'deadline', 'exact', 'time', 'localTime', 'place', 'duration', 'count', 'languages', 'purpose', 'date'];
+const EVENT_FACTS: readonly Need[] = ['cost', 'deadline', 'exact', 'time', 'localTime', 'place', 'duration', 'count', 'date', 'languages', 'purpose'];
 
 /** A participant's wish to do something: "I'd like to attend", "je voudrais participer". */
 const WISH = /\b(i('d| would)? (like|want|wish|need|hope|plan) to|i('m| am) (interested|keen|planning)|we('d| would)? (like|want|wish) to|je (veux|voudrais|souhaite|souhaiterais|aimerais|compte)|nous (voulons|voudrions|souhaitons|aimerions))\b/;
