@@ -46,6 +46,8 @@ export interface ConversationMemory {
   dialogLang?: Lang;
   /** The last answers, so that a thumbs up or down can say which question it was about. */
   answers?: Array<{ keys: string[]; question: string; kind: string; lang: Lang }>;
+  /** "Say original to see the French text" has been offered: once per conversation is enough. */
+  originalOffered?: boolean;
 }
 
 export interface AssistantBotDeps {
@@ -228,14 +230,18 @@ export class AssistantBot extends ActivityHandler {
     const answer = this.deps.answerer.answer(question, {
       lang,
       timezone: profile.timezone,
-      previous: memory.eventIds.length || memory.sectionId ? { eventIds: memory.eventIds, sectionId: memory.sectionId, needs: memory.needs } : undefined,
+      previous: memory.lastQuestion || memory.eventIds.length || memory.sectionId
+        ? { eventIds: memory.eventIds, sectionId: memory.sectionId, needs: memory.needs, question: memory.lastQuestion }
+        : undefined,
     });
-    if (answer.kind === 'abstain') {
+    if (answer.kind === 'abstain' || answer.partial) {
       await this.deps.unanswered.record({ text: question, language: lang, reason: answer.reason ?? 'no-match', askedAt: this.deps.clock.now() });
       this.deps.logger.info({ event: 'unanswered', language: lang, reason: answer.reason }, 'question not answered by the sources');
     }
     const feedbackKey = answer.kind === 'abstain' ? undefined : randomUUID();
-    const sent = await context.sendActivity(this.render(answer, feedbackKey));
+    const offerOriginal = !memory.originalOffered && answer.citations.length > 0 && answer.lang === 'en';
+    const sent = await context.sendActivity(this.render(answer, feedbackKey, { offerOriginal }));
+    if (offerOriginal) memory.originalOffered = true;
     if (feedbackKey) {
       // Teams sends feedback with the id of the message; Web Chat with the key in the action.
       memory.answers = [...(memory.answers ?? []), { keys: [feedbackKey, ...(sent?.id ? [sent.id] : [])], question, kind: answer.kind, lang }].slice(-20);
@@ -247,6 +253,11 @@ export class AssistantBot extends ActivityHandler {
       if (answer.sectionId) memory.sectionId = answer.sectionId;
       else delete memory.sectionId;
       memory.citedPassages = answer.citations.map((c) => c.passageId);
+      memory.needs = answer.needs ?? [];
+    } else {
+      // The next question may lean on this one ("and for Africa?"), not on an older answer.
+      memory.eventIds = [];
+      delete memory.sectionId;
       memory.needs = answer.needs ?? [];
     }
   }
@@ -410,21 +421,24 @@ export class AssistantBot extends ActivityHandler {
     await this.reply(context, `${this.deps.t(lang, 'original.heading')}\n\n${quotes.join('\n\n')}`, lang);
   }
 
-  /** The answer as a Markdown message: the direct answer, the cited passage, its source, next steps. */
   /**
-   * The answer as a Markdown message: the direct answer with its citation markers, the cited passage,
-   * its source, next steps; citations also as Schema.org Claims (Web Chat and Teams show them), thumbs
-   * up and down, and "Add to my calendar" for dated events.
+   * The answer as a Markdown message: the direct answer with one numbered marker per reference
+   * ("[1] [2]", never "[1][2]", which Markdown reads as one link), the cited passage only where it
+   * adds to the answer, the sources, next steps; citations also as Schema.org Claims titled with their
+   * section (Web Chat and Teams show them), thumbs up and down, and "Add to my calendar" for dated events.
    */
-  render(answer: Answer, feedbackKey?: string): Partial<Activity> {
-    const markers = answer.citations.map((_c, i) => `[${i + 1}]`).join('');
+  render(answer: Answer, feedbackKey?: string, opts: { offerOriginal?: boolean } = {}): Partial<Activity> {
+    const citations = answer.citations.filter((c, i) => answer.citations.findIndex((d) => d.passageId === c.passageId) === i);
+    const markers = citations.map((_c, i) => `[${i + 1}]`).join(' ');
     const parts = [markers ? `${answer.text} ${markers}` : answer.text];
-    for (const c of answer.citations) if (!answer.text.includes(c.excerpt)) parts.push(`> ${escapeQuote(c.excerpt)}`);
-    for (const label of new Set(answer.citations.map((c) => c.label))) parts.push(`*${this.deps.t(answer.lang, 'citation.source', { label })}*`);
-    const hint = answer.citations.length && answer.lang === 'en' ? this.deps.t('en', 'citation.originalHint') : '';
-    if (hint) parts.push(hint);
+    if (answer.quoteAdds !== false) for (const c of citations) if (quoteAdds(c.excerpt, answer.text)) parts.push(`> ${escapeQuote(c.excerpt)}`);
+    const byLabel = new Map<string, number[]>();
+    citations.forEach((c, i) => byLabel.set(c.label, [...(byLabel.get(c.label) ?? []), i + 1]));
+    if (byLabel.size === 1) parts.push(`*${this.deps.t(answer.lang, 'citation.source', { label: citations[0]!.label })}*`);
+    else if (byLabel.size > 1) parts.push(`*${this.deps.t(answer.lang, 'citation.sources', { labels: [...byLabel].map(([label, ns]) => `${ns.map((n) => `[${n}]`).join(' ')} ${label}`).join(' · ') })}*`);
+    if (opts.offerOriginal && citations.length && answer.lang === 'en') parts.push(this.deps.t('en', 'citation.originalHint'));
     // Reference definitions: invisible in Markdown, read by Web Chat and Teams as citations.
-    if (answer.citations.length) parts.push(answer.citations.map((c, i) => `[${i + 1}]: cite:${i + 1} "${c.label.replace(/"/g, "'")}"`).join('\n'));
+    if (citations.length) parts.push(citations.map((c, i) => `[${i + 1}]: cite:${i + 1} "${c.label.replace(/"/g, "'")}"`).join('\n'));
     const calendar: CardAction[] = answer.kind === 'schedule' && this.deps.publicUrl
       ? this.deps.answerer.eventsById(answer.eventIds).filter(hasCalendarDate).slice(0, 3).map((e) => ({
           type: ActionTypes.OpenUrl,
@@ -443,12 +457,12 @@ export class AssistantBot extends ActivityHandler {
           '@type': 'Message',
           '@context': 'https://schema.org',
           '@id': '',
-          citation: answer.citations.map((c, i) => ({
+          citation: citations.map((c, i) => ({
             '@id': `_:c${i + 1}`,
             '@type': 'Claim',
             // Web Chat reads the position as text, Teams as a number: text works in both.
             position: String(i + 1),
-            appearance: { '@type': 'DigitalDocument', encodingFormat: 'text/markdown', name: this.deps.t(answer.lang, 'citation.title'), abstract: c.excerpt.slice(0, 160), text: `${c.excerpt}\n\n${c.label}` },
+            appearance: { '@type': 'DigitalDocument', encodingFormat: 'text/markdown', name: referenceTitle(c, citations), abstract: c.excerpt.slice(0, 160), text: `${c.excerpt}\n\n${c.label}` },
           })),
           ...(feedbackKey
             ? { potentialAction: [{ '@type': 'LikeAction', '@id': `${feedbackKey}:like`, actionStatus: 'PotentialActionStatus' }, { '@type': 'DislikeAction', '@id': `${feedbackKey}:dislike`, actionStatus: 'PotentialActionStatus' }] }
@@ -513,6 +527,28 @@ function mentionFree(context: TurnContext): string {
 // Plain text of a message, in linear time on any input (its own module; kept importable from here).
 import { cleanText, MARKUP_SLACK } from './text';
 export { cleanText };
+
+/**
+ * A reference's title: the section it comes from ("§3 Proposed schedule … — Global forum …"); when
+ * another reference of the answer comes from the same section, the start of its own passage first,
+ * so that the two differ where Web Chat and Teams cut titles short.
+ */
+function referenceTitle(c: Answer['citations'][number], all: Answer['citations']): string {
+  const section = c.label.replace(/^[^,]*,\s*/, '');
+  const title = section.charAt(0).toUpperCase() + section.slice(1);
+  if (all.filter((d) => d.label === c.label).length < 2) return title;
+  const start = c.excerpt.length > 40 ? `${c.excerpt.slice(0, 40).replace(/\s+\S*$/, '')}…` : c.excerpt;
+  const own = title.includes(' — ') ? `${title.slice(0, title.indexOf(' ')).trim()} ${title.slice(title.lastIndexOf(' — ') + 3)}` : title;
+  return `“${start}” · ${own}`;
+}
+
+/** Whether quoting a passage tells more than the answer already does: most of its words are not in the answer. */
+function quoteAdds(excerpt: string, answer: string): boolean {
+  const words = (t: string) => t.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').match(/[a-z0-9]{4,}/g) ?? [];
+  const said = new Set(words(answer));
+  const own = words(excerpt);
+  return own.length > 0 && own.filter((w) => !said.has(w)).length / own.length > 0.4;
+}
 
 function escapeQuote(text: string): string {
   return text.replace(/\n/g, '\n> ');

@@ -16,7 +16,18 @@ export type Command =
   | { kind: 'digestNow' }
   | { kind: 'sourcesStatus' };
 
-const QUESTION_START = /^(how|who|whom|what|when|where|why|which|can i|do i|should i|comment|qui|a qui|quand|quel|quelle|ou|pourquoi|dois-je|puis-je|est-ce que je dois|faut-il)\b/;
+/** A message that asks something (how, when, where …) rather than asks the bot to do it. */
+const QUESTION = /\?|^(how|who|whom|what|when|where|why|which|can i|do i|should i|is there|comment|qui|a qui|quand|quel|quelle|ou|pourquoi|dois-je|puis-je|est-ce que je dois|faut-il)\b|\b(how|comment)\b/;
+
+/** Greetings and politeness before the request: "Hi, please …", "Bonjour, svp …". */
+const PREAMBLE = /^((hi|hello|hey|dear|bonjour|bonsoir|salut|please|pls|kindly|svp|stp|s'il vous plait|merci|ok|okay)[\s,!.]+)+/;
+
+/**
+ * Only an explicit confirmation starts the confirmation dialog: "I confirm", "I'd like to confirm
+ * my participation", "Confirm my participation" (the button), "je confirme", "je souhaite confirmer
+ * ma participation". Wishing to register or take part is answered with how to do it.
+ */
+const CONFIRM = /^(i (hereby )?confirm|confirm( my)?\b|i('d| would)? (like|want|wish|need) to confirm|let me confirm|please confirm my|je confirme|je (veux|voudrais|souhaite|souhaiterais|aimerais|vais) confirmer|confirmer ma (participation|presence)|je souhaite confirmer)\b/;
 
 const RULES: Array<[Command['kind'], RegExp]> = [
   ['sourcesStatus', /^(sources? status|status of the sources|etat des sources|statut des sources)[?.!]*$/],
@@ -27,18 +38,18 @@ const RULES: Array<[Command['kind'], RegExp]> = [
   ['cancelConfirmation', /\b(cancel|withdraw|revoke)\b.*\b(my )?(confirmation|participation|registration|attendance)\b|\bi (can no longer|cannot|can't|won't be able to) (attend|come|participate)\b|\b(annuler|annule[rz]?|retirer)\b.*\b(ma |mon )?(confirmation|participation|inscription)\b|\bje ne (peux|pourrai) (plus )?pas (venir|participer)\b/],
   ['change', /\b(change|modify|update|correct|edit|fix)\b.*\b(my )?(confirmation|details|email|e-mail|name|organi[sz]ation|country|registration)\b|\b(modifier|changer|corriger|mettre a jour)\b.*\b(ma |mon |mes )?(confirmation|coordonnees|e-mail|email|adresse|nom|organisation|pays|inscription|informations)\b/],
   ['myConfirmations', /\bwhat (have|did) i confirm(ed)?\b|\bmy (confirmations?|registrations?|data)\b|\bwhat (data|information|details) do you (hold|have|keep|store)\b|\bqu'?(est-ce que j'ai|ai-je) confirme\b|\bmes (confirmations?|inscriptions?|donnees)\b|\bquelles (donnees|informations) (avez-vous|gardez-vous|conservez-vous)\b/],
-  ['confirm', /\b(i('d| would)? (like|want|wish|need) to|let me|i('m| am) going to|please|can you|could you|help me)\b.*\b(confirm|register|sign up|sign-up|enrol|enroll|attend|participate|take part)\b|^(i )?confirm\b|\bconfirm my (participation|attendance|presence)\b|\bregister me\b|\bsign me up\b|\bje (confirme|veux|voudrais|souhaite|souhaiterais|aimerais|vais)\b.*\b(confirme[rz]?|inscrire|participer|assister|venir)\b|^je confirme\b|\bconfirmer ma (participation|presence)\b|\binscrivez-moi\b|\bm'inscrire\b(?!.*\?)/],
+  ['confirm', CONFIRM],
   ['organiserStats', /^(stats|statistics|statistiques|confirmation stats|statistiques des confirmations|tableau de bord|dashboard)\b/],
   ['organiserList', /^(confirmations|list (of )?confirmations|liste des confirmations|who (has )?confirmed|qui a confirme)\b/],
 ];
 
-/** A command, if the message is one; questions ("how do I confirm?") are left to the answerer. */
+/** A command, if the message is one; questions ("how do I confirm?", "I can't attend: is there another way?") are left to the answerer. */
 export function detectCommand(text: string): Command | undefined {
-  const f = fold(text).replace(/[’']/g, "'").trim();
+  const f = fold(text).replace(/[’']/g, "'").trim().replace(PREAMBLE, '');
   for (const [kind, re] of RULES) {
     if (!re.test(f)) continue;
     // "How do I confirm my participation?" asks how; "I'd like to confirm" asks to do it.
-    if ((kind === 'confirm' || kind === 'cancelConfirmation' || kind === 'change') && QUESTION_START.test(f) && !/\b(can you|could you|pouvez-vous|peux-tu)\b/.test(f)) return undefined;
+    if ((kind === 'confirm' || kind === 'cancelConfirmation' || kind === 'change') && QUESTION.test(f) && !/^(please |can you |could you |pouvez-vous |peux-tu )?(cancel|annule)/.test(f)) return undefined;
     if (kind === 'confirm') return { kind, draft: draftFrom(text) };
     return { kind } as Command;
   }

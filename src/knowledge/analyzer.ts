@@ -70,13 +70,20 @@ export class Analyzer {
   }
 
   conceptsOf(tokens: readonly string[]): Set<string> {
-    const found = new Set<string>();
+    return new Set(this.conceptSpans(tokens).map((s) => s.concept));
+  }
+
+  /** Each glossary phrase found in the tokens, with the tokens it covers (phrases may overlap). */
+  conceptSpans(tokens: readonly string[]): Array<{ concept: string; start: number; end: number }> {
+    const found: Array<{ concept: string; start: number; end: number }> = [];
     for (let i = 0; i < tokens.length; i++) {
       for (const { concept, phrase } of this.phrasesByFirst.get(tokens[i]!) ?? []) {
-        if (phrase.every((t, k) => tokens[i + k] === t)) found.add(concept);
+        if (phrase.every((t, k) => tokens[i + k] === t)) found.push({ concept, start: i, end: i + phrase.length });
       }
     }
-    return found;
+    // A phrase inside a longer phrase of another concept is part of that one: the "knowledge
+    // platform" is not a videoconference platform.
+    return found.filter((s) => !found.some((o) => o.concept !== s.concept && o.start <= s.start && s.end <= o.end && o.end - o.start > s.end - s.start));
   }
 
   analyze(text: string, lang: Lang): Analysis {

@@ -1,62 +1,25 @@
 import type { Lang } from './analyzer';
+import type { Answer, AnswerSource, Citation, QuestionContext } from './answer';
+import { judge, splitSentences } from './answerability';
+import { asksEligibility, eligibilityAnswer } from './eligibility';
+import { EventAnswers, type Local } from './eventAnswers';
+import { followUp } from './followUp';
+import { buildFrame, missingTopics, type QuestionFrame } from './frame';
+import { datesIn, expandShorthand, isNeedWord, monthsIn, TIME_WORDS, type Need } from './intent';
 import type { KnowledgeBase } from './knowledgeBase';
+import { languagesNamed, LANGUAGE_NAMES } from './lexicon';
 import type { Passage } from './note';
-import { datesIn, expandShorthand, monthsIn, needsOf, TIME_WORDS, type Need } from './intent';
 import { fold, tokenize } from './text';
-import type { RetrievalHit, RetrievalResult } from './retriever';
+import { AnswerWriter, capitalise, dedupe } from './writer';
 import type { ScheduledEvent } from '../schedule/schedule';
 import { matchEvents } from '../schedule/matching';
-import { describeDuration, describeInZone, describeWhen, eventInterval, isValidZone, timing, type Clock } from '../schedule/time';
+import { isValidZone, type Clock } from '../schedule/time';
 
-/** Looks up a user-facing string in the given language (i18next under the hood). */
-export type Translate = (lang: Lang, key: string, vars?: Record<string, string | number>) => string;
+export type { Answer, AnswerSource, Citation, QuestionContext, Translate } from './answer';
+import type { Translate } from './answer';
 
-export interface Citation {
-  readonly passageId: string;
-  readonly sectionId: string;
-  /** "information note, §3 Proposed schedule …" in the answer's language. */
-  readonly label: string;
-  readonly excerpt: string;
-  readonly lang: Lang;
-}
-
-export interface Answer {
-  readonly kind: 'schedule' | 'qa' | 'passage' | 'abstain';
-  readonly lang: Lang;
-  /** The direct answer: one or two sentences, Markdown. */
-  readonly text: string;
-  readonly citations: Citation[];
-  /** Next things the participant may want to ask, in the answer's language. */
-  readonly suggestions: string[];
-  /** Events the answer is about: the context for a follow-up question. */
-  readonly eventIds: string[];
-  readonly sectionId?: string;
-  /** What the question asked for (a date, a time …): the context for "and the forum?". */
-  readonly needs?: string[];
-  /** Why the sources could not answer (abstentions only). */
-  readonly reason?: 'unknown-words' | 'no-match';
-}
-
-/** What the bot asks of the knowledge: an answer, the events a text names, citations. */
-export interface AnswerSource {
-  answer(question: string, ctx: QuestionContext): Answer;
-  eventsNamedIn(text: string): ScheduledEvent[];
-  eventsById(ids: readonly string[]): ScheduledEvent[];
-  cite(passageId: string, lang: Lang): Citation;
-}
-
-/** What the conversation so far tells about a new question. */
-export interface QuestionContext {
-  readonly lang: Lang;
-  /** The participant's zone as the channel reports it (IANA name). */
-  readonly timezone?: string | undefined;
-  readonly previous?:
-    | { readonly eventIds: readonly string[]; readonly sectionId?: string | undefined; readonly needs?: readonly string[] | undefined }
-    | undefined;
-}
-
-/** Least share of a question's weight a passage must match to answer it. */
-const MIN_COVERAGE = 0.4;
+/** Least share of a question's weight a passage must match to be considered. */
+const MIN_COVERAGE = 0.3;
 
 /** Words that ask for the whole schedule rather than one event. */
 const SCHEDULE_WORDS: ReadonlySet<string> = new Set(['schedule', 'calendar', 'timetable', 'programme', 'program', 'calendrier', 'planning', 'agenda', 'events', 'evenements', 'sessions', 'seances', 'meetings', 'reunions', 'upcoming', 'next', 'prochaines', 'prochains', 'consultations']);
@@ -64,187 +27,194 @@ const SCHEDULE_WORDS: ReadonlySet<string> = new Set(['schedule', 'calendar', 'ti
 /** Needs that do not ask for a particular fact: "which briefing is in French?" still asks which one, and when. */
 const SOFT_NEEDS: ReadonlySet<Need> = new Set<Need>(['languages', 'yesno', 'who', 'how']);
 
-const DEICTIC = /\b(it|that|this|this one|that one|then|there|ca|cela|celle-ci|celui-ci|elle|la-bas|cette seance|cet evenement|y)\b/;
-const FOLLOW_UP_START = /^(and|et|also|aussi|what about|et pour|et si|how about|same|meme)\b/;
+/** The facts an event may be asked for, the most specific first. */
+const EVENT_FACTS: readonly Need[] = ['cost', 'deadline', 'exact', 'time', 'localTime', 'place', 'duration', 'count', 'date', 'languages', 'purpose'];
+
+/** A participant's wish to do something: "I'd like to attend", "je voudrais participer". */
+const WISH = /\b(i('d| would)? (like|want|wish|need|hope|plan) to|i('m| am) (interested|keen|planning)|we('d| would)? (like|want|wish) to|je (veux|voudrais|souhaite|souhaiterais|aimerais|compte)|nous (voulons|voudrions|souhaitons|aimerions))\b/;
+
+/** "What is the briefing?", "C'est quoi le forum ?": what an event is. */
+const DEFINITION = /^(what is|what's|whats|what are|qu'est-ce que|qu'est ce que|c'est quoi|que sont|quel est|quelle est)\b/;
+
+/** Event kinds people take part in. */
+const MEETINGS: ReadonlySet<ScheduledEvent['kind']> = new Set(['briefing', 'subregional', 'regional', 'forum']);
 
 /**
- * Answers a participant's question from the sources: from the typed schedule when it asks when,
- * what time, how long or how many about an event; otherwise from the best Q&A pair or passage.
- * Says so, and gives the organisers' addresses, when the sources do not answer.
+ * Answers a participant's question from the sources. The question is first taken apart (what it
+ * is about, what it asks of it); an answer must come from a source that speaks of both, else the
+ * bot says what the note does not give and gives the organisers' addresses.
  */
 export class Answerer implements AnswerSource {
+  private readonly w: AnswerWriter;
+  private readonly events: EventAnswers;
+
   constructor(
     private readonly kb: KnowledgeBase,
-    private readonly clock: Clock,
-    private readonly t: Translate,
-  ) {}
+    clock: Clock,
+    t: Translate,
+  ) {
+    this.w = new AnswerWriter(kb, t);
+    this.events = new EventAnswers(this.w, clock);
+  }
 
   answer(asked: string, ctx: QuestionContext): Answer {
-    const retrieved = this.kb.retriever.search(expandShorthand(asked), 20);
-    const question = applyCorrections(expandShorthand(asked), retrieved.corrections);
-    const needs = needsOf(question);
-    // "and the sub-regional consultation?" asks again, about another event, what the previous question asked.
-    if (!needs.size && ctx.previous?.needs?.length && FOLLOW_UP_START.test(fold(question).trim())) {
-      const named = matchEvents(this.kb.sources.schedule, { concepts: retrieved.concepts, dates: datesIn(question) }).events;
-      if (named.length && this.contentWords(question).length <= 4) for (const n of ctx.previous.needs) needs.add(n as Need);
-    }
-    return { ...this.compose(question, needs, retrieved, ctx), needs: [...needs] };
+    const frame = followUp(this.kb, this.frameOf(asked), ctx, (q) => this.frameOf(q));
+    return { ...this.compose(frame, ctx), needs: [...frame.needs] };
   }
 
-  private compose(question: string, needs: Set<Need>, retrieved: RetrievalResult, ctx: QuestionContext): Answer {
+  private frameOf(asked: string): QuestionFrame {
+    const question = expandShorthand(asked);
+    const retrieved = this.kb.retriever.search(question, 20);
+    return buildFrame(this.kb, applyCorrections(question, retrieved.corrections), retrieved, asked);
+  }
+
+  private compose(frame: QuestionFrame, ctx: QuestionContext): Answer {
     const lang = ctx.lang;
-    const concepts = retrieved.concepts;
-    const unknown = retrieved.unknownWords;
-    const content = this.contentWords(question);
+    if (asksEligibility(this.w, frame)) return eligibilityAnswer(this.w, frame, lang);
+    // A word nothing in the sources knows names a topic they do not cover.
+    if (frame.words.some((w) => w.role === 'topic' && w.unknown)) return this.w.abstain(lang, 'unknown-words');
+    const zone = frame.place?.zone ?? (ctx.timezone && isValidZone(ctx.timezone) ? ctx.timezone : undefined);
+    const local: Local | undefined = zone ? { zone, name: frame.place?.name } : undefined;
 
-    // Words the sources have never seen mean a topic they do not cover, unless the rest of the
-    // question is matched strongly: then they are only ways of asking ("abordées", "utilisée").
-    const bestCoverage = retrieved.hits.reduce((m, h) => Math.max(m, h.coverage), 0);
-    const topical = content.filter((w) => !/\d/.test(w) && !TIME_WORDS.has(w) && !this.kb.gazetteer.words.has(w));
-    if (unknown.length && (topical.every((w) => unknown.includes(w)) || (unknown.length / Math.max(1, content.length) >= 0.25 && bestCoverage < 0.6))) {
-      return this.abstain(lang, 'unknown-words');
-    }
+    const regional = this.regionAnswer(frame, lang, local);
+    if (regional) return regional;
+    if (this.asksDocumentLanguages(frame)) return this.documentLanguages(frame, lang);
 
-    let match = matchEvents(this.kb.sources.schedule, { concepts, dates: datesIn(question), months: monthsIn(question) });
-    const followUp = DEICTIC.test(fold(question)) || FOLLOW_UP_START.test(fold(question).trim()) || content.length <= 2;
-    if (!match.events.length && ctx.previous?.eventIds.length && followUp && this.asksAboutEvent(needs, concepts)) {
-      match = { events: this.kb.eventsById(ctx.previous.eventIds), selective: true };
-    }
-    const place = this.kb.gazetteer.find(question);
-    const zone = place?.zone ?? (ctx.timezone && isValidZone(ctx.timezone) ? ctx.timezone : undefined);
-
+    let events = frame.match.events;
+    const region = frame.regions.find((r) => this.scheduled(r.id));
+    if (!events.length && region && this.asksWhen(frame.needs)) events = this.meetings().filter((e) => e.region === region.id);
     // "What are the dates?", "Quel est le calendrier ?": the whole schedule.
-    if (!match.events.length && (needs.has('date') || concepts.has('schedule')) && content.every((w) => TIME_WORDS.has(w) || SCHEDULE_WORDS.has(w))) {
-      return this.whenAnswer(this.kb.sources.schedule.events.filter((e) => e.kind !== 'milestone'), lang, zone ? { zone, name: place?.name } : undefined, needs);
+    const content = frame.words.filter((w) => w.role !== 'ask').map((w) => w.word);
+    if (!events.length && (frame.needs.has('date') || frame.concepts.has('schedule')) && content.every((w) => TIME_WORDS.has(w) || SCHEDULE_WORDS.has(w) || /\d/.test(w))) {
+      return this.events.when(this.kb.sources.schedule.events.filter((e) => e.kind !== 'milestone'), lang, local, frame.needs);
     }
+    const aboutEvents = events.length ? this.eventRoute(frame, events, lang, local) : undefined;
+    if (aboutEvents) return aboutEvents;
+    const retrieved = this.retrievalAnswer(frame, lang, events[0]?.section ?? ctx.previous?.sectionId);
+    if (retrieved) return retrieved;
+    // The question is about an event, but asks what the note does not give for it.
+    if (events.length && events.length <= 4) return this.events.missing(events, lang, 'other');
+    return this.w.abstain(lang, 'no-match');
+  }
 
-    if (match.events.length) {
-      const events = match.events;
-      if (needs.has('duration') && events.some((e) => e.durationMinutes)) return this.durationAnswer(events, lang);
-      if (needs.has('count') && events.some((e) => e.size || e.meetings)) return this.countAnswer(events, lang, question);
-      const local = zone ? { zone, name: place?.name } : undefined;
-      if (needs.has('date') || needs.has('time') || needs.has('localTime') || (needs.has('place') && events.some((e) => e.place))) return this.whenAnswer(events, lang, local, needs);
-      if (this.asksAboutRegistration(concepts) && events.every((e) => e.registration)) return this.registrationAnswer(events, lang);
-      if (this.asksAboutAudience(needs, concepts) && events.every((e) => e.audience)) return this.audienceAnswer(events, lang, needs, concepts);
-      if (match.selective && [...needs].every((n) => SOFT_NEEDS.has(n))) return this.whenAnswer(events, lang, local, needs);
+  private scheduled(region: string): boolean {
+    return this.kb.sources.schedule.events.some((e) => e.region === region);
+  }
+
+  private meetings(): ScheduledEvent[] {
+    return this.kb.sources.schedule.events.filter((e) => MEETINGS.has(e.kind));
+  }
+
+  private asksWhen(needs: ReadonlySet<Need>): boolean {
+    return ['date', 'time', 'localTime', 'exact', 'deadline'].some((n) => needs.has(n as Need));
+  }
+
+  /**
+   * A region the schedule has no events for ("the Asia-Pacific consultation"), or a sub-region it
+   * does not single out ("West Africa"): the note gives no schedule for it, whatever shares its words.
+   */
+  private regionAnswer(frame: QuestionFrame, lang: Lang, local: Local | undefined): Answer | undefined {
+    const regionalEvents = frame.match.events.filter((e) => e.region !== 'global');
+    const aboutSchedule = this.asksWhen(frame.needs) || ['duration', 'place', 'count'].some((n) => frame.needs.has(n as Need)) || regionalEvents.length > 0 || frame.concepts.has('regional') || frame.concepts.has('register');
+    if (!aboutSchedule || (frame.match.events.length && !regionalEvents.length)) return undefined;
+    const unscheduled = frame.regions.filter((r) => !this.scheduled(r.id));
+    if (!unscheduled.length) return undefined;
+    const sub = unscheduled.find((r) => r.parent && this.scheduled(r.parent));
+    const regionName = (id: string): string => this.w.t(lang, `regions.${id}`);
+    if (sub) {
+      const events = regionalEvents.length ? regionalEvents : this.meetings().filter((e) => e.region === sub.parent);
+      const base = this.asksWhen(frame.needs) ? this.events.when(events, lang, local, frame.needs) : this.events.missing(events, lang, 'other');
+      const lead = this.w.t(lang, 'partial.subregion', { region: regionName(sub.id), parent: regionName(sub.parent!) });
+      return { ...base, text: `${lead} ${base.partial ? base.text : `${base.text}\n\n${this.w.organisers(lang)}`}`, partial: true, reason: 'partial' };
     }
-    return this.retrievalAnswer(question, lang, needs, retrieved.hits, this.questionMatches(question), match.events[0]?.section ?? ctx.previous?.sectionId);
+    const scheduledRegions = dedupe(this.kb.sources.schedule.events.filter((e) => e.region !== 'global').map((e) => regionName(e.region)));
+    return this.w.abstain(lang, 'no-match', this.w.t(lang, 'partial.region', { region: unscheduled.map((r) => regionName(r.id)).join(', '), scheduled: scheduledRegions.join(', ') }));
   }
 
-  private contentWords(question: string): string[] {
-    return this.kb.analyzer.analyzeTokens(tokenize(question), 'en').words.map((w) => w.word);
-  }
-
-  private asksAboutEvent(needs: Set<Need>, concepts: Set<string>): boolean {
-    return ['date', 'time', 'localTime', 'duration', 'count', 'place'].some((n) => needs.has(n as Need)) || this.asksAboutRegistration(concepts) || this.asksAboutAudience(needs, concepts);
-  }
-
-  private asksAboutRegistration(concepts: Set<string>): boolean {
-    return ['register', 'confirm', 'email'].some((c) => concepts.has(c));
-  }
-
-  private asksAboutAudience(needs: Set<Need>, concepts: Set<string>): boolean {
-    return needs.has('who') || ['invitation', 'public', 'participants'].some((c) => concepts.has(c));
-  }
-
-  /** Who may take part in an event; a yes or no first when the question is one ("is it open to the public?"). */
-  private audienceAnswer(events: ScheduledEvent[], lang: Lang, needs: Set<Need>, concepts: Set<string>): Answer {
-    let verdict = '';
-    if (needs.has('yesno')) {
-      const flag = concepts.has('invitation') ? (e: ScheduledEvent) => e.invitationOnly : concepts.has('public') ? (e: ScheduledEvent) => e.openToPublic : undefined;
-      const values = flag ? new Set(events.map(flag)) : new Set();
-      if (values.size === 1 && !values.has(undefined)) verdict = this.t(lang, values.has(true) ? 'answer.yes' : 'answer.no') + ' ';
+  /** Answers about named events: the fact asked for if the note gives it, else what it gives and who can say more. */
+  private eventRoute(frame: QuestionFrame, events: ScheduledEvent[], lang: Lang, local: Local | undefined): Answer | undefined {
+    const needs = frame.needs;
+    // Words the events' own sections never use ask about something else (a password, the speakers …).
+    const terms = new Set(events.flatMap((e) => [...this.kb.eventTerms(e)]));
+    if (missingTopics(frame, terms).length) return undefined;
+    // How-to questions get the how: "comment confirmer ma participation au briefing en anglais ?";
+    // so does the wish to take part ("I'd like to attend the forum", "je voudrais m'inscrire").
+    const wish = WISH.test(fold(frame.text)) && ['register', 'confirm', 'participants'].some((c) => frame.concepts.has(c));
+    const howTo = wish || ((needs.has('how') || needs.has('contact')) && ['register', 'confirm'].some((c) => frame.concepts.has(c)));
+    if (howTo && !needs.has('deadline') && !needs.has('cost') && events.every((e) => e.registration)) return this.events.registration(events, lang);
+    const fact = EVENT_FACTS.find((n) => needs.has(n)) ?? (needs.has('reason') && events.every((e) => MEETINGS.has(e.kind)) ? 'purpose' : undefined);
+    switch (fact) {
+      case 'cost':
+        return this.events.missing(events, lang, 'other');
+      case 'deadline':
+        return events.every((e) => e.kind === 'deadline' || (e.when.type === 'day' && e.when.by)) ? this.events.when(events, lang, local, needs) : this.events.missing(events, lang, 'deadline');
+      case 'exact':
+        return events.some((e) => e.when.type === 'approximate') ? this.events.missing(events, lang, 'exact') : this.events.when(events, lang, local, needs);
+      case 'time':
+      case 'localTime':
+        return events.every((e) => e.when.type !== 'exact') ? this.events.missing(events, lang, 'time') : this.events.when(events, lang, local, needs);
+      case 'place':
+        return events.every((e) => e.place) ? this.events.when(events, lang, local, needs) : this.events.missing(events, lang, 'place');
+      case 'duration':
+        return events.some((e) => e.durationMinutes) ? this.events.duration(events, lang) : this.events.missing(events, lang, 'other');
+      case 'count':
+        return events.some((e) => e.size || e.meetings) ? this.events.count(events, lang, frame.text) : undefined;
+      case 'languages':
+        return this.languagesRoute(frame, events, lang, local);
+      case 'purpose':
+        return events.every((e) => MEETINGS.has(e.kind)) ? this.events.purpose(events, lang) : undefined;
+      case 'date':
+        return this.events.when(events, lang, local, needs);
     }
-    const lines = groupByText(events, (e) => e.audience![lang]).map(([group, audience]) => this.t(lang, 'audience.line', { event: names(group, lang), audience }));
-    return this.eventAnswer(events, lang, verdict + lines.join('\n'), false);
+    if (['register', 'confirm'].some((c) => frame.concepts.has(c)) || needs.has('contact')) {
+      return events.every((e) => e.registration) ? this.events.registration(events, lang) : undefined;
+    }
+    if ((needs.has('who') || ['invitation', 'public', 'participants', 'restricted', 'access'].some((c) => frame.concepts.has(c))) && events.every((e) => e.audience)) {
+      return this.events.audience(events, lang, needs, frame.concepts, frame.text);
+    }
+    const topical = frame.words.some((w) => w.role === 'topic' && !w.concepts.some((c) => events.some((e) => e.concepts.includes(c))));
+    // "What is the briefing?" asks what it is for.
+    if (DEFINITION.test(fold(frame.text)) && !topical && events.every((e) => MEETINGS.has(e.kind))) return this.events.purpose(events, lang);
+    if (frame.match.selective && !topical && [...needs].every((n) => SOFT_NEEDS.has(n))) return this.events.when(events, lang, local, needs);
+    return undefined;
   }
 
-  private abstain(lang: Lang, reason: 'unknown-words' | 'no-match'): Answer {
-    const [first, second] = this.kb.sources.schedule.organisers;
+  /** "Which briefing is in French?" asks which one and when; "is the 20 July briefing in French?" asks its languages. */
+  private languagesRoute(frame: QuestionFrame, events: ScheduledEvent[], lang: Lang, local: Local | undefined): Answer {
+    const chosenByLanguage = frame.concepts.has('bilingual') || frame.concepts.has('englishonly');
+    if (chosenByLanguage && frame.match.selective) return this.events.when(events, lang, local, frame.needs);
+    const siblings = this.kb.sources.schedule.events.filter((s) => events.some((e) => e.kind === s.kind && e.region === s.region));
+    const answer = this.events.languages(events, lang, frame.languages, siblings);
+    if (!frame.concepts.has('interpretation')) return answer;
+    const platform = this.kb.passage('s3.platform', lang);
+    const sentence = platform ? splitSentences(platform.text).find((s) => /interpr/i.test(s)) : undefined;
+    return sentence ? { ...answer, text: `${answer.text}\n\n${sentence}`, citations: [...answer.citations, this.w.cite('s3.platform', lang)] } : answer;
+  }
+
+  private asksDocumentLanguages(frame: QuestionFrame): boolean {
+    const aboutDocuments = frame.concepts.has('documents') || frame.concepts.has('drafts');
+    return aboutDocuments && !frame.match.events.length && (frame.needs.has('languages') || frame.languages.length > 0);
+  }
+
+  /** The languages of the documents, from the note's own list; a yes or no when one is asked about. */
+  private documentLanguages(frame: QuestionFrame, lang: Lang): Answer {
+    const passage = this.kb.sources.notes[lang].passages.find((p) => languagesNamed(p.text).length >= 3 && this.kb.termsOf([p.id]).has('#documents'));
+    if (!passage) return this.w.abstain(lang, 'no-match');
+    const listed = languagesNamed(passage.text);
+    const asked = frame.languages;
+    const verdict = asked.length ? this.w.t(lang, asked.every((l) => listed.includes(l)) ? 'answer.yes' : 'answer.no') + ' ' : '';
+    const unMissing = LANGUAGE_NAMES.filter((l) => l.un && !listed.includes(l));
+    const notIn = unMissing.length ? ' ' + this.w.t(lang, 'languageAnswer.unMissing', { languages: unMissing.map((l) => l.names[lang]).join(', '), count: unMissing.length }) : '';
     return {
-      kind: 'abstain',
+      kind: 'passage',
       lang,
-      text: this.t(lang, 'answer.abstain', { first: first!, second: second ?? first! }),
-      citations: [],
-      suggestions: [this.t(lang, 'suggest.dates'), this.t(lang, 'suggest.register')],
+      text: `${verdict}${passage.text}${notIn}`,
+      citations: [this.w.cite(passage.id, lang)],
+      suggestions: [this.w.t(lang, 'suggest.dates'), this.w.t(lang, 'suggest.register')],
       eventIds: [],
-      reason,
+      sectionId: passage.sectionId,
+      quoteAdds: false,
     };
-  }
-
-  private whenAnswer(events: ScheduledEvent[], lang: Lang, local: { zone: string; name?: string | undefined } | undefined, needs: Set<Need>): Answer {
-    const schedule = this.kb.sources.schedule;
-    const sourceZone = schedule.timezone;
-    const zoneLabel = schedule.zoneLabel[lang];
-    const lines: string[] = [];
-    const now = this.clock.now();
-    for (const e of events.slice(0, 8)) {
-      const when = describeWhen(e.when, sourceZone, lang);
-      const dated = e.when.type === 'day' && e.when.by ? this.t(lang, 'when.by', { when }) : when;
-      let line = this.t(lang, 'when.line', { event: capitalise(e.short[lang]), when: e.when.type === 'exact' ? this.t(lang, 'when.inZone', { when: dated, zone: zoneLabel }) : dated });
-      if (e.place) line += ` — ${e.place[lang]}`;
-      line += '.';
-      if (local) {
-        const inZone = describeInZone(e.when, sourceZone, local.zone, lang);
-        const nairobiOffset = eventInterval(e.when, sourceZone).start.offset;
-        const localOffset = eventInterval(e.when, sourceZone).start.setZone(local.zone).offset;
-        if (inZone && localOffset !== nairobiOffset) {
-          line += ' ' + (local.name ? this.t(lang, 'when.inPlace', { place: capitalise(local.name), when: inZone }) : this.t(lang, 'when.inYourZone', { zone: local.zone, when: inZone }));
-        } else if (inZone) {
-          line += ' ' + this.t(lang, 'when.sameZone');
-        } else if (needs.has('time') || needs.has('localTime')) {
-          line += ' ' + this.t(lang, 'when.noTime');
-        }
-      } else if ((needs.has('time') || needs.has('localTime')) && e.when.type !== 'exact') {
-        line += ' ' + this.t(lang, 'when.noTime');
-      }
-      const state = timing(e.when, sourceZone, now);
-      line += ' ' + (state.state === 'past' ? this.t(lang, 'when.past', { days: state.days }) : state.state === 'today' ? this.t(lang, 'when.today') : this.t(lang, 'when.future', { days: state.days }));
-      if (e.notice && (needs.has('time') || needs.has('localTime') || e.when.type !== 'exact')) line += ' ' + e.notice[lang];
-      lines.push(line);
-    }
-    const intro = events.length > 1 ? this.t(lang, 'when.several', { count: events.length }) + '\n\n' : '';
-    return this.eventAnswer(events, lang, intro + lines.map((l) => (events.length > 1 ? `- ${l}` : l)).join('\n'), true);
-  }
-
-  private durationAnswer(events: ScheduledEvent[], lang: Lang): Answer {
-    const describe = (e: ScheduledEvent): string => {
-      let text = describeDuration(e.durationMinutes!, lang);
-      if (e.when.type === 'exact') {
-        const { start, end } = eventInterval(e.when, this.kb.sources.schedule.timezone);
-        const slot = Math.round(end.diff(start, 'minutes').minutes);
-        if (slot !== e.durationMinutes) text += ' ' + this.t(lang, 'duration.slotDiffers', { slot: describeDuration(slot, lang) });
-      }
-      return text;
-    };
-    const lines = groupByText(events.filter((e) => e.durationMinutes), describe).map(([group, duration]) =>
-      this.t(lang, 'duration.line', { event: names(group, lang), duration }),
-    );
-    return this.eventAnswer(events, lang, lines.join('\n'), false);
-  }
-
-  private countAnswer(events: ScheduledEvent[], lang: Lang, question: string): Answer {
-    const f = fold(question);
-    const aboutMeetings = /\b(meetings?|sessions?|events?|consultations?|briefings?|forums?|reunions?|seances?|evenements?)\b/.test(f) && !/\b(people|persons|participants|personnes)\b/.test(f);
-    const key = aboutMeetings ? 'count.meetings' : 'count.people';
-    const counted = events.filter((e) => (aboutMeetings ? e.meetings : e.size));
-    const lines = groupByText(counted, (e) => (aboutMeetings ? e.meetings! : e.size!)[lang]).map(([group, value]) =>
-      this.t(lang, key, { event: names(group, lang), meetings: value, size: value }),
-    );
-    return this.eventAnswer(events, lang, lines.join('\n'), false);
-  }
-
-  private registrationAnswer(events: ScheduledEvent[], lang: Lang): Answer {
-    const lines = groupByText(events, (e) => e.registration![lang]).map(([group, text]) => this.t(lang, 'when.line', { event: names(group, lang), when: text }));
-    return this.eventAnswer(events, lang, lines.join('\n'), false);
-  }
-
-  private eventAnswer(events: ScheduledEvent[], lang: Lang, text: string, dated: boolean): Answer {
-    // A date is cited from the event's own line; a duration, size or registration from its details.
-    const ids = dedupe(events.map((e) => (dated ? e.passages[0]! : (e.passages.find((p) => p.endsWith('.details')) ?? e.passages[0]!))));
-    const citations = ids.map((id) => this.cite(id, lang));
-    const suggestions = events.some((e) => e.confirmationNeeded) ? [this.t(lang, 'suggest.confirm'), this.t(lang, 'suggest.otherDates')] : [this.t(lang, 'suggest.otherDates')];
-    return { kind: 'schedule', lang, text, citations, suggestions, eventIds: events.map((e) => e.id), sectionId: events[0]!.section };
   }
 
   /** For each Q&A pair, how much of the question its closest phrasing covers (0..1). */
@@ -257,9 +227,11 @@ export class Answerer implements AnswerSource {
     return best;
   }
 
-  private retrievalAnswer(question: string, lang: Lang, needs: Set<Need>, hits: RetrievalHit[], phrasing: Map<string, number>, contextSection: string | undefined): Answer {
+  /** The best passage or Q&A pair that speaks of everything the question asks, if any. */
+  private retrievalAnswer(frame: QuestionFrame, lang: Lang, contextSection: string | undefined): Answer | undefined {
+    const hits = frame.hits;
+    const phrasing = this.questionMatches(frame.text);
     const inSection = (sectionId: string | undefined): boolean => !!contextSection && !!sectionId && (sectionId === contextSection || sectionId.startsWith(`${contextSection}.`));
-    // Only documents that match a fair share of the question compete; re-ranking then picks among them.
     const ranked = hits
       .filter((h) => h.coverage >= MIN_COVERAGE)
       .map((h) => {
@@ -268,46 +240,49 @@ export class Answerer implements AnswerSource {
         const sections = (pair ? pair.passages : [h.id]).map((id) => this.kb.passage(id, lang)?.sectionId);
         // A pair whose own phrasing of the question matches is the likeliest answer.
         const asked = pair ? 1 + (phrasing.get(h.id) ?? 0) ** 2 : 1;
-        return { ...h, score: h.score * asked * answerTypeBoost(needs, text) * (sections.some(inSection) ? 1.3 : 1) };
+        return { ...h, text, score: h.score * asked * answerTypeBoost(frame.needs, text) * (sections.some(inSection) ? 1.3 : 1) };
       })
       .sort((a, b) => b.score - a.score);
-    const best = ranked[0];
-    if (!best) return this.abstain(lang, 'no-match');
-    const suggestions = [this.t(lang, 'suggest.dates'), this.t(lang, 'suggest.register')];
+    const best = ranked.find((c) => judge(frame, this.kb.termsOf([c.id]), c.text, (t) => this.termsOfText(t)).ok);
+    if (!best) return undefined;
+    const suggestions = [this.w.t(lang, 'suggest.dates'), this.w.t(lang, 'suggest.register')];
     const pair = this.kb.qaById(best.id);
     if (pair) {
       const preferred = pair.passages.find((id) => inSection(this.kb.passage(id, lang)?.sectionId)) ?? pair.passages[0]!;
+      const confirming = pair.passages.some((id) => id.endsWith('.confirm'));
+      // "Yes: …" answers "is there …?", not "when …?": the verdict goes when the question is not a yes or no.
+      const text = frame.needs.has('yesno') ? pair.a[lang] : capitalise(pair.a[lang].replace(/^(yes|no|oui|non)\s*[:.,]\s*/i, ''));
       return {
         kind: 'qa',
         lang,
-        text: pair.a[lang],
-        citations: [this.cite(preferred, lang)],
-        suggestions,
+        text,
+        citations: [this.w.cite(preferred, lang)],
+        suggestions: confirming ? [this.w.t(lang, 'suggest.confirm'), ...suggestions] : suggestions,
         eventIds: this.eventsCiting(pair.passages),
         sectionId: this.kb.passage(preferred, lang)?.sectionId ?? '',
       };
     }
     const passage = this.kb.passage(best.id, lang)!;
-    return {
-      kind: 'passage',
-      lang,
-      text: this.bestSentences(question, passage, lang),
-      citations: [this.cite(passage.id, lang)],
-      suggestions,
-      eventIds: this.eventsCiting([passage.id]),
-      sectionId: passage.sectionId,
-    };
+    const text = this.bestSentences(frame.text, passage, lang);
+    return { kind: 'passage', lang, text, citations: [this.w.cite(passage.id, lang)], suggestions, eventIds: this.eventsCiting([passage.id]), sectionId: passage.sectionId };
   }
 
   /** The one or two sentences of a passage that best answer the question. */
   private bestSentences(question: string, passage: Passage, lang: Lang): string {
     const sentences = splitSentences(passage.text);
-    if (sentences.length <= 2) return passage.text;
+    if (sentences.length <= 1) return passage.text;
     const q = new Set(this.kb.analyzer.analyze(question, lang).terms);
     const scored = sentences.map((s, i) => ({ s, i, score: this.kb.analyzer.analyze(s, lang).terms.filter((t) => q.has(t)).length }));
     const ranked = [...scored].sort((a, b) => b.score - a.score || a.i - b.i);
     const chosen = ranked.slice(0, ranked[1] && ranked[1].score >= ranked[0]!.score * 0.75 && ranked[1].score > 0 ? 2 : 1).sort((a, b) => a.i - b.i);
+    // A sentence that announces a list ("… are:") needs the list after it.
+    const last = chosen[chosen.length - 1]!;
+    if (/:\s*$/.test(last.s) && sentences[last.i + 1]) chosen.push({ s: sentences.slice(last.i + 1).join(' '), i: last.i + 1, score: 0 });
     return chosen.map((c) => c.s).join(' ');
+  }
+
+  private termsOfText(text: string): Set<string> {
+    return new Set([...this.kb.analyzer.analyze(text, 'en').terms, ...this.kb.analyzer.analyze(text, 'fr').terms]);
   }
 
   private eventsCiting(passageIds: readonly string[]): string[] {
@@ -325,19 +300,12 @@ export class Answerer implements AnswerSource {
   }
 
   cite(passageId: string, lang: Lang): Citation {
-    const passage = this.kb.passage(passageId, lang)!;
-    return {
-      passageId,
-      sectionId: passage.sectionId,
-      label: this.t(lang, 'citation.label', { section: this.kb.sectionLabel(passage.sectionId, lang) }),
-      excerpt: passage.text,
-      lang,
-    };
+    return this.w.cite(passageId, lang);
   }
 }
 
 /** How much a text looks like the kind of answer the question wants (a date, an address, a cause …). */
-function answerTypeBoost(needs: Set<Need>, text: string): number {
+function answerTypeBoost(needs: ReadonlySet<Need>, text: string): number {
   let boost = 1;
   // A yes/no answer suits a yes/no question, not a "how do I …".
   const yesNo = /^(yes|no|oui|non)\b/i.test(text.trim());
@@ -356,31 +324,6 @@ function answerTypeBoost(needs: Set<Need>, text: string): number {
 /** The question with its misspelt words replaced by the words they were read as. */
 function applyCorrections(question: string, corrections: ReadonlyMap<string, string>): string {
   if (!corrections.size) return question;
-  return question.replace(/[\p{L}]+/gu, (w) => corrections.get(fold(w)) ?? w);
-}
-
-export function splitSentences(text: string): string[] {
-  return text
-    .split(/(?<=[.;:!?])\s+(?=[A-ZÀ-Ý•(])|\s+(?=• )/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
-/** Events that share the same text, once each text: "A / B: …" rather than the same line twice. */
-function groupByText(events: ScheduledEvent[], text: (e: ScheduledEvent) => string): Array<[ScheduledEvent[], string]> {
-  const groups = new Map<string, ScheduledEvent[]>();
-  for (const e of events) groups.set(text(e), [...(groups.get(text(e)) ?? []), e]);
-  return [...groups].map(([t, es]) => [es, t]);
-}
-
-function names(events: ScheduledEvent[], lang: Lang): string {
-  return events.map((e) => capitalise(e.short[lang])).join(' / ');
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-function dedupe<T>(xs: T[]): T[] {
-  return [...new Set(xs)];
+  // A word that says what is asked ("gratuites") is never read as another ("traduites").
+  return question.replace(/[\p{L}]+/gu, (w) => (isNeedWord(fold(w)) ? w : (corrections.get(fold(w)) ?? w)));
 }

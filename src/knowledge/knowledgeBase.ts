@@ -3,8 +3,14 @@ import type { Passage, Section } from './note';
 import { LexicalRetriever, type Retriever } from './retriever';
 import type { KnowledgeSources, QaPair } from './sources';
 import { TIME_WORDS } from './intent';
+import { ASK_WORDS, languageWords } from './lexicon';
+import { PhraseTable } from './phrases';
 import { Gazetteer } from '../schedule/gazetteer';
 import type { ScheduledEvent } from '../schedule/schedule';
+import { tokenize } from './text';
+
+/** Words by which the note speaks of all its meetings at once. */
+const GENERIC_MEETINGS: ReadonlyArray<[string, Lang]> = [['meetings', 'en'], ['reunions', 'fr']];
 
 /**
  * The sources, indexed: passages of both notes (with their section titles, so that a passage is
@@ -20,15 +26,25 @@ export class KnowledgeBase {
   private readonly passages: Record<Lang, Map<string, Passage>>;
   private readonly sections: Record<Lang, Map<string, Section>>;
   private readonly qa: Map<string, QaPair>;
+  /** Who a participant may be, mapped to the note's stakeholder groups. */
+  readonly stakeholders: PhraseTable;
+  /** Regions and sub-regions a question may name. */
+  readonly regions: PhraseTable;
+  /** Every term (stems in both languages, `#concepts`) of each passage and Q&A pair, both languages together. */
+  private readonly terms = new Map<string, Set<string>>();
 
   constructor(
     readonly sources: KnowledgeSources,
     readonly gazetteer: Gazetteer = new Gazetteer(),
   ) {
     this.analyzer = new Analyzer(buildGlossary(sources.glossary));
-    const known = new Set<string>([...gazetteer.words, ...TIME_WORDS, ...this.analyzer.glossaryWords()]);
-    const index = new LexicalRetriever(this.analyzer, known);
-    const questions = new LexicalRetriever(this.analyzer, known);
+    this.stakeholders = new PhraseTable(Object.entries(sources.stakeholders).map(([id, g]) => [id, g.phrases]));
+    this.regions = new PhraseTable(Object.entries(sources.regions).map(([id, r]) => [id, r.phrases]));
+    const known = new Set<string>([
+      ...gazetteer.words, ...TIME_WORDS, ...this.analyzer.glossaryWords(), ...this.stakeholders.words, ...this.regions.words, ...ASK_WORDS, ...languageWords(),
+    ]);
+    const index = new LexicalRetriever(this.analyzer, known, ASK_WORDS);
+    const questions = new LexicalRetriever(this.analyzer, known, ASK_WORDS);
     this.passages = { en: new Map(), fr: new Map() };
     this.sections = { en: new Map(), fr: new Map() };
     for (const lang of LANGS) {
@@ -40,15 +56,66 @@ export class KnowledgeBase {
         // A footnote is a bare link: it is found through the text that refers to it.
         const footnote = /^\[\^(\d+)\]:/.exec(p.markdown)?.[1];
         const referrers = footnote ? note.passages.filter((q) => q !== p && q.markdown.includes(`[^${footnote}]`)).map((q) => q.text) : [];
-        index.add(p.id, lang, [p.text, section && section.level > 1 ? section.title : '', ...referrers].join('\n'));
+        const indexed = [p.text, section && section.level > 1 ? section.title : '', ...referrers].join('\n');
+        index.add(p.id, lang, indexed);
+        this.addTerms(p.id, indexed);
       }
+      // A passage often goes on about what the one before it named ("it requests UNEP …" is the resolution).
+      note.passages.forEach((p, i) => {
+        const before = note.passages[i - 1];
+        if (!before || before.sectionId !== p.sectionId) return;
+        const set = this.terms.get(p.id)!;
+        for (const c of this.analyzer.conceptsOf(tokenize(before.text))) set.add(`#${c}`);
+      });
     }
     this.qa = new Map(sources.qa.map((pair) => [pair.id, pair]));
     // A pair is found by its questions and by its answer's words.
-    for (const pair of sources.qa) for (const lang of LANGS) index.add(pair.id, lang, `${pair.q[lang].join('\n')}\n${pair.a[lang]}`);
+    for (const pair of sources.qa) {
+      for (const lang of LANGS) index.add(pair.id, lang, `${pair.q[lang].join('\n')}\n${pair.a[lang]}`);
+      this.addTerms(pair.id, [...pair.q.en, ...pair.q.fr, pair.a.en, pair.a.fr].join('\n'));
+    }
     for (const pair of sources.qa) for (const lang of LANGS) pair.q[lang].forEach((q, n) => questions.add(`${pair.id}#${lang}${n}`, lang, q));
     this.retriever = index;
     this.questionRetriever = questions;
+  }
+
+  /** Adds a text's terms, analysed in both languages, to a document's term set. */
+  private addTerms(id: string, text: string): void {
+    const set = this.terms.get(id) ?? new Set<string>();
+    for (const lang of LANGS) for (const t of this.analyzer.analyze(text, lang).terms) set.add(t);
+    // What the note says of "the meetings" holds for each of them: the briefing, the forum …
+    if (GENERIC_MEETINGS.some(([word, lang]) => set.has(this.analyzer.stem(word, lang)))) {
+      for (const e of this.sources.schedule.events) if (['briefing', 'subregional', 'regional', 'forum'].includes(e.kind)) for (const c of e.concepts) set.add(`#${c}`);
+    }
+    this.terms.set(id, set);
+  }
+
+  /**
+   * What an answer about an event can speak of: the passages of its section and its typed fields
+   * (names, audience, registration …), so that "do I need an invitation?" finds its audience.
+   */
+  eventTerms(event: ScheduledEvent): Set<string> {
+    const own = this.sources.notes.fr.passages.filter((p) => p.sectionId === event.section).map((p) => p.id);
+    const terms = this.termsOf([...own, ...event.passages]);
+    const fields = [event.name, event.short, event.audience, event.registration, event.size, event.meetings, event.place, event.notice];
+    for (const field of fields) if (field) for (const lang of LANGS) for (const t of this.analyzer.analyze(`${field.en}\n${field.fr}`, lang).terms) terms.add(t);
+    // What the typed fields answer, whatever words the question uses for it.
+    const answers: Array<[boolean, string[]]> = [
+      [event.invitationOnly !== undefined || event.openToPublic !== undefined, ['invitation', 'public', 'access', 'restricted', 'participants']],
+      [!!event.registration, ['register', 'confirm']],
+      [!!event.durationMinutes, ['duration']],
+      [!!(event.size || event.meetings), ['count']],
+      [event.languages.length > 0, ['language']],
+    ];
+    for (const [has, concepts] of answers) if (has) for (const c of concepts) terms.add(`#${c}`);
+    return terms;
+  }
+
+  /** The terms of a passage or Q&A pair, or of several (an event's passages): what an answer from them can speak of. */
+  termsOf(ids: readonly string[]): Set<string> {
+    const out = new Set<string>();
+    for (const id of ids) for (const t of this.terms.get(id) ?? []) out.add(t);
+    return out;
   }
 
   passage(id: string, lang: Lang): Passage | undefined {

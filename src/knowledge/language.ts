@@ -4,7 +4,7 @@ import { fold } from './text';
 /** Words that mark a language: function words and the domain's commonest words. */
 const MARKERS: Record<Lang, Set<string>> = {
   en: new Set(
-    ('the and is are was were will be of to for in on at you your what when which how who whom where why this that with by from it can ' +
+    ('the and is are was were will be of to for in at you your what when which how who whom where why this that with by from it can ' +
       'there not an or i we they do does did my me is have has should would could please time long many much register sign confirm ' +
       'meeting session briefing date deadline english french documents happen after before any yes no thanks hello hi about').split(' '),
   ),
@@ -12,7 +12,8 @@ const MARKERS: Record<Lang, Set<string>> = {
     ('le la les et est sont sera seront de des du pour en au aux vous votre vos quel quelle quels quelles quand comment ce cette avec ' +
       'par sur il elle peut un une ou je nous ils pas ne qui que quoi dois puis mon ma mes moi suis ai avez combien heure temps dure ' +
       'seance seances reunion date limite anglais francais inscrire inscription confirmer apres avant bonjour merci oui non chez ' +
-      'lieu aura y-a-t-il est-ce envoyer ecrire').split(' '),
+      'lieu aura y-a-t-il est-ce envoyer ecrire amerique latine afrique asie caraibes ouest nord sud pays ville mondial mondiale regionale regionales ' +
+      'sous-regionale sous-regionales dispo disponible disponibles langue reunions seront quoi ca aussi encore dois peux veux').split(' '),
   ),
 };
 
@@ -36,6 +37,8 @@ export function guessLanguage(text: string): LanguageGuess {
     if (w !== raw) fr += 1;
     if (MARKERS.en.has(w)) en += 1;
     if (MARKERS.fr.has(w)) fr += 1;
+    // French future and imperfect endings ("utilisera", "pourraient") mark French even in short questions.
+    else if (w.length >= 6 && /(era|eront|erons|erez|aient)$/.test(w)) fr += 1;
   }
   if (en === fr) return { lang: undefined, margin: 0 };
   return { lang: en > fr ? 'en' : 'fr', margin: Math.abs(en - fr) };

@@ -127,8 +127,10 @@ export class LexicalRetriever implements Retriever {
     private readonly analyzer: Analyzer,
     /** Words the bot understands without the corpus: place names, time words, the glossary. */
     private readonly extraKnown: ReadonlySet<string> = new Set(),
+    /** Words known but never offered as a repair: ways of asking ("regarding" is not what "recording" meant). */
+    notTargets: ReadonlySet<string> = new Set(),
   ) {
-    for (const w of extraKnown) this.vocabulary.add(w);
+    for (const w of extraKnown) if (!notTargets.has(w)) this.vocabulary.add(w);
   }
 
   add(id: string, lang: Lang, text: string): void {

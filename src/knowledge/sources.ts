@@ -23,9 +23,37 @@ export const QaSchema = z
   .strict();
 export type QaPair = z.infer<typeof QaSchema>['pairs'][number];
 
-export const GlossarySchema = z
-  .object({ description: z.string().optional(), concepts: z.record(z.string(), z.array(z.string().min(1)).min(1)) })
+const bilingual = z.object({ en: z.string().min(1), fr: z.string().min(1) }).strict();
+
+/** Who a participant may be ("a bank", "un chercheur"), mapped to the stakeholder groups the note names. */
+const StakeholdersSchema = z
+  .object({
+    description: z.string().optional(),
+    groups: z.record(
+      z.string(),
+      z.object({ listed: z.boolean(), name: bilingual, phrases: z.array(z.string().min(1)).min(1) }).strict(),
+    ),
+  })
   .strict();
+
+/** Regions a participant may name; a sub-region names its parent. */
+const RegionsSchema = z
+  .object({
+    description: z.string().optional(),
+    regions: z.record(z.string(), z.object({ parent: z.string().optional(), phrases: z.array(z.string().min(1)).min(1) }).strict()),
+  })
+  .strict();
+
+export const GlossarySchema = z
+  .object({
+    description: z.string().optional(),
+    concepts: z.record(z.string(), z.array(z.string().min(1)).min(1)),
+    stakeholders: StakeholdersSchema.optional(),
+    regions: RegionsSchema.optional(),
+  })
+  .strict();
+export type Stakeholders = NonNullable<z.infer<typeof GlossarySchema>['stakeholders']>['groups'];
+export type Regions = NonNullable<z.infer<typeof GlossarySchema>['regions']>['regions'];
 
 /** Everything the bot knows, validated and cross-checked. */
 export interface KnowledgeSources {
@@ -33,6 +61,9 @@ export interface KnowledgeSources {
   readonly schedule: Schedule;
   readonly qa: readonly QaPair[];
   readonly glossary: Record<string, string[]>;
+  /** Stakeholder groups and the phrases that name them (empty when the glossary has none). */
+  readonly stakeholders: Stakeholders;
+  readonly regions: Regions;
 }
 
 export class SourceError extends Error {
@@ -77,7 +108,10 @@ export function buildSources(raw: RawSources): KnowledgeSources {
   const en = wrap('note.en.md', () => parseNote(raw.noteEn, 'en'));
   const schedule = parse('schedule.json', ScheduleSchema, raw.schedule);
   const qa = parse('qa.json', QaSchema, raw.qa).pairs;
-  const glossary = parse('glossary.json', GlossarySchema, raw.glossary).concepts;
+  const glossaryFile = parse('glossary.json', GlossarySchema, raw.glossary);
+  const glossary = glossaryFile.concepts;
+  const stakeholders = glossaryFile.stakeholders?.groups ?? {};
+  const regions = glossaryFile.regions?.regions ?? {};
 
   const alignment = alignmentProblems(fr, en);
   if (alignment.length) throw new SourceError('note.en.md', alignment);
@@ -97,7 +131,9 @@ export function buildSources(raw: RawSources): KnowledgeSources {
     pair.passages.filter((p) => !passageIds.has(p)).map((p) => `${pair.id}: passage ${p} is not in the note`),
   );
   if (qaProblems.length) throw new SourceError('qa.json', qaProblems);
-  return { notes: { fr, en }, schedule, qa, glossary };
+  const regionProblems = Object.entries(regions).flatMap(([id, r]) => (r.parent && !(r.parent in regions) ? [`region ${id}: parent ${r.parent} is not a region`] : []));
+  if (regionProblems.length) throw new SourceError('glossary.json', regionProblems);
+  return { notes: { fr, en }, schedule, qa, glossary, stakeholders, regions };
 }
 
 function wrap<T>(source: string, f: () => T): T {

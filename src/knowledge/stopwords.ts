@@ -11,7 +11,7 @@ export const STOPWORDS_EN = new Set(
     'not no yes any some all each every both either neither other another such same own only also just very too more most much many ' +
     'please thanks thank hi hello hey dear ok okay sure kindly tell know let want wish need like would find get give go going come ' +
     'up down out off again once still yet ever even really actually exactly approximately roughly around please ' +
-    "one 's s t don doesn isn aren wasn weren won wouldn couldn shouldn can't cannot i'm it's im ive ill id " +
+    "one 's s t re ll ve don doesn isn aren wasn weren won wouldn couldn shouldn can't cannot i'm it's im ive ill " +
     'something anything everything nothing anyone someone somebody anybody thing things stuff way ' +
     'held take place takes happen happens happening happened show list display see give key important main read access instead'
   ).split(/\s+/),

@@ -25,7 +25,7 @@ kinshasa|democratic republic of the congo|dr congo|drc|rdc|republique democratiq
 lubumbashi|goma|bukavu=Africa/Lubumbashi
 yamoussoukro|abidjan|cote d'ivoire|ivory coast=Africa/Abidjan
 djibouti=Africa/Djibouti
-cairo|le caire|egypt|egypte|alexandria|alexandrie=Africa/Cairo
+cairo|le caire|caire|egypt|egypte|alexandria|alexandrie=Africa/Cairo
 malabo|equatorial guinea|guinee equatoriale=Africa/Malabo
 asmara|eritrea|erythree=Africa/Asmara
 mbabane|lobamba|eswatini|swaziland=Africa/Mbabane

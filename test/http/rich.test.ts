@@ -35,7 +35,7 @@ describe('rich answers', () => {
     expect(reply.text).toMatch(/Webex videoconferencing\. \[1\]/);
     expect(reply.text).toMatch(/\[1\]: cite:1 "information note, §3 /);
     const message = reply.entities!.find((e) => e['@type'] === 'Message') as { citation: Array<{ '@type': string; position: number; appearance: { name: string; abstract: string } }>; potentialAction: Array<{ '@type': string }> };
-    expect(message.citation[0]).toMatchObject({ '@type': 'Claim', position: '1', appearance: { name: 'Information note', abstract: expect.stringContaining('Webex') } });
+    expect(message.citation[0]).toMatchObject({ '@type': 'Claim', position: '1', appearance: { name: '§3 Proposed schedule for the virtual regional consultations', abstract: expect.stringContaining('Webex') } });
     expect(message.potentialAction.map((a) => a['@type'])).toEqual(['LikeAction', 'DislikeAction']);
     expect(reply.channelData).toEqual({ feedbackLoopEnabled: true });
   });
