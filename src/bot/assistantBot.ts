@@ -6,6 +6,7 @@ import { DeleteDataDialog } from '../../dialogs/deleteDataDialog';
 import { DialogIds } from '../../dialogs/ids';
 import { confirmationList } from '../../dialogs/messages';
 import { CANCEL_WORDS } from '../../dialogs/yesNo';
+import { awaitsLanguageChoice, continueInLanguage } from '../../dialogs/languageSwitch';
 import type { Confirmation } from '../confirmations/confirmation';
 import type { ConfirmationService } from '../confirmations/service';
 import { detectCommand, organiserListTarget, type Command } from './commands';
@@ -178,6 +179,17 @@ export class AssistantBot extends ActivityHandler {
     if (dc.activeDialog) {
       const dialogLang = memory.dialogLang ?? profile.language ?? memory.lastLang ?? 'en';
       activity.locale = dialogLang === 'fr' ? 'fr-fr' : 'en-us';
+      // "in English please" at any prompt: the same question again, in that language; never an answer.
+      const dialogSwitch = languageSwitch(text);
+      if (dialogSwitch && !dialogSwitch.rest && !awaitsLanguageChoice(dc)) {
+        profile.language = dialogSwitch.lang;
+        memory.dialogLang = dialogSwitch.lang;
+        memory.lastLang = dialogSwitch.lang;
+        activity.locale = dialogSwitch.lang === 'fr' ? 'fr-fr' : 'en-us';
+        await this.reply(context, this.deps.t(dialogSwitch.lang, 'language.switched'), dialogSwitch.lang);
+        await continueInLanguage(dc, dialogSwitch.lang);
+        return;
+      }
       if (CANCEL_WORDS.test(text)) {
         await dc.cancelAllDialogs();
         await this.reply(context, this.deps.t(dialogLang, 'dialog.cancelled'), dialogLang);

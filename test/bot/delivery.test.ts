@@ -81,3 +81,28 @@ describe.each(['en', 'fr'] as const)('the confirmation dialog in %s, delivered a
     }
   });
 });
+
+/** The prompts of a confirmation for the 23 July briefing, in order, and the answers that lead to each. */
+const PROMPTS: Record<'en' | 'fr', RegExp[]> = {
+  en: [/which event/, /full name/, /which organisation/, /email address/, /stakeholder group/, /which country/, /which language would you prefer/, /store these details/, /is everything correct/],
+  fr: [/pour quel evenement/, /nom complet/, /quelle organisation/, /adresse e-mail/, /groupe de parties prenantes/, /quel pays/, /quelle langue/, /conserver/, /tout est-il correct/],
+};
+const ANSWERS: Record<'en' | 'fr', string[]> = {
+  en: ["I'd like to confirm my participation", 'the 23 July briefing', 'Amina Diallo', 'Ministry of Mines', 'amina.diallo@example.org', 'government', 'Senegal', 'French', 'yes'],
+  fr: ['Je souhaite confirmer ma participation', 'la séance d’information du 23 juillet', 'Amina Diallo', 'Ministère des Mines', 'amina.diallo@example.org', 'Gouvernement', 'Sénégal', 'français', 'oui'],
+};
+const SWITCH = { en: 'en français svp', fr: 'in English please' } as const;
+
+describe.each(['en', 'fr'] as const)('a language switch in the middle of the dialog, from %s', (lang) => {
+  const other = lang === 'en' ? 'fr' : 'en';
+  // At the session-language prompt "French" is an answer: the switch is asked everywhere else.
+  const steps = PROMPTS[lang].map((_, i) => i).filter((i) => i !== 6);
+  test.each(steps)('when the switch comes at prompt %i, then that prompt is asked again in the other language and the dialog goes on there', async (step) => {
+    const say = teamsParticipant(lang);
+    for (let i = 0; i <= step; i++) expect(await say(ANSWERS[lang][i]!)).toMatch(PROMPTS[lang][i]!);
+    const reply = await say(SWITCH[lang]);
+    expect(reply).toMatch(other === 'fr' ? /desormais en francais/ : /answer in english from now on/);
+    expect(reply).toMatch(PROMPTS[other][step]!);
+    if (step + 1 < ANSWERS[other].length && step !== 5) expect(await say(ANSWERS[other][step + 1]!)).toMatch(PROMPTS[other][step + 1]!);
+  });
+});
