@@ -28,8 +28,19 @@ export function recordedMessage(t: Translate, service: ConfirmationService, lang
     t(lang, outcome === 'created' ? 'confirm.recorded' : 'confirm.recordedAgain', { reference: c.reference, event: event ? service.describeEvent(event, lang) : c.eventId }),
     t(lang, 'confirm.next'),
     t(lang, 'confirm.sendEmail', { mailto: email.mailto, to: email.to.join(lang === 'fr' ? ' et ' : ' and ') }),
-    `${t(lang, 'confirm.copy')}\n\n> **${escapeMarkdown(email.subject)}**\n>\n> ${escapeMarkdown(email.body).replace(/\n/g, '\n> ')}`,
+    `${t(lang, 'confirm.copy')}\n\n${quotedLines([`**${escapeMarkdown(email.subject)}**`, ...email.body.split('\n').map(escapeMarkdown)])}`,
   ].join('\n\n');
+}
+
+/**
+ * Lines kept as lines in a quote, in Web Chat's and Teams' Markdown alike: a single line break is
+ * joined into the paragraph there, so each line is a paragraph of its own; blank lines stay blank.
+ */
+function quotedLines(lines: string[]): string {
+  return lines
+    .filter((line, i) => line.trim() || (i > 0 && lines[i - 1]!.trim()))
+    .map((line) => (line.trim() ? `> ${line}` : '>'))
+    .join('\n>\n');
 }
 
 /** A participant's confirmations as a list: reference, event, status. */
