@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import type { Turn } from './turn';
 import type { ClaimsIdentity } from 'botframework-connector';
 
 /** What an authenticated channel request must carry for the bot to trust who sent it. */
@@ -32,4 +33,12 @@ export function authenticatedIds(context: TurnContext, trust: ChannelTrust): str
 export function isTrustedMember(context: TurnContext, trust: ChannelTrust, allowed: readonly string[]): boolean {
   if (!allowed.length) return false;
   return authenticatedIds(context, trust).some((id) => allowed.includes(id));
+}
+
+/**
+ * A handler for trusted members only: anyone else gets the refusal (a key of locales/) in their
+ * language, and the handler does not run.
+ */
+export function onlyFor(trust: ChannelTrust, allowed: readonly string[], refusal: string, run: (turn: Turn) => Promise<void>): (turn: Turn) => Promise<void> {
+  return async (turn) => (isTrustedMember(turn.context, trust, allowed) ? run(turn) : turn.reply(turn.t(turn.lang, refusal)));
 }

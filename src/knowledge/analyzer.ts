@@ -2,7 +2,9 @@ import { newStemmer, type Stemmer } from 'snowball-stemmers';
 import { fold, tokenize } from './text';
 import { isStopword } from './stopwords';
 
-export type Lang = 'en' | 'fr';
+import type { Lang } from '../vocabulary';
+
+export type { Lang };
 export const LANGS: readonly Lang[] = ['en', 'fr'];
 
 /** A concept of the bilingual glossary, with the phrases (folded, tokenized) that name it. */

@@ -1,8 +1,7 @@
 import type { Lang } from './analyzer';
 import type { ScheduledEvent } from '../schedule/schedule';
 
-/** Looks up a user-facing string in the given language (i18next under the hood). */
-export type Translate = (lang: Lang, key: string, vars?: Record<string, string | number>) => string;
+export type { Translate } from '../vocabulary';
 
 export interface Citation {
   readonly passageId: string;

@@ -190,5 +190,6 @@ describePg('two instances on one PostgreSQL database', () => {
       await b.stop();
       await drop();
     }
-  });
+    // Two instances each build their knowledge base several times (start, preview, publish, roll back).
+  }, 120_000);
 });

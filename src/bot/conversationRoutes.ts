@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { MessageFactory } from 'botbuilder';
+import { awaitsLanguageChoice, continueInLanguage } from '../../dialogs/languageSwitch';
+import { CANCEL_WORDS } from '../../dialogs/yesNo';
+import type { AnswerSource } from '../knowledge/answerer';
+import { languageSwitch } from '../knowledge/language';
+import type { Logger } from '../logger';
+import type { Clock } from '../schedule/time';
+import type { UnansweredQuestionRepository } from '../storage/unansweredQuestions';
+import type { Translate } from '../vocabulary';
+import { renderAnswer, type RenderDeps } from './render';
+import type { Route, Turn } from './turn';
+
+export interface ConversationTurnDeps extends RenderDeps {
+  readonly answerer: AnswerSource;
+  readonly t: Translate;
+  readonly clock: Clock;
+  readonly unanswered: UnansweredQuestionRepository;
+  readonly logger: Logger;
+}
+
+const localeOf = (lang: 'en' | 'fr') => (lang === 'fr' ? 'fr-fr' : 'en-us');
+
+/**
+ * The dialog in progress takes the message first: "in English please" asks the same question again
+ * in English, "cancel" leaves, a question is answered before the dialog asks again, anything else is
+ * the answer to the prompt.
+ */
+export function dialogRoute(d: ConversationTurnDeps): Route {
+  return {
+    name: 'dialog',
+    matches: (turn) => !!turn.dc.activeDialog,
+    run: async (turn) => {
+      const { dc, profile, memory, text, context } = turn;
+      const dialogLang = memory.dialogLang ?? profile.language ?? memory.lastLang ?? 'en';
+      context.activity.locale = localeOf(dialogLang);
+      const switchTo = languageSwitch(text);
+      if (switchTo && !switchTo.rest && !awaitsLanguageChoice(dc)) {
+        profile.language = switchTo.lang;
+        memory.dialogLang = switchTo.lang;
+        memory.lastLang = switchTo.lang;
+        context.activity.locale = localeOf(switchTo.lang);
+        await turn.reply(d.t(switchTo.lang, 'language.switched'), switchTo.lang);
+        await continueInLanguage(dc, switchTo.lang);
+        return;
+      }
+      if (CANCEL_WORDS.test(text)) {
+        await dc.cancelAllDialogs();
+        await turn.reply(d.t(dialogLang, 'dialog.cancelled'), dialogLang);
+        return;
+      }
+      if (!/\?\s*$/.test(text) || text.length < 4) {
+        await dc.continueDialog();
+        return;
+      }
+      // A question in the middle of a dialog: answered, then the dialog asks again where it was.
+      await context.sendActivity(renderAnswer(d, d.answerer.answer(text, { lang: dialogLang, timezone: profile.timezone })));
+      await dc.repromptDialog();
+    },
+  };
+}
+
+/** "in English please" with no question before it: the switch is acknowledged, and remembered. */
+export function languageOnlyRoute(d: Pick<ConversationTurnDeps, 't'>): Route {
+  return {
+    name: 'language',
+    matches: (turn) => !turn.question,
+    run: async (turn) => {
+      await turn.reply(d.t(turn.lang, 'language.switched'));
+      turn.memory.lastLang = turn.lang;
+    },
+  };
+}
+
+/** Greetings, thanks and requests for help: answered by the bot itself, never logged as unanswered. */
+const SMALL_TALK: Array<[RegExp, 'hello' | 'thanks' | 'help']> = [
+  [/^(hi|hello|hey|good (morning|afternoon|evening)|greetings|bonjour|bonsoir|salut|coucou|hello there)( (bot|there|assistant))?[\s!.,]*$/, 'hello'],
+  [/^(thanks?( you)?( (very much|so much|a lot))?|thx|ty|cheers|great,? thanks|merci( (beaucoup|bien|infiniment))?|super,? merci|parfait,? merci|ok,? merci)[\s!.,]*$/, 'thanks'],
+  [/^(help|aide|menu|start|\/start|commencer|what can you do|what do you do|que (peux|pouvez)[- ](tu|vous) faire|que sais-tu faire)[\s!.?,]*$/, 'help'],
+];
+const folded = (turn: Turn) => turn.question.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').trim();
+
+export function smallTalkRoute(d: Pick<ConversationTurnDeps, 't'>): Route {
+  return {
+    name: 'small-talk',
+    matches: (turn) => SMALL_TALK.some(([re]) => re.test(folded(turn))),
+    run: async (turn) => {
+      const talk = SMALL_TALK.find(([re]) => re.test(folded(turn)))![1];
+      const text = talk === 'thanks' ? d.t(turn.lang, 'smallTalk.thanks') : d.t(turn.lang, 'greeting');
+      await turn.context.sendActivity(MessageFactory.suggestedActions([d.t(turn.lang, 'suggest.dates'), d.t(turn.lang, 'suggest.register')], text));
+      turn.memory.lastLang = turn.lang;
+    },
+  };
+}
+
+const ORIGINAL = /^(original|the original|french original|show (me )?(the )?(french )?original( text)?|texte original|l'original|original en francais|voir (le texte |l')original|montrer (le texte |l')original)[?.!]*$/;
+
+/** "original": the French passages behind the last answer, the authoritative text. */
+export function originalRoute(d: Pick<ConversationTurnDeps, 't' | 'answerer'>): Route {
+  return {
+    name: 'original',
+    matches: (turn) => ORIGINAL.test(folded(turn)),
+    run: async (turn) => {
+      const { memory, lang } = turn;
+      if (!memory.citedPassages.length) return turn.reply(d.t(lang, 'original.none'));
+      const quotes = memory.citedPassages.map((id) => {
+        const c = d.answerer.cite(id, 'fr');
+        return `> ${c.excerpt}\n\n*${d.t('fr', 'citation.source', { label: c.label })}*`;
+      });
+      await turn.reply(`${d.t(lang, 'original.heading')}\n\n${quotes.join('\n\n')}`);
+    },
+  };
+}
+
+/** Everything else is a question about the note: answered from the sources, or said not to be. */
+export function answerRoute(d: ConversationTurnDeps): Route {
+  return {
+    name: 'answer',
+    matches: () => true,
+    run: async (turn) => {
+      const { memory, question, lang } = turn;
+      const answer = d.answerer.answer(question, {
+        lang,
+        timezone: turn.profile.timezone,
+        previous: memory.lastQuestion || memory.eventIds.length || memory.sectionId ? { eventIds: memory.eventIds, sectionId: memory.sectionId, needs: memory.needs, question: memory.lastQuestion } : undefined,
+      });
+      if (answer.kind === 'abstain' || answer.partial) {
+        await d.unanswered.record({ text: question, language: lang, reason: answer.reason ?? 'no-match', askedAt: d.clock.now() });
+        d.logger.info({ event: 'unanswered', language: lang, reason: answer.reason }, 'question not answered by the sources');
+      }
+      const feedbackKey = answer.kind === 'abstain' ? undefined : randomUUID();
+      const offerOriginal = !memory.originalOffered && answer.citations.length > 0 && answer.lang === 'en';
+      const sent = await turn.context.sendActivity(renderAnswer(d, answer, feedbackKey, { offerOriginal }));
+      if (offerOriginal) memory.originalOffered = true;
+      // Teams sends feedback with the id of the message; Web Chat with the key in the action.
+      if (feedbackKey) memory.answers = [...(memory.answers ?? []), { keys: [feedbackKey, ...(sent?.id ? [sent.id] : [])], question, kind: answer.kind, lang }].slice(-20);
+      memory.lastQuestion = question;
+      memory.lastLang = lang;
+      // After a refusal the next question may lean on this one ("and for Africa?"), not on an older answer.
+      memory.eventIds = answer.kind !== 'abstain' ? answer.eventIds : [];
+      if (answer.kind !== 'abstain' && answer.sectionId) memory.sectionId = answer.sectionId;
+      else delete memory.sectionId;
+      if (answer.kind !== 'abstain') memory.citedPassages = answer.citations.map((c) => c.passageId);
+      memory.needs = answer.needs ?? [];
+    },
+  };
+}
