@@ -18,6 +18,7 @@ import { Answerer } from './knowledge/answerer';
 import { guessLanguage, localeToLang } from './knowledge/language';
 import { systemClock, type Clock } from './schedule/time';
 import { openStores, type Stores } from './storage/stores';
+import { FEATURE_MIGRATIONS } from './schema';
 import { RetryingUnansweredQuestions } from './storage/unansweredQuestions';
 import { ConfirmationService } from './confirmations/service';
 import { AssistantBot } from './bot/assistantBot';
@@ -76,7 +77,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const makeAnswerer = (s: KnowledgeSources) => new Answerer(new KnowledgeBase(s), clock, t);
   const knowledge = new LiveKnowledge(makeAnswerer);
 
-  const stores = await openStores({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const stores = await openStores({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, features: FEATURE_MIGRATIONS });
   const unanswered = new RetryingUnansweredQuestions(stores.unanswered, (err, pending) =>
     logger.error({ err, pending }, 'could not store an unanswered question; it will be retried'),
   );

@@ -1,15 +1,13 @@
+import type { Migration } from './migration';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIGEST_SCHEMA } from './sql';
-import { FEEDBACK_SCHEMA } from '../feedback/repository';
-import { SOURCES_SCHEMA } from '../sources/versions';
-import { DIRECTLINE_SCHEMA } from '../directline/store';
 
 export type SqliteDatabase = Database.Database;
 
 /** Schema changes, applied in order once each; never edit a released one, add a new one. */
-const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }> = [
+/** The storage layer's own tables; the features' come from the composition root. */
+const MIGRATIONS: readonly Migration[] = [
   {
     id: 1,
     name: 'bot state',
@@ -73,28 +71,24 @@ const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }> = [
             at TEXT NOT NULL
           );`,
   },
-  { id: 4, name: 'digests', sql: DIGEST_SCHEMA },
-  { id: 5, name: 'feedback', sql: FEEDBACK_SCHEMA },
-  { id: 6, name: 'source versions', sql: SOURCES_SCHEMA },
-  { id: 7, name: 'direct line', sql: DIRECTLINE_SCHEMA },
 ];
 
 /** Opens (creating if needed) the SQLite database under dataDir and brings its schema up to date. */
-export function openDatabase(dataDir: string, fileName = 'assistant.sqlite'): SqliteDatabase {
+export function openDatabase(dataDir: string, fileName = 'assistant.sqlite', features: readonly Migration[] = []): SqliteDatabase {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(join(dataDir, fileName));
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  migrate(db);
+  migrate(db, features);
   return db;
 }
 
-export function migrate(db: SqliteDatabase): number[] {
+export function migrate(db: SqliteDatabase, features: readonly Migration[] = []): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
   const done = new Set((db.prepare('SELECT id FROM schema_migrations').all() as Array<{ id: number }>).map((r) => r.id));
   const applied: number[] = [];
-  for (const m of MIGRATIONS) {
+  for (const m of [...MIGRATIONS, ...features].sort((a, b) => a.id - b.id)) {
     if (done.has(m.id)) continue;
     db.transaction(() => {
       db.exec(m.sql);

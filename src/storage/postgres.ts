@@ -1,3 +1,4 @@
+import type { Migration } from './migration';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Storage, StoreItems } from 'botbuilder';
@@ -15,14 +16,12 @@ import {
 } from '../confirmations/confirmation';
 import type { Lang } from '../knowledge/analyzer';
 import { StorageConflictError } from './sqliteStorage';
-import { DIGEST_SCHEMA, inTransaction } from './sql';
+import { inTransaction } from './sql';
 import { rowToConfirmation, type ConfirmationRow } from './sqliteConfirmations';
-import { FEEDBACK_SCHEMA } from '../feedback/repository';
-import { SOURCES_SCHEMA } from '../sources/versions';
-import { DIRECTLINE_SCHEMA } from '../directline/store';
 import { storableQuestion, UNANSWERED_LIMITS, type UnansweredQuestion, type UnansweredQuestionRepository } from './unansweredQuestions';
 
-const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }> = [
+/** The storage layer's own tables; the features' come from the composition root. */
+const MIGRATIONS: readonly Migration[] = [
   {
     id: 1,
     name: 'bot state',
@@ -77,14 +76,10 @@ const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }> = [
             confirmation_id UUID NOT NULL REFERENCES confirmations (id) ON DELETE CASCADE,
             at TIMESTAMPTZ NOT NULL)`,
   },
-  { id: 4, name: 'digests', sql: DIGEST_SCHEMA },
-  { id: 5, name: 'feedback', sql: FEEDBACK_SCHEMA },
-  { id: 6, name: 'source versions', sql: SOURCES_SCHEMA },
-  { id: 7, name: 'direct line', sql: DIRECTLINE_SCHEMA },
 ];
 
 /** Opens a pool on DATABASE_URL; a `schema` parameter in the URL selects (and creates) the schema. */
-export async function openPostgres(url: string): Promise<pg.Pool> {
+export async function openPostgres(url: string, features: readonly Migration[] = []): Promise<pg.Pool> {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema');
   parsed.searchParams.delete('schema');
@@ -92,19 +87,19 @@ export async function openPostgres(url: string): Promise<pg.Pool> {
   const pool = new pg.Pool({ connectionString: parsed.toString(), max: 10, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
   pool.on('error', () => undefined); // an idle client's error is reported by the next query that needs it
   if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-  await migratePostgres(pool);
+  await migratePostgres(pool, features);
   return pool;
 }
 
 /** Applies the migrations once, under an advisory lock so that two instances starting together do not race. */
-export async function migratePostgres(pool: pg.Pool): Promise<number[]> {
+export async function migratePostgres(pool: pg.Pool, features: readonly Migration[] = []): Promise<number[]> {
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock(4192019)');
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)');
     const done = new Set((await client.query<{ id: number }>('SELECT id FROM schema_migrations')).rows.map((r) => r.id));
     const applied: number[] = [];
-    for (const m of MIGRATIONS) {
+    for (const m of [...MIGRATIONS, ...features].sort((a, b) => a.id - b.id)) {
       if (done.has(m.id)) continue;
       await client.query('BEGIN');
       try {

@@ -1,4 +1,5 @@
 import type { Storage } from 'botbuilder';
+import type { Migration } from './migration';
 import type pg from 'pg';
 import type { ConfirmationRepository } from '../confirmations/confirmation';
 import { openDatabase } from './database';
@@ -23,9 +24,10 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-export async function openStores(opts: { dataDir: string; databaseUrl?: string | undefined }): Promise<Stores> {
+/** Opens the database with the storage layer's tables and the features' (their migrations, from the composition root). */
+export async function openStores(opts: { dataDir: string; databaseUrl?: string | undefined; features?: readonly Migration[] }): Promise<Stores> {
   if (opts.databaseUrl?.startsWith('postgres')) {
-    const pool = await openPostgres(opts.databaseUrl);
+    const pool = await openPostgres(opts.databaseUrl, opts.features);
     return {
       kind: 'postgres',
       botState: new PostgresStorage(pool),
@@ -39,7 +41,7 @@ export async function openStores(opts: { dataDir: string; databaseUrl?: string |
       close: () => pool.end(),
     };
   }
-  const db = openDatabase(opts.dataDir);
+  const db = openDatabase(opts.dataDir, undefined, opts.features);
   return {
     kind: 'sqlite',
     botState: new SqliteStorage(db),

@@ -22,6 +22,7 @@ import pg from 'pg';
 import { openStores } from '../../src/storage/stores';
 import type { ConfirmationInput, ConfirmationRepository } from '../../src/confirmations/confirmation';
 import { AFTER, makeAnswerer, shippedSources, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
+import { FEATURE_MIGRATIONS } from '../../src/schema';
 
 const QUESTIONS = [
   'When is the briefing session for Africa?',
@@ -179,7 +180,7 @@ async function ledger(): Promise<void> {
     console.log(`ledger       ${label.padEnd(11)} ${fmt(n / ((performance.now() - t) / 1000), 0)} confirmations/s (new records, 20 concurrent)`);
   };
   const data = tempDataDir();
-  const sqlite = await openStores({ dataDir: data.dir });
+  const sqlite = await openStores({ dataDir: data.dir, features: FEATURE_MIGRATIONS });
   await run('SQLite', sqlite.confirmations);
   await sqlite.close();
   data.cleanup();
@@ -187,7 +188,7 @@ async function ledger(): Promise<void> {
   const schema = `bench_${randomUUID().slice(0, 8)}`;
   let pgStores;
   try {
-    pgStores = await openStores({ dataDir: '', databaseUrl: `${url}?schema=${schema}` });
+    pgStores = await openStores({ dataDir: '', databaseUrl: `${url}?schema=${schema}`, features: FEATURE_MIGRATIONS });
   } catch (e) {
     console.log(`ledger       PostgreSQL  not measured: ${(e as Error).message}`);
     return;

@@ -10,6 +10,7 @@ import { openStores, type Stores } from '../../src/storage/stores';
 import { LOCALES_DIR, shippedSources, silentLogger, tempDataDir } from '../helpers/fixtures';
 import { describePg, pgSchemaUrl } from '../helpers/postgres';
 import { LoopbackSmtp } from '../helpers/smtp';
+import { FEATURE_MIGRATIONS } from '../../src/schema';
 
 const t = createTranslator(LOCALES_DIR);
 const ORGANISERS = ['catherine@example.org', 'robert@example.org'];
@@ -37,7 +38,7 @@ const who = (): ParticipantKey => ({ channelId: 'webchat', userId: `u-${++seq}` 
 
 async function world(opts: { smtpUrl: string; stores?: Stores; languages?: Array<'en' | 'fr'>; sendEmpty?: boolean }) {
   const data = tempDataDir();
-  const stores = opts.stores ?? (await openStores({ dataDir: data.dir }));
+  const stores = opts.stores ?? (await openStores({ dataDir: data.dir, features: FEATURE_MIGRATIONS }));
   const clock = movableClock('2026-11-28T06:00:00Z');
   const confirmations = new ConfirmationService(stores.confirmations, () => shippedSources().schedule, clock, t);
   const sender = smtpSender(opts.smtpUrl);
@@ -197,8 +198,8 @@ describePg('two instances on one PostgreSQL database', () => {
 
   test('when both fire on the same schedule tick, then one digest is sent and each confirmation is in it once', async () => {
     const { url, drop } = pgSchemaUrl();
-    const storesA = await openStores({ dataDir: '', databaseUrl: url });
-    const storesB = await openStores({ dataDir: '', databaseUrl: url });
+    const storesA = await openStores({ dataDir: '', databaseUrl: url, features: FEATURE_MIGRATIONS });
+    const storesB = await openStores({ dataDir: '', databaseUrl: url, features: FEATURE_MIGRATIONS });
     const a = await world({ smtpUrl: smtp.url, stores: storesA });
     const b = await world({ smtpUrl: smtp.url, stores: storesB });
     try {

@@ -6,6 +6,7 @@ import { openStores, type Stores } from '../../src/storage/stores';
 import { ConfirmationService } from '../../src/confirmations/service';
 import { fixedClock } from '../../src/schedule/time';
 import { AFTER, LOCALES_DIR, makeAnswerer, shippedSources, silentLogger } from './fixtures';
+import { FEATURE_MIGRATIONS } from '../../src/schema';
 
 export interface Harness {
   adapter: TestAdapter;
@@ -23,7 +24,7 @@ const CHANNEL_ISSUER = AuthenticationConstants.ToBotFromChannelTokenIssuer;
  * validated (the signed path itself is tested over HTTP with real tokens); every other channel is anonymous.
  */
 export async function botHarness(dataDir: string, opts: { maxMessageLength?: number; organiserIds?: string[]; databaseUrl?: string; channelId?: string } = {}): Promise<Harness> {
-  const stores = await openStores({ dataDir, databaseUrl: opts.databaseUrl });
+  const stores = await openStores({ dataDir, databaseUrl: opts.databaseUrl, features: FEATURE_MIGRATIONS });
   const clock = fixedClock(AFTER);
   const t = createTranslator(LOCALES_DIR);
   const service = new ConfirmationService(stores.confirmations, () => shippedSources().schedule, clock, t);

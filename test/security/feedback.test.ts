@@ -4,13 +4,14 @@ import { createApp, type App } from '../../src/app';
 import { fixedClock } from '../../src/schedule/time';
 import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
 import { postActivity } from '../helpers/http';
+import { FEATURE_MIGRATIONS } from '../../src/schema';
 
 /** Feedback comes back from the client: its key and comment are cut, the table is bounded. */
 let data: ReturnType<typeof tempDataDir>;
 let stores: Stores;
 beforeEach(async () => {
   data = tempDataDir();
-  stores = await openStores({ dataDir: data.dir });
+  stores = await openStores({ dataDir: data.dir, features: FEATURE_MIGRATIONS });
 });
 afterEach(async () => {
   await stores.close();

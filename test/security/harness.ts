@@ -9,6 +9,7 @@ import { fixedClock } from '../../src/schedule/time';
 import { openStores } from '../../src/storage/stores';
 import type { Harness } from '../helpers/botHarness';
 import { AFTER, LOCALES_DIR, makeAnswerer, shippedSources, silentLogger } from '../helpers/fixtures';
+import { FEATURE_MIGRATIONS } from '../../src/schema';
 
 /** A logger as production configures it, writing to a string the test can search. */
 export function bufferLogger(level = 'trace'): { logger: Logger; text: () => string } {
@@ -30,7 +31,7 @@ export async function wrappedHarness(
   dataDir: string,
   opts: { databaseUrl?: string; wrap?: (repo: ConfirmationRepository) => ConfirmationRepository; logger?: Logger } = {},
 ): Promise<Harness> {
-  const stores = await openStores({ dataDir, databaseUrl: opts.databaseUrl });
+  const stores = await openStores({ dataDir, databaseUrl: opts.databaseUrl, features: FEATURE_MIGRATIONS });
   const clock = fixedClock(AFTER);
   const t = createTranslator(LOCALES_DIR);
   const repo = opts.wrap ? opts.wrap(stores.confirmations) : stores.confirmations;

@@ -6,6 +6,7 @@ import { fixedClock } from '../../src/schedule/time';
 import { openStores, type Stores } from '../../src/storage/stores';
 import { silentLogger, SOURCES_DIR, tempDataDir, testConfig } from '../helpers/fixtures';
 import { pgAvailable, pgSchemaUrl } from '../helpers/postgres';
+import { FEATURE_MIGRATIONS } from '../../src/schema';
 
 const NOW = '2026-06-01T12:00:00Z';
 const daysAgo = (n: number) => new Date(Date.parse(NOW) - n * 86_400_000);
@@ -17,7 +18,7 @@ describe.each([['SQLite'], ['PostgreSQL']] as const)('retention on %s', (kind) =
   beforeEach(async () => {
     const data = tempDataDir();
     const schema = kind === 'PostgreSQL' && pgAvailable ? pgSchemaUrl() : undefined;
-    stores = await openStores({ dataDir: data.dir, databaseUrl: schema?.url });
+    stores = await openStores({ dataDir: data.dir, databaseUrl: schema?.url, features: FEATURE_MIGRATIONS });
     done = async () => (await stores.close(), await schema?.drop(), data.cleanup());
   });
   afterEach(async () => done?.());
