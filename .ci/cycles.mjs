@@ -1,8 +1,9 @@
 // Finds import cycles among the project's modules (src/, dialogs/): run by `npm run lint`, fails on any.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const files = [];
 const walk = (dir) => {
   for (const name of readdirSync(dir)) {
