@@ -24,8 +24,12 @@ export function shippedSources(): KnowledgeSources {
   return cached;
 }
 
+// One knowledge base per suite for the shipped sources: building it is the costly part of a test's setup.
+const bases = new WeakMap<KnowledgeSources, KnowledgeBase>();
 export function makeAnswerer(clock: Clock = fixedClock(AFTER), sources: KnowledgeSources = shippedSources()): Answerer {
-  return new Answerer(new KnowledgeBase(sources), clock, createTranslator(LOCALES_DIR));
+  let kb = bases.get(sources);
+  if (!kb) bases.set(sources, (kb = new KnowledgeBase(sources)));
+  return new Answerer(kb, clock, createTranslator(LOCALES_DIR));
 }
 
 export const silentLogger = createLogger('silent');
