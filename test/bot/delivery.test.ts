@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createApp, type App } from '../../src/app';
-import { fixedClock } from '../../src/schedule/time';
 import { LoopbackConnector } from '../helpers/connector';
-import { AFTER, plain, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
+import { plain } from '../helpers/fixtures';
+import { startApp, type StartedApp } from '../helpers/app';
 import { postActivity } from '../helpers/http';
 
 /**
@@ -40,19 +39,16 @@ const STEPS: Record<'en' | 'fr', { open: [string, RegExp]; steps: Array<[string,
 };
 
 const connector = new LoopbackConnector();
-let app: App;
+let started: StartedApp;
 let base: string;
-let data: ReturnType<typeof tempDataDir>;
 beforeAll(async () => {
   await connector.start();
-  data = tempDataDir();
-  app = await createApp(testConfig(data.dir), { clock: fixedClock(AFTER), logger: silentLogger });
-  base = `http://127.0.0.1:${await app.start(0)}`;
+  started = await startApp();
+  base = started.base;
 });
 afterAll(async () => {
-  await app.stop();
+  await started.stop();
   await connector.stop();
-  data.cleanup();
 });
 
 /** A participant in a Teams chat: each message is posted as Teams does; resolves with the replies that arrived. */

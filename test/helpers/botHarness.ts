@@ -1,4 +1,6 @@
 import { ConversationState, TestAdapter, UserState, type Activity } from 'botbuilder';
+import type { ConfirmationRepository } from '../../src/confirmations/confirmation';
+import type { Logger } from '../../src/logger';
 import { AuthenticationConstants, ClaimsIdentity } from 'botframework-connector';
 import { AssistantBot } from '../../src/bot/assistantBot';
 import { createTranslator } from '../../src/i18n';
@@ -23,11 +25,15 @@ const CHANNEL_ISSUER = AuthenticationConstants.ToBotFromChannelTokenIssuer;
  * Activities on the "msteams" channel arrive as CloudAdapter marks a request whose Bot Framework token it
  * validated (the signed path itself is tested over HTTP with real tokens); every other channel is anonymous.
  */
-export async function botHarness(dataDir: string, opts: { maxMessageLength?: number; organiserIds?: string[]; databaseUrl?: string; channelId?: string } = {}): Promise<Harness> {
+export async function botHarness(
+  dataDir: string,
+  opts: { maxMessageLength?: number; organiserIds?: string[]; databaseUrl?: string; channelId?: string; wrap?: (repo: ConfirmationRepository) => ConfirmationRepository; logger?: Logger } = {},
+): Promise<Harness> {
   const stores = await openStores({ dataDir, databaseUrl: opts.databaseUrl, features: FEATURE_MIGRATIONS });
   const clock = fixedClock(AFTER);
   const t = createTranslator(LOCALES_DIR);
-  const service = new ConfirmationService(stores.confirmations, () => shippedSources().schedule, clock, t);
+  const repo = opts.wrap ? opts.wrap(stores.confirmations) : stores.confirmations;
+  const service = new ConfirmationService(repo, () => shippedSources().schedule, clock, t);
   const bot = new AssistantBot({
     answerer: makeAnswerer(clock),
     t,
@@ -35,7 +41,7 @@ export async function botHarness(dataDir: string, opts: { maxMessageLength?: num
     unanswered: stores.unanswered,
     conversationState: new ConversationState(stores.botState),
     userState: new UserState(stores.botState),
-    logger: silentLogger,
+    logger: opts.logger ?? silentLogger,
     maxMessageLength: opts.maxMessageLength ?? 2000,
     confirmations: service,
     organiserIds: opts.organiserIds ?? [],

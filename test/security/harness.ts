@@ -1,15 +1,7 @@
 import { Writable } from 'node:stream';
-import { ConversationState, TestAdapter, UserState } from 'botbuilder';
-import { AssistantBot } from '../../src/bot/assistantBot';
 import type { ConfirmationRepository } from '../../src/confirmations/confirmation';
-import { ConfirmationService } from '../../src/confirmations/service';
-import { createTranslator } from '../../src/i18n';
 import { createLogger, type Logger } from '../../src/logger';
-import { fixedClock } from '../../src/schedule/time';
-import { openStores } from '../../src/storage/stores';
-import type { Harness } from '../helpers/botHarness';
-import { AFTER, LOCALES_DIR, makeAnswerer, shippedSources, silentLogger } from '../helpers/fixtures';
-import { FEATURE_MIGRATIONS } from '../../src/schema';
+import { botHarness, type Harness } from '../helpers/botHarness';
 
 /** A logger as production configures it, writing to a string the test can search. */
 export function bufferLogger(level = 'trace'): { logger: Logger; text: () => string } {
@@ -27,30 +19,8 @@ export function bufferLogger(level = 'trace'): { logger: Logger; text: () => str
  * The bot as botHarness builds it, with the ledger wrapped (to make it fail on purpose) and the
  * logger given: the wrapped repository stands for a database that fails at the worst moment.
  */
-export async function wrappedHarness(
-  dataDir: string,
-  opts: { databaseUrl?: string; wrap?: (repo: ConfirmationRepository) => ConfirmationRepository; logger?: Logger } = {},
-): Promise<Harness> {
-  const stores = await openStores({ dataDir, databaseUrl: opts.databaseUrl, features: FEATURE_MIGRATIONS });
-  const clock = fixedClock(AFTER);
-  const t = createTranslator(LOCALES_DIR);
-  const repo = opts.wrap ? opts.wrap(stores.confirmations) : stores.confirmations;
-  const service = new ConfirmationService(repo, () => shippedSources().schedule, clock, t);
-  const bot = new AssistantBot({
-    answerer: makeAnswerer(clock),
-    t,
-    clock,
-    unanswered: stores.unanswered,
-    conversationState: new ConversationState(stores.botState),
-    userState: new UserState(stores.botState),
-    logger: opts.logger ?? silentLogger,
-    maxMessageLength: 2000,
-    confirmations: service,
-    organiserIds: [],
-    trust: { appId: undefined, channelIssuer: 'https://api.botframework.com' },
-  });
-  const adapter = new TestAdapter(async (context) => bot.run(context));
-  return { adapter, stores, service, close: () => stores.close() };
+export function wrappedHarness(dataDir: string, opts: { databaseUrl?: string; wrap?: (repo: ConfirmationRepository) => ConfirmationRepository; logger?: Logger } = {}): Promise<Harness> {
+  return botHarness(dataDir, opts);
 }
 
 /** A repository whose `record` throws the first `times` times, as a database that is down would. */
