@@ -188,7 +188,7 @@ export class AssistantBot extends ActivityHandler {
         return;
       }
       // A question in the middle of a dialog: answered, then the dialog asks again where it was.
-      await context.sendActivity(this.render(this.deps.answerer.answer(text, { lang: dialogLang, timezone: profile.timezone })));
+      await context.sendActivity(this.render(await this.deps.answerer.answer(text, { lang: dialogLang, timezone: profile.timezone })));
       await dc.repromptDialog();
       return;
     }
@@ -227,7 +227,7 @@ export class AssistantBot extends ActivityHandler {
       return;
     }
 
-    const answer = this.deps.answerer.answer(question, {
+    const answer = await this.deps.answerer.answer(question, {
       lang,
       timezone: profile.timezone,
       previous: memory.lastQuestion || memory.eventIds.length || memory.sectionId
@@ -464,6 +464,8 @@ export class AssistantBot extends ActivityHandler {
             position: String(i + 1),
             appearance: { '@type': 'DigitalDocument', encodingFormat: 'text/markdown', name: referenceTitle(c, citations), abstract: c.excerpt.slice(0, 160), text: `${c.excerpt}\n\n${c.label}` },
           })),
+          // Teams and Web Chat label a message "AI generated" by this type; extractive answers carry none.
+          ...(answer.generated ? { additionalType: ['AIGeneratedContent'] } : {}),
           ...(feedbackKey
             ? { potentialAction: [{ '@type': 'LikeAction', '@id': `${feedbackKey}:like`, actionStatus: 'PotentialActionStatus' }, { '@type': 'DislikeAction', '@id': `${feedbackKey}:dislike`, actionStatus: 'PotentialActionStatus' }] }
             : {}),

@@ -1,0 +1,113 @@
+import { DateTime } from 'luxon';
+import { LANGS, type Lang } from '../analyzer';
+import type { Answer, QuestionContext } from '../answer';
+import type { KnowledgeBase } from '../knowledgeBase';
+import { redactContacts } from '../../privacy/redaction';
+import type { ScheduledEvent } from '../../schedule/schedule';
+import { describeDuration, describeInZone, describeWhen, isValidZone, timing, type Clock } from '../../schedule/time';
+
+/** One source the model may cite: a passage or a Q&A pair, in both languages. */
+export interface SourceText {
+  readonly id: string;
+  /** "§3 Proposed schedule …", in the question's language. */
+  readonly label: string;
+  readonly text: Readonly<Record<Lang, string>>;
+}
+
+/** What the schedule says of one event, times already converted by luxon: the model does no arithmetic. */
+export interface ScheduleFacts {
+  /** "event:<id>": cited like a passage. */
+  readonly id: string;
+  readonly text: Readonly<Record<Lang, string>>;
+}
+
+/** Everything the model is given, and nothing else: no identity, no conversation id. */
+export interface GenerationContext {
+  readonly lang: Lang;
+  /** The participant's question, contact details redacted: data, never instructions. */
+  readonly question: string;
+  readonly sources: readonly SourceText[];
+  readonly facts: readonly ScheduleFacts[];
+  /** The answer the extractive answerer found: the model rephrases it, it adds nothing of its own. */
+  readonly draft: string;
+}
+
+/** Passages beyond those the extractive answer cites that the model may also use. */
+const RETRIEVED = 4;
+/** Longest passage text given, per language. */
+const MAX_SOURCE_CHARS = 1500;
+
+/**
+ * The context of a generated answer: the passages the extractive answer rests on and the next ones
+ * the retriever found (both languages), and the schedule facts of the events it is about.
+ */
+export function buildContext(kb: KnowledgeBase, question: string, ctx: QuestionContext, extractive: Answer, clock: Clock): GenerationContext {
+  const lang = ctx.lang;
+  const cited = extractive.citations.map((c) => c.passageId);
+  const events = kb.eventsById(extractive.eventIds);
+  const ofEvents = events.flatMap((e) => e.passages);
+  const retrieved = kb.retriever
+    .search(question, 12)
+    .hits.filter((h) => h.coverage >= 0.3)
+    .map((h) => h.id)
+    .slice(0, RETRIEVED);
+  const ids = [...new Set([...cited, ...ofEvents, ...retrieved])];
+  const sources = ids.map((id) => sourceText(kb, id, lang)).filter((s): s is SourceText => !!s);
+  const place = kb.gazetteer.find(question);
+  const zone = place?.zone ?? (ctx.timezone && isValidZone(ctx.timezone) ? ctx.timezone : undefined);
+  const facts = events.map((e) => scheduleFacts(kb, e, zone, place?.name, clock));
+  return { lang, question: redactContacts(question), sources, facts, draft: extractive.text };
+}
+
+function sourceText(kb: KnowledgeBase, id: string, lang: Lang): SourceText | undefined {
+  const pair = kb.qaById(id);
+  if (pair) return { id, label: lang === 'fr' ? 'questions fréquentes' : 'frequently asked questions', text: { en: pair.a.en.slice(0, MAX_SOURCE_CHARS), fr: pair.a.fr.slice(0, MAX_SOURCE_CHARS) } };
+  const en = kb.passage(id, 'en');
+  const fr = kb.passage(id, 'fr');
+  if (!en || !fr) return undefined;
+  return { id, label: kb.sectionLabel(fr.sectionId, lang), text: { en: en.text.slice(0, MAX_SOURCE_CHARS), fr: fr.text.slice(0, MAX_SOURCE_CHARS) } };
+}
+
+const LABELS: Record<Lang, Record<string, string>> = {
+  en: { event: 'Event', when: 'When (the note’s own time)', local: 'Same time for the participant', status: 'Today', past: 'took place {n} days ago', future: 'in {n} days', today: 'today', duration: 'Duration', languages: 'Languages', audience: 'Who takes part', size: 'Participants', meetings: 'Meetings', place: 'Where', registration: 'How to register', notice: 'Note' },
+  fr: { event: 'Événement', when: 'Quand (heure donnée par la note)', local: 'Même heure pour le participant', status: 'Aujourd’hui', past: 'a eu lieu il y a {n} jours', future: 'dans {n} jours', today: 'aujourd’hui', duration: 'Durée', languages: 'Langues', audience: 'Qui participe', size: 'Participants', meetings: 'Réunions', place: 'Lieu', registration: 'Inscription', notice: 'Remarque' },
+};
+const LANGUAGE_NAMES: Record<Lang, Record<string, string>> = {
+  en: { en: 'English', fr: 'French', interpretation: 'interpretation' },
+  fr: { en: 'anglais', fr: 'français', interpretation: 'interprétation' },
+};
+
+/** An event's schedule facts in both languages, with its times in the participant's zone when known. */
+function scheduleFacts(kb: KnowledgeBase, e: ScheduledEvent, zone: string | undefined, placeName: string | undefined, clock: Clock): ScheduleFacts {
+  const sourceZone = kb.sources.schedule.timezone;
+  const render = (lang: Lang): string => {
+    const l = LABELS[lang];
+    const lines = [`${l.event}: ${e.name[lang]} (${e.short[lang]})`];
+    const when = describeWhen(e.when, sourceZone, lang);
+    lines.push(`${l.when}: ${e.when.type === 'exact' ? `${when} (${kb.sources.schedule.zoneLabel[lang]})` : when}`);
+    const local = zone ? describeInZone(e.when, sourceZone, zone, lang) : undefined;
+    if (local && zone !== sourceZone) lines.push(`${l.local} (${placeName ? `${placeName}, ` : ''}${zone}): ${local}`);
+    const state = timing(e.when, sourceZone, clock.now());
+    const today = DateTime.fromJSDate(clock.now()).setZone(zone ?? sourceZone).setLocale(lang).toFormat('d LLLL yyyy');
+    lines.push(`${l.status} (${today}): ${state.state === 'today' ? l.today : l[state.state]!.replace('{n}', String(state.days))}`);
+    if (e.durationMinutes) lines.push(`${l.duration}: ${describeDuration(e.durationMinutes, lang)}`);
+    if (e.languages.length) lines.push(`${l.languages}: ${e.languages.map((x) => LANGUAGE_NAMES[lang][x]).join(', ')}`);
+    const fields: Array<[string, Readonly<Record<Lang, string>> | undefined]> = [['audience', e.audience], ['size', e.size], ['meetings', e.meetings], ['place', e.place], ['registration', e.registration], ['notice', e.notice]];
+    for (const [key, value] of fields) if (value) lines.push(`${l[key]}: ${value[lang]}`);
+    return lines.join('\n');
+  };
+  return { id: `event:${e.id}`, text: { en: render('en'), fr: render('fr') } };
+}
+
+/** Every id the model may cite in this context. */
+export function citableIds(context: GenerationContext): Set<string> {
+  return new Set([...context.sources.map((s) => s.id), ...context.facts.map((f) => f.id)]);
+}
+
+/** The texts (both languages) behind an id of the context. */
+export function textsOf(context: GenerationContext, id: string): string[] {
+  const source = context.sources.find((s) => s.id === id);
+  if (source) return [...LANGS.map((l) => source.text[l]), source.label];
+  const facts = context.facts.find((f) => f.id === id);
+  return facts ? LANGS.map((l) => facts.text[l]) : [];
+}
