@@ -4,6 +4,7 @@ import type { Answer, QuestionContext } from '../answer';
 import type { KnowledgeBase } from '../knowledgeBase';
 import { redactContacts } from '../../privacy/redaction';
 import type { ScheduledEvent } from '../../schedule/schedule';
+import { fold } from '../text';
 import { describeDuration, describeInZone, describeWhen, isValidZone, timing, type Clock } from '../../schedule/time';
 
 /** One source the model may cite: a passage or a Q&A pair, in both languages. */
@@ -44,19 +45,34 @@ const MAX_SOURCE_CHARS = 1500;
 export function buildContext(kb: KnowledgeBase, question: string, ctx: QuestionContext, extractive: Answer, clock: Clock): GenerationContext {
   const lang = ctx.lang;
   const cited = extractive.citations.map((c) => c.passageId);
-  const events = kb.eventsById(extractive.eventIds);
-  const ofEvents = events.flatMap((e) => e.passages);
+  // The events the answer is about, those whose lines in the note it cites, and those it names.
+  const named = fold(extractive.text);
+  const events = kb.sources.schedule.events.filter((e) => extractive.eventIds.includes(e.id) || e.passages.some((p) => cited.includes(p)) || named.includes(fold(e.short[lang])));
   const retrieved = kb.retriever
     .search(question, 12)
     .hits.filter((h) => h.coverage >= 0.3)
     .map((h) => h.id)
     .slice(0, RETRIEVED);
-  const ids = [...new Set([...cited, ...ofEvents, ...retrieved])];
+  const ids = [...new Set([...pairsAnswering(kb, extractive), ...cited, ...events.flatMap((e) => e.passages), ...retrieved])];
   const sources = ids.map((id) => sourceText(kb, id, lang)).filter((s): s is SourceText => !!s);
   const place = kb.gazetteer.find(question);
   const zone = place?.zone ?? (ctx.timezone && isValidZone(ctx.timezone) ? ctx.timezone : undefined);
-  const facts = events.map((e) => scheduleFacts(kb, e, zone, place?.name, clock));
-  return { lang, question: redactContacts(question), sources, facts, draft: extractive.text };
+  const facts = events.slice(0, 8).map((e) => scheduleFacts(kb, e, zone, place?.name, clock, events.length));
+  return { lang, question: redactContacts(question), sources, facts: [...facts, organisers(kb)], draft: extractive.text };
+}
+
+/** The Q&A pair an extractive answer gives, if it is one: a source of its own. */
+function pairsAnswering(kb: KnowledgeBase, extractive: Answer): string[] {
+  if (extractive.kind !== 'qa') return [];
+  const words = (t: string): string => fold(t).replace(/^(yes|no|oui|non)\b/, '').replace(/[^a-z0-9]+/g, ' ').trim();
+  const given = words(extractive.text);
+  return kb.sources.qa.filter((p) => words(p.a[extractive.lang]) === given).map((p) => p.id);
+}
+
+/** Whom to write to: every refusal and every confirmation gives these addresses. */
+function organisers(kb: KnowledgeBase): ScheduleFacts {
+  const list = kb.sources.schedule.organisers.join(', ');
+  return { id: 'organisers', text: { en: `The organisers, to write to: ${list}`, fr: `Les organisateurs, à qui écrire : ${list}` } };
 }
 
 function sourceText(kb: KnowledgeBase, id: string, lang: Lang): SourceText | undefined {
@@ -69,8 +85,8 @@ function sourceText(kb: KnowledgeBase, id: string, lang: Lang): SourceText | und
 }
 
 const LABELS: Record<Lang, Record<string, string>> = {
-  en: { event: 'Event', when: 'When (the note’s own time)', local: 'Same time for the participant', status: 'Today', past: 'took place {n} days ago', future: 'in {n} days', today: 'today', duration: 'Duration', languages: 'Languages', audience: 'Who takes part', size: 'Participants', meetings: 'Meetings', place: 'Where', registration: 'How to register', notice: 'Note' },
-  fr: { event: 'Événement', when: 'Quand (heure donnée par la note)', local: 'Même heure pour le participant', status: 'Aujourd’hui', past: 'a eu lieu il y a {n} jours', future: 'dans {n} jours', today: 'aujourd’hui', duration: 'Durée', languages: 'Langues', audience: 'Qui participe', size: 'Participants', meetings: 'Réunions', place: 'Lieu', registration: 'Inscription', notice: 'Remarque' },
+  en: { event: 'Event', when: 'When (the note’s own time)', local: 'Same time for the participant', status: 'Today', past: 'took place {n} days ago (this date has passed)', future: 'in {n} days (this date has not yet come)', among: 'one of {n} events in this answer', today: 'today', duration: 'Duration', languages: 'Languages', audience: 'Who takes part', size: 'Participants', meetings: 'Meetings', place: 'Where', registration: 'How to register', notice: 'Note' },
+  fr: { event: 'Événement', when: 'Quand (heure donnée par la note)', local: 'Même heure pour le participant', status: 'Aujourd’hui', past: 'a eu lieu il y a {n} jours (cette date est passée)', future: 'dans {n} jours (cette date n’est pas encore passée)', among: 'un des {n} événements de cette réponse', today: 'aujourd’hui', duration: 'Durée', languages: 'Langues', audience: 'Qui participe', size: 'Participants', meetings: 'Réunions', place: 'Lieu', registration: 'Inscription', notice: 'Remarque' },
 };
 const LANGUAGE_NAMES: Record<Lang, Record<string, string>> = {
   en: { en: 'English', fr: 'French', interpretation: 'interpretation' },
@@ -78,18 +94,18 @@ const LANGUAGE_NAMES: Record<Lang, Record<string, string>> = {
 };
 
 /** An event's schedule facts in both languages, with its times in the participant's zone when known. */
-function scheduleFacts(kb: KnowledgeBase, e: ScheduledEvent, zone: string | undefined, placeName: string | undefined, clock: Clock): ScheduleFacts {
+function scheduleFacts(kb: KnowledgeBase, e: ScheduledEvent, zone: string | undefined, placeName: string | undefined, clock: Clock, among: number): ScheduleFacts {
   const sourceZone = kb.sources.schedule.timezone;
   const render = (lang: Lang): string => {
     const l = LABELS[lang];
-    const lines = [`${l.event}: ${e.name[lang]} (${e.short[lang]})`];
+    const lines = [`${l.event}: ${e.name[lang]} (${e.short[lang]})${among > 1 ? ` — ${l.among!.replace('{n}', String(among))}` : ''}`];
     const when = describeWhen(e.when, sourceZone, lang);
     lines.push(`${l.when}: ${e.when.type === 'exact' ? `${when} (${kb.sources.schedule.zoneLabel[lang]})` : when}`);
     const local = zone ? describeInZone(e.when, sourceZone, zone, lang) : undefined;
     if (local && zone !== sourceZone) lines.push(`${l.local} (${placeName ? `${placeName}, ` : ''}${zone}): ${local}`);
     const state = timing(e.when, sourceZone, clock.now());
     const today = DateTime.fromJSDate(clock.now()).setZone(zone ?? sourceZone).setLocale(lang).toFormat('d LLLL yyyy');
-    lines.push(`${l.status} (${today}): ${state.state === 'today' ? l.today : l[state.state]!.replace('{n}', String(state.days))}`);
+    lines.push(`${l.status} (${today}): ${state.state === 'today' ? l.today : l[state.state]!.replace(/\{n\}/g, String(state.days))}`);
     if (e.durationMinutes) lines.push(`${l.duration}: ${describeDuration(e.durationMinutes, lang)}`);
     if (e.languages.length) lines.push(`${l.languages}: ${e.languages.map((x) => LANGUAGE_NAMES[lang][x]).join(', ')}`);
     const fields: Array<[string, Readonly<Record<Lang, string>> | undefined]> = [['audience', e.audience], ['size', e.size], ['meetings', e.meetings], ['place', e.place], ['registration', e.registration], ['notice', e.notice]];
