@@ -5,7 +5,8 @@ import type { KnowledgeBase } from '../knowledgeBase';
 import { redactContacts } from '../../privacy/redaction';
 import type { ScheduledEvent } from '../../schedule/schedule';
 import { fold } from '../text';
-import { describeDuration, describeInZone, describeWhen, isValidZone, timing, type Clock } from '../../schedule/time';
+import { claimsIn } from './facts';
+import { describeDuration, describeInZone, describeWhen, eventInterval, isValidZone, offsetLabel, timing, type Clock } from '../../schedule/time';
 
 /** One source the model may cite: a passage or a Q&A pair, in both languages. */
 export interface SourceText {
@@ -31,6 +32,14 @@ export interface GenerationContext {
   readonly facts: readonly ScheduleFacts[];
   /** The answer the extractive answerer found: the model rephrases it, it adds nothing of its own. */
   readonly draft: string;
+  /** The events' clock times in the note's zone and in the participant's, with the words that name each zone. */
+  readonly clocks: readonly ZoneClocks[];
+}
+
+/** Clock times ("11:00") of one zone, and how a sentence names that zone ("Nairobi", "GMT+3", "Paris"). */
+export interface ZoneClocks {
+  readonly anchors: readonly string[];
+  readonly times: readonly string[];
 }
 
 /** Passages beyond those the extractive answer cites that the model may also use. */
@@ -58,7 +67,28 @@ export function buildContext(kb: KnowledgeBase, question: string, ctx: QuestionC
   const place = kb.gazetteer.find(question);
   const zone = place?.zone ?? (ctx.timezone && isValidZone(ctx.timezone) ? ctx.timezone : undefined);
   const facts = events.slice(0, 8).map((e) => scheduleFacts(kb, e, zone, place?.name, clock, events.length));
-  return { lang, question: redactContacts(question), sources, facts: [...facts, organisers(kb)], draft: extractive.text };
+  return { lang, question: redactContacts(question), sources, facts: [...facts, organisers(kb)], draft: extractive.text, clocks: zoneClocks(kb, events, zone, place?.name, sources) };
+}
+
+/** So that a time right in Nairobi cannot be given as the time in Paris: each zone's own times. */
+function zoneClocks(kb: KnowledgeBase, events: readonly ScheduledEvent[], zone: string | undefined, placeName: string | undefined, sources: readonly SourceText[]): ZoneClocks[] {
+  const sourceZone = kb.sources.schedule.timezone;
+  const exact = events.filter((e) => e.when.type === 'exact');
+  const times = (z: string): string[] =>
+    exact.flatMap((e) => {
+      const { start, end } = eventInterval(e.when, sourceZone);
+      return [start.setZone(z).toFormat('HH:mm'), end.setZone(z).toFormat('HH:mm')];
+    });
+  const label = (z: string): string | undefined => (exact[0] ? fold(offsetLabel(eventInterval(exact[0].when, sourceZone).start.setZone(z))) : undefined);
+  const city = (z: string): string => fold(z.split('/').pop()!.replace(/_/g, ' '));
+  // The note gives every time in its own zone, in its passages too ("10:00 - 13:00 East Africa Time").
+  const noted = sources.flatMap((s) => claimsIn(`${s.text.en}\n${s.text.fr}`)).filter((c) => c.kind === 'time').map((c) => c.key);
+  const clocks: ZoneClocks[] = [{ anchors: ['nairobi', 'east africa', "afrique de l'est", 'eat', label(sourceZone)].filter((a): a is string => !!a), times: [...times(sourceZone), ...noted] }];
+  if (zone && zone !== sourceZone && label(zone) !== label(sourceZone)) {
+    const anchors = [city(zone), placeName ? fold(placeName) : undefined, label(zone), 'your time', 'your zone', 'local time', 'heure locale', 'votre heure', 'chez vous', 'pour vous', 'for you'];
+    clocks.push({ anchors: anchors.filter((a): a is string => !!a), times: times(zone) });
+  }
+  return clocks;
 }
 
 /** The Q&A pair an extractive answer gives, if it is one: a source of its own. */

@@ -15,6 +15,8 @@ export interface Claim {
   readonly key: string;
   /** As it is written in the text. */
   readonly raw: string;
+  /** Where it is in the text (folded), for the facts that depend on their neighbours: a time and its zone. */
+  readonly at?: number;
 }
 
 const MONTHS: Record<string, number> = {
@@ -56,7 +58,8 @@ export function claimsIn(text: string): Claim[] {
   const take = (re: RegExp, read: (m: RegExpExecArray) => Claim[]): void => {
     rest = rest.replace(re, (...args: unknown[]) => {
       const m = args.slice(0, -2) as unknown as RegExpExecArray;
-      claims.push(...read(m));
+      const at = args[args.length - 2] as number;
+      claims.push(...read(m).map((c) => ({ ...c, at })));
       return ' '.repeat(m[0].length);
     });
   };

@@ -1,5 +1,6 @@
 import { LANGS, type Analyzer, type Lang } from '../analyzer';
 import { guessLanguage } from '../language';
+import { fold } from '../text';
 import { citableIds, textsOf, type GenerationContext } from './context';
 import { claimsIn, Material, type ClaimKind } from './facts';
 import type { GeneratedAnswer } from './prompt';
@@ -51,10 +52,29 @@ export class GroundingGuard {
         const ok = claim.kind === 'name' ? everything.supports(claim) : cited.supports(claim);
         if (!ok) fail(`unsupported-${claim.kind}`, `sentence ${i + 1}: ${claim.kind} not in its sources`);
       }
+      if (!this.timesInTheirZones(s.text, context)) fail('unsupported-time', `sentence ${i + 1}: a time given for another zone`);
       const support = this.support(s.text, context.lang, texts);
       if (support < MIN_SUPPORT) fail('unsupported-sentence', `sentence ${i + 1}: ${Math.round(support * 100)}% of its words in its sources`);
     });
     return reasons.size ? { ok: false, reasons: [...reasons], detail } : { ok: true };
+  }
+
+  /**
+   * A clock time belongs to the zone the sentence names after it (else before it): "11:00 Nairobi
+   * time" and "10:00 in Paris" are both right, "11:00 in Paris" is not.
+   */
+  timesInTheirZones(sentence: string, context: GenerationContext): boolean {
+    if (context.clocks.length < 2) return true;
+    const folded = fold(sentence);
+    const anchors = context.clocks.flatMap((zone) => zone.anchors.flatMap((a) => [...folded.matchAll(new RegExp(`(?<![\\p{L}\\p{N}])${escape(a)}(?![\\p{L}\\p{N}])`, 'gu'))].map((m) => ({ at: m.index, zone }))));
+    if (!anchors.length) return true;
+    return claimsIn(sentence)
+      .filter((c) => c.kind === 'time' && c.at !== undefined)
+      .every((c) => {
+        const after = anchors.filter((a) => a.at > c.at!).sort((a, b) => a.at - b.at)[0];
+        const before = anchors.filter((a) => a.at < c.at!).sort((a, b) => b.at - a.at)[0];
+        return (after ?? before)!.zone.times.includes(c.key);
+      });
   }
 
   /** The share of a sentence's content words (stems and glossary concepts) that its sources contain. */
@@ -65,4 +85,8 @@ export class GroundingGuard {
     for (const text of sources) for (const l of LANGS) for (const t of this.analyzer.analyze(text, l).terms) theirs.add(t);
     return own.filter((t) => theirs.has(t)).length / own.length;
   }
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
