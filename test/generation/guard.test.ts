@@ -30,6 +30,11 @@ describe('the grounding guard', () => {
     // Both languages of every passage.
     expect(context.sources.find((s) => s.id === 's3.briefing.en')!.text.fr).toMatch(/20 juillet 2020/);
   });
+
+  test('when the question carries contact details, then the model is not given them', () => {
+    const context = buildContext(kb, `${BRIEFING_EN} Reply to jane.doe@example.org or +33 6 12 34 56 78`, { lang: 'en' }, answerer.answer(BRIEFING_EN, { lang: 'en' }), clock);
+    expect(context.question).toBe(`${BRIEFING_EN} Reply to [email] or [phone]`);
+  });
 });
 
 describe('facts are the same in French and English', () => {
