@@ -38,6 +38,7 @@ import { DigestService } from './digests/service';
 import { DigestScheduler } from './digests/scheduler';
 import { proactiveSender, smtpSender } from './digests/senders';
 import { Retention } from './privacy/retention';
+import { generativeAnswers } from './knowledge/generation';
 
 export interface AppOverrides {
   readonly clock?: Clock;
@@ -74,7 +75,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // database then says which version is live.
   const files = shippedFiles(config.sourcesDir);
   toSources(files);
-  const makeAnswerer = (s: KnowledgeSources) => new Answerer(new KnowledgeBase(s), clock, t);
+  // Each version's index, for generative answers that read its passages beside the extractive answer.
+  const bases = new WeakMap<KnowledgeSources, KnowledgeBase>();
+  const makeAnswerer = (s: KnowledgeSources) => {
+    const kb = new KnowledgeBase(s);
+    bases.set(s, kb);
+    return new Answerer(kb, clock, t);
+  };
   const knowledge = new LiveKnowledge(makeAnswerer);
 
   const stores = await openStores({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, features: FEATURE_MIGRATIONS });
@@ -124,8 +131,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const retention = new Retention({ days: config.retentionDays }, clock, logger);
   retention.register('unanswered-questions', (before) => unanswered.purge(before));
   retention.register('feedback', (before) => feedback.purge(before));
+  // With a model configured, it phrases the answers the sources give; without, the extractive answers alone.
+  const generative = config.generation
+    ? generativeAnswers(config.generation, { base: knowledge, knowledgeBase: () => bases.get(knowledge.sources) ?? new KnowledgeBase(knowledge.sources), sql: stores.sql, clock, t, logger })
+    : undefined;
   const bot = new AssistantBot({
-    answerer: knowledge,
+    answerer: generative?.answerer ?? knowledge,
     t,
     clock,
     unanswered,
@@ -197,7 +208,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       events: scriptJson(knowledge.sources.schedule.events.filter((e) => e.confirmationNeeded).map((e) => ({ id: e.id, name: e.short }))),
     },
     security: { directLineEndpoint: config.directLineAzure?.endpoint, https: config.publicUrl.startsWith('https:') },
-    admin: config.adminToken ? adminRouter({ token: config.adminToken, confirmations, unanswered, digests, feedback, sources: sourceService, logger }) : undefined,
+    admin: config.adminToken ? adminRouter({ token: config.adminToken, confirmations, unanswered, digests, feedback, sources: sourceService, logger, usage: generative?.usage }) : undefined,
     edge: { rateLimits: config.rateLimits, trustProxy: config.trustProxy, pool: stores.pool, maxMessageLength: config.maxMessageLength },
     extra: [['/api/calendar', calendarRouter({ schedule: () => knowledge.sources.schedule, t, clock })]],
   });

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import { cronProblem } from './digests/scheduler';
+import type { GenerationSettings } from './knowledge/generation/client';
 
 const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -82,6 +83,27 @@ const EnvSchema = z.object({
   ALLOWED_SERVICE_URLS: optionalString.refine((v) => v === undefined || v.split(',').every((u) => /^https?:\/\/[^\s/]+(\/\S*)?$/.test(u.trim())), { message: 'must be comma-separated http(s):// URL prefixes' }),
   /** How long a reply to a channel may take, retries included, in seconds. */
   CONNECTOR_TIMEOUT_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().min(0.5).max(60).default(5)),
+  /**
+   * Generative answers (optional, off while neither OPENAI_API_KEY, OPENAI_BASE_URL nor
+   * AZURE_OPENAI_ENDPOINT is set): a model phrases answers from the passages the bot found, and
+   * a grounding guard shows only what those passages support.
+   */
+  OPENAI_API_KEY: optionalString,
+  /** Any OpenAI-compatible server (Ollama, vLLM, llama.cpp's server), e.g. http://localhost:11434/v1. */
+  OPENAI_BASE_URL: optionalString.refine((v) => v === undefined || /^https?:\/\/\S+$/.test(v), { message: 'must be an http(s):// URL' }),
+  /** Model name the server knows (not used with Azure, where the deployment names the model). */
+  OPENAI_MODEL: z.preprocess(emptyToUndefined, z.string().default('gpt-4o-mini')),
+  /** Azure OpenAI resource, e.g. https://my-resource.openai.azure.com/ (with AZURE_OPENAI_DEPLOYMENT and a key). */
+  AZURE_OPENAI_ENDPOINT: optionalString.refine((v) => v === undefined || /^https?:\/\/\S+$/.test(v), { message: 'must be an http(s):// URL' }),
+  AZURE_OPENAI_DEPLOYMENT: optionalString,
+  AZURE_OPENAI_API_VERSION: z.preprocess(emptyToUndefined, z.string().default('2024-10-21')),
+  AZURE_OPENAI_API_KEY: optionalString,
+  /** Longest wait for a generated answer, retries included, in seconds; then the extractive answer is shown. */
+  OPENAI_TIMEOUT_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().min(0.1).max(120).default(8)),
+  /** Retries (with backoff) after a 429 or 5xx from the model's server. */
+  OPENAI_MAX_RETRIES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10).default(2)),
+  /** Tokens (prompt and completion) the model may use per UTC day; beyond, extractive answers only. 0: no limit. */
+  OPENAI_DAILY_TOKEN_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(0)),
 });
 
 export type Config = Readonly<{
@@ -118,6 +140,8 @@ export type Config = Readonly<{
   /** Without an app id, the only places replies may be posted besides loopback (URL prefixes). */
   allowedServiceUrls: readonly string[];
   connectorTimeoutMs: number;
+  /** The model that phrases answers, when one is configured; absent: extractive answers only. */
+  generation?: GenerationSettings;
 }>;
 
 export class ConfigError extends Error {
@@ -182,7 +206,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     }),
     allowedServiceUrls: Object.freeze((e.ALLOWED_SERVICE_URLS ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
     connectorTimeoutMs: Math.round(e.CONNECTOR_TIMEOUT_SECONDS * 1000),
+    ...generationSettings(e),
   });
+}
+
+/** The model's settings when one is configured: Azure OpenAI first, else OpenAI or a compatible server. */
+function generationSettings(e: z.infer<typeof EnvSchema>): { generation?: GenerationSettings } {
+  const limits = { timeoutMs: Math.round(e.OPENAI_TIMEOUT_SECONDS * 1000), maxRetries: e.OPENAI_MAX_RETRIES, dailyTokenLimit: e.OPENAI_DAILY_TOKEN_LIMIT };
+  if (e.AZURE_OPENAI_ENDPOINT) {
+    if (!e.AZURE_OPENAI_DEPLOYMENT) throw new ConfigError(['AZURE_OPENAI_DEPLOYMENT: required when AZURE_OPENAI_ENDPOINT is set (the deployment names the model)']);
+    const apiKey = e.AZURE_OPENAI_API_KEY ?? e.OPENAI_API_KEY;
+    // A managed identity needs @azure/identity as a dependency of the bot; until then, a key.
+    if (!apiKey) throw new ConfigError(['AZURE_OPENAI_API_KEY: required when AZURE_OPENAI_ENDPOINT is set']);
+    return { generation: Object.freeze({ provider: 'azure', endpoint: e.AZURE_OPENAI_ENDPOINT, deployment: e.AZURE_OPENAI_DEPLOYMENT, apiVersion: e.AZURE_OPENAI_API_VERSION, apiKey, model: e.AZURE_OPENAI_DEPLOYMENT, ...limits }) };
+  }
+  if (!e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) return {};
+  // Local servers ask for no key, but the client sends one: any placeholder does.
+  return { generation: Object.freeze({ provider: 'openai', apiKey: e.OPENAI_API_KEY ?? 'not-needed', ...(e.OPENAI_BASE_URL ? { baseURL: e.OPENAI_BASE_URL } : {}), model: e.OPENAI_MODEL, ...limits }) };
 }
 
 /** TRUST_PROXY as express takes it, or undefined when it is none of the forms express understands. */
@@ -204,5 +244,6 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     ...(config.directLineAzure ? { directLineAzure: { ...config.directLineAzure, secret: '[redacted]' } } : {}),
     digest: { ...config.digest, ...(config.digest.smtpUrl ? { smtpUrl: config.digest.smtpUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:[redacted]@') } : {}) },
     botAuth: { ...config.botAuth, ...(config.botAuth.appPassword ? { appPassword: '[redacted]' } : {}) },
+    ...(config.generation ? { generation: { ...config.generation, apiKey: '[redacted]' } } : {}),
   };
 }

@@ -54,7 +54,7 @@ export function dialogRoute(d: ConversationTurnDeps): Route {
         return;
       }
       // A question in the middle of a dialog: answered, then the dialog asks again where it was.
-      await context.sendActivity(renderAnswer(d, d.answerer.answer(text, { lang: dialogLang, timezone: profile.timezone })));
+      await context.sendActivity(renderAnswer(d, await d.answerer.answer(text, { lang: dialogLang, timezone: profile.timezone })));
       await dc.repromptDialog();
     },
   };
@@ -119,7 +119,7 @@ export function answerRoute(d: ConversationTurnDeps): Route {
     matches: () => true,
     run: async (turn) => {
       const { memory, question, lang } = turn;
-      const answer = d.answerer.answer(question, {
+      const answer = await d.answerer.answer(question, {
         lang,
         timezone: turn.profile.timezone,
         previous: memory.lastQuestion || memory.eventIds.length || memory.sectionId ? { eventIds: memory.eventIds, sectionId: memory.sectionId, needs: memory.needs, question: memory.lastQuestion } : undefined,

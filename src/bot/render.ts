@@ -33,7 +33,7 @@ export function renderAnswer(deps: RenderDeps, answer: Answer, feedbackKey?: str
   const message = MessageFactory.suggestedActions(actions, parts.join('\n\n'));
   message.textFormat = 'markdown';
   message.locale = answer.lang === 'fr' ? 'fr-FR' : 'en-US';
-  if (answer.kind !== 'abstain' || feedbackKey) message.entities = [messageEntity(citations, feedbackKey)];
+  if (answer.kind !== 'abstain' || feedbackKey) message.entities = [messageEntity(citations, feedbackKey, answer.generated === true)];
   if (feedbackKey) message.channelData = { feedbackLoopEnabled: true };
   return message;
 }
@@ -53,7 +53,7 @@ function calendarActions(deps: RenderDeps, answer: Answer): CardAction[] {
 }
 
 /** The Schema.org Message entity: citations as Claims, and the thumbs up and down. */
-function messageEntity(citations: Answer['citations'], feedbackKey?: string): { type: string } & Record<string, unknown> {
+function messageEntity(citations: Answer['citations'], feedbackKey: string | undefined, generated: boolean): { type: string } & Record<string, unknown> {
   return {
     type: 'https://schema.org/Message',
     '@type': 'Message',
@@ -66,6 +66,8 @@ function messageEntity(citations: Answer['citations'], feedbackKey?: string): { 
       position: String(i + 1),
       appearance: { '@type': 'DigitalDocument', encodingFormat: 'text/markdown', name: referenceTitle(c, citations), abstract: c.excerpt.slice(0, 160), text: `${c.excerpt}\n\n${c.label}` },
     })),
+    // Teams and Web Chat label a message "AI generated" by this type; extractive answers carry none.
+    ...(generated ? { additionalType: ['AIGeneratedContent'] } : {}),
     ...(feedbackKey
       ? { potentialAction: [{ '@type': 'LikeAction', '@id': `${feedbackKey}:like`, actionStatus: 'PotentialActionStatus' }, { '@type': 'DislikeAction', '@id': `${feedbackKey}:dislike`, actionStatus: 'PotentialActionStatus' }] }
       : {}),

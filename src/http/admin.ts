@@ -11,6 +11,7 @@ import type { DigestService } from '../digests/service';
 import { PublishError, type SourceService } from '../sources/service';
 import { SOURCE_NAMES, UploadError, type SourceName } from '../sources/formats';
 import type { FeedbackRepository } from '../feedback/repository';
+import type { UsageDay } from '../knowledge/generation/usage';
 
 export interface AdminDeps {
   readonly token: string;
@@ -20,6 +21,8 @@ export interface AdminDeps {
   readonly feedback: FeedbackRepository;
   readonly sources: SourceService;
   readonly logger: Logger;
+  /** The model's use per day, when generative answers are on. */
+  readonly usage?: { days(limit?: number): Promise<UsageDay[]> } | undefined;
 }
 
 const ListQuery = z
@@ -94,6 +97,11 @@ export function adminRouter(deps: AdminDeps): Router {
     const since = typeof req.query['since'] === 'string' ? new Date(req.query['since']) : undefined;
     if (since && Number.isNaN(since.getTime())) throw new AppError('BAD_REQUEST', 'since: must be an ISO date');
     res.json({ questions: await deps.unanswered.list(since) });
+  });
+
+  // The model's tokens and what became of its answers, per day (shown, blocked by the guard, declined, fallen back).
+  router.get('/usage', async (_req, res) => {
+    res.json({ generation: deps.usage ? { enabled: true, days: await deps.usage.days() } : { enabled: false, days: [] } });
   });
 
   // Sources: upload into the draft, preview against the golden questions, publish, roll back.

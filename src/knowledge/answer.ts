@@ -31,11 +31,14 @@ export interface Answer {
   readonly partial?: boolean;
   /** The cited passages already say everything the text says: quoting them would repeat it. */
   readonly quoteAdds?: boolean;
+  /** A model phrased the text (the grounding guard let it through): shown with the "AI generated" label. */
+  readonly generated?: boolean;
 }
 
 /** What the bot asks of the knowledge: an answer, the events a text names, citations. */
 export interface AnswerSource {
-  answer(question: string, ctx: QuestionContext): Answer;
+  /** At once from the sources; a model that phrases answers makes it a promise. */
+  answer(question: string, ctx: QuestionContext): Answer | Promise<Answer>;
   eventsNamedIn(text: string): ScheduledEvent[];
   eventsById(ids: readonly string[]): ScheduledEvent[];
   cite(passageId: string, lang: Lang): Citation;
