@@ -1,9 +1,10 @@
-import express, { type Request, type Router } from 'express';
+import express, { type Router } from 'express';
 import { scriptJson } from '../i18n';
 import { BOOT_ELEMENT_ID, ORGANISER_SCRIPT_PATH, type OrganiserBoot } from '../web/organiser/boot';
 import type { Logger } from '../logger';
 import { AppError } from '../errors';
 import { cspNonce } from './securityHeaders';
+import { preferredLang } from './webPage';
 
 export interface OrganiserTabDeps {
   readonly boot: OrganiserBoot;
@@ -22,7 +23,7 @@ export function organiserTab(deps: OrganiserTabDeps): Router {
   const router = express.Router();
   const boot = scriptJson(deps.boot);
   router.get('/organiser', (req, res) => {
-    res.type('html').send(organiserPage(boot, pageLang(req), cspNonce(res)));
+    res.type('html').send(organiserPage(boot, preferredLang(req), cspNonce(res)));
   });
   router.get(ORGANISER_SCRIPT_PATH, async (_req, res, next) => {
     try {
@@ -35,12 +36,6 @@ export function organiserTab(deps: OrganiserTabDeps): Router {
     }
   });
   return router;
-}
-
-/** The language the page starts in before its script runs: ?lang=, else the browser's first choice. */
-function pageLang(req: Request): 'en' | 'fr' {
-  const hint = typeof req.query['lang'] === 'string' ? req.query['lang'] : (req.headers['accept-language'] ?? '');
-  return /^\s*fr\b/i.test(hint) ? 'fr' : 'en';
 }
 
 /** The page: landmarks, labelled fields, ARIA tabs, a live status line; text filled in by the script. */

@@ -2,7 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { botEndpoint, type BotEndpointDeps } from './botEndpoint';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
-import { webChatPage } from './webPage';
+import { preferredLang, webChatPage } from './webPage';
 import { cspNonce, securityHeaders, type SecurityHeaderOptions } from './securityHeaders';
 import { dirname, join } from 'node:path';
 import type pg from 'pg';
@@ -55,8 +55,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const limits = deps.edge ? edgeLimits(deps.edge.rateLimits, { pool: deps.edge.pool, logger: deps.logger }) : { messages: pass, directLine: pass, create: pass, admin: pass };
   const maxTextLength = Math.max(ACTIVITY_LIMITS.maxTextLength, (deps.edge?.maxMessageLength ?? 0) * MARKUP_SLACK * 2);
 
-  app.get('/', (_req, res) => {
-    res.type('html').send(webChatPage(deps.pageStrings, cspNonce(res)));
+  app.get('/', (req, res) => {
+    res.type('html').send(webChatPage(deps.pageStrings, cspNonce(res), preferredLang(req)));
   });
   if (deps.organiser) app.use(deps.organiser);
   app.get('/favicon.ico', (_req, res) => {
