@@ -128,6 +128,8 @@ class OrganiserTab implements TabContext {
 
   private switchLanguage(): void {
     this.texts.lang = this.texts.lang === 'en' ? 'fr' : 'en';
+    // A message stays in the language it was written in: it goes rather than mix two languages.
+    this.say('');
     this.relabel();
     if (!byId('app').hidden) void this.show(this.current);
   }
