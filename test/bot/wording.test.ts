@@ -1,3 +1,4 @@
+// The wording of what a participant meets first: deleting data with nothing recorded, event buttons.
 import { botHarness, say, type Harness } from '../helpers/botHarness';
 import { tempDataDir } from '../helpers/fixtures';
 
@@ -30,4 +31,14 @@ test('when a participant asks what the bot holds and nothing is set, then the se
   const reply = await say(h, 'what have I confirmed?');
   expect(reply).toMatch(/what i remember about you: language \(not set\), time zone \(not set\)\./);
   expect(reply).not.toMatch(/also remember/);
+});
+
+test.each([
+  ['en', "I'd like to confirm my participation"],
+  ['fr', 'Je souhaite confirmer ma participation'],
+])('when the bot asks which event (%s), then every event button starts with a capital letter', async (_lang, ask) => {
+  await h.adapter.send(ask).startTest();
+  const titles = h.adapter.activeQueue.splice(0).flatMap((a) => a.suggestedActions?.actions.map((x) => String(x.title)) ?? []);
+  expect(titles.length).toBeGreaterThan(3);
+  for (const title of titles) expect(title).toMatch(/^\p{Lu}/u);
 });
