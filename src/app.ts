@@ -221,7 +221,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         server.listen(port, config.host, () => {
           const actual = (server.address() as AddressInfo).port;
           listeningPort = actual;
-          logger.info({ port: actual }, 'listening');
+          logger.info({ port: actual }, listeningLine(config, actual));
           scheduler.start();
           sourceService.watch();
           retention.start();
@@ -245,4 +245,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         });
       }),
   };
+}
+
+/** The line that tells a newcomer where everything is, once the server listens. */
+function listeningLine(config: Config, port: number): string {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const base = `http://${host}:${port}`;
+  const tab = `${base}/organiser${config.adminToken ? '' : ' (set ADMIN_TOKEN to open it)'}`;
+  return `listening: chat page ${base}/ · organiser tab ${tab} · Bot Framework endpoint ${base}/api/messages`;
 }
