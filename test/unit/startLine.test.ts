@@ -31,7 +31,7 @@ describe('the start line', () => {
 
   test('when a log line is shown on a terminal, then it reads as time, level, message and fields', () => {
     const line = prettyLine(JSON.stringify({ level: 30, time: Date.UTC(2026, 0, 1, 9, 5, 7), pid: 1, hostname: 'h', service: 'participant-assistant', msg: 'listening: chat page http://localhost:3978/', port: 3978 }));
-    expect(line).toMatch(/^\d\d:\d\d:\d\d INFO  listening: chat page http:\/\/localhost:3978\/ port=3978\n$/);
+    expect(line).toMatch(/^\d\d:\d\d:\d\d INFO {2}listening: chat page http:\/\/localhost:3978\/ port=3978\n$/);
     expect(prettyLine('not json')).toBe('not json\n');
   });
 });
