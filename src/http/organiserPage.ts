@@ -157,7 +157,9 @@ button:disabled, select:disabled, input:disabled { background: var(--disabled-bg
 #loginError:empty, #status:empty { margin: 0; }
 table { width: 100%; border-collapse: collapse; background: var(--panel); margin-bottom: 16px; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
-th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
+th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: break-word; }
+.sub, td:first-child { overflow-wrap: anywhere; }
+#cBody td:nth-child(2) { min-width: 11rem; }
 th { font-weight: 600; }
 td select { max-width: 100%; }
 .sub { display: block; color: var(--muted); }
