@@ -6,6 +6,7 @@ import type { Translate } from '../src/knowledge/answerer';
 import { DialogIds } from './ids';
 import { TextChoicePrompt } from './choicePrompt';
 import { yesNoChoices } from './yesNo';
+import { capitalise } from '../src/knowledge/writer';
 
 export interface CancellationOptions {
   lang: Lang;
@@ -38,7 +39,7 @@ export class CancellationDialog extends ComponentDialog {
     if (list.length === 1) return step.next({ value: list[0]!.id });
     const choices: Choice[] = list.map((c) => {
       const event = this.service.event(c.eventId);
-      const title = `${c.reference} — ${event ? event.short[lang] : c.eventId}`;
+      const title = `${c.reference} — ${event ? capitalise(event.short[lang]) : c.eventId}`;
       return { value: c.id, action: { type: 'imBack', title, value: c.reference }, synonyms: [c.reference, event?.short.en ?? '', event?.short.fr ?? ''].filter(Boolean) };
     });
     return step.prompt(DialogIds.choice, { prompt: MessageFactory.text(this.t(lang, 'cancel.which')), retryPrompt: MessageFactory.text(this.t(lang, 'cancel.which')), choices, style: ListStyle.suggestedAction });

@@ -22,6 +22,7 @@ import { DialogIds } from './ids';
 import { TextChoicePrompt } from './choicePrompt';
 import { draftSummary, recordedMessage } from './messages';
 import { yesNoChoices } from './yesNo';
+import { capitalise } from '../src/knowledge/writer';
 
 export interface ConfirmationOptions {
   draft: ConfirmationDraft;
@@ -123,7 +124,7 @@ export class ConfirmationDialog extends ComponentDialog {
     if (draft.eventId && this.service.event(draft.eventId)?.confirmationNeeded) return step.next();
     const choices: Choice[] = this.service.confirmableEvents().map(({ event, past }) => ({
       value: event.id,
-      action: { type: 'imBack', title: `${this.service.describeEvent(event, lang)}${past ? ` — ${this.t(lang, 'confirm.past')}` : ''}`.slice(0, 100), value: event.short[lang] },
+      action: { type: 'imBack', title: `${capitalise(this.service.describeEvent(event, lang))}${past ? ` — ${this.t(lang, 'confirm.past')}` : ''}`.slice(0, 100), value: event.short[lang] },
       synonyms: [event.short.en, event.short.fr, event.id, ...(event.when.type === 'exact' || event.when.type === 'day' ? dayNames(event.when.date) : [])],
     }));
     return this.choose(step, 'confirm.ask.event', lang, choices, {}, DialogIds.eventChoice);

@@ -29,7 +29,8 @@ export class DeleteDataDialog extends ComponentDialog {
     const { lang } = step.options as DeleteDataOptions;
     const a = step.context.activity;
     const count = (await this.service.forParticipant({ channelId: a.channelId, userId: a.from.id })).length;
-    const question = this.t(lang, 'deleteData.confirm', { count });
+    // With nothing recorded, the question says so rather than counting "0 confirmations".
+    const question = count ? this.t(lang, 'deleteData.confirm', { count }) : this.t(lang, 'deleteData.confirmNothing');
     return step.prompt(DialogIds.choice, { prompt: MessageFactory.text(question), retryPrompt: MessageFactory.text(question), choices: yesNoChoices(this.t, lang), style: ListStyle.suggestedAction });
   }
 
@@ -42,7 +43,7 @@ export class DeleteDataDialog extends ComponentDialog {
     const a = step.context.activity;
     const count = await this.service.deleteParticipant({ channelId: a.channelId, userId: a.from.id });
     await this.forget(step.context);
-    await step.context.sendActivity(this.t(lang, 'deleteData.done', { count }));
+    await step.context.sendActivity(count ? this.t(lang, 'deleteData.done', { count }) : this.t(lang, 'deleteData.doneNothing'));
     return step.endDialog({ deleted: count });
   }
 }

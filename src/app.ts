@@ -25,6 +25,9 @@ import { AssistantBot } from './bot/assistantBot';
 import { keepEntityProperties } from './bot/entities';
 import { createHttpApp } from './http/server';
 import { adminRouter } from './http/admin';
+import { organiserTab } from './http/organiserPage';
+import { organiserBundle } from './web/bundle';
+import type { TabStrings } from './web/organiser/boot';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { directLine } from './directline/router';
 import { FeedbackRepository } from './feedback/repository';
@@ -185,9 +188,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
 
   // The organiser tab's strings: its own, plus the names it shares with the bot.
-  const pick = (lang: 'en' | 'fr') => {
-    const all = localeSection(config.localesDir, 'organiserTab')[lang];
-    return { organiserTab: all, groups: localeSection(config.localesDir, 'groups')[lang], followUp: localeSection(config.localesDir, 'followUp')[lang], status: localeSection(config.localesDir, 'status')[lang] };
+  const tabStrings = (lang: 'en' | 'fr') => {
+    const section = (name: string) => localeSection(config.localesDir, name)[lang];
+    return { organiserTab: section('organiserTab'), groups: section('groups'), followUp: section('followUp'), status: section('status'), languages: section('languages') } as TabStrings;
   };
   const deliveryFailures = { count: 0 };
   const http = createHttpApp({
@@ -203,12 +206,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     directLine: { ...dl, connectorPath },
     pageStrings: scriptJson(localeSection(config.localesDir, 'page')),
-    organiser: {
-      strings: scriptJson({ en: pick('en'), fr: pick('fr') }),
-      events: scriptJson(knowledge.sources.schedule.events.filter((e) => e.confirmationNeeded).map((e) => ({ id: e.id, name: e.short }))),
-    },
+    organiser: organiserTab({ boot: { strings: { en: tabStrings('en'), fr: tabStrings('fr') }, adminEnabled: !!config.adminToken }, script: organiserBundle, logger }),
     security: { directLineEndpoint: config.directLineAzure?.endpoint, https: config.publicUrl.startsWith('https:') },
-    admin: config.adminToken ? adminRouter({ token: config.adminToken, confirmations, unanswered, digests, feedback, sources: sourceService, logger, usage: generative?.usage }) : undefined,
+    admin: config.adminToken ? adminRouter({ token: config.adminToken, confirmations, unanswered, digests, feedback, sources: sourceService, live: knowledge, t, logger, usage: generative?.usage }) : undefined,
     edge: { rateLimits: config.rateLimits, trustProxy: config.trustProxy, pool: stores.pool, maxMessageLength: config.maxMessageLength },
     extra: [['/api/calendar', calendarRouter({ schedule: () => knowledge.sources.schedule, t, clock })]],
   });
@@ -233,7 +233,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         server.listen(port, config.host, () => {
           const actual = (server.address() as AddressInfo).port;
           listeningPort = actual;
-          logger.info({ port: actual }, 'listening');
+          logger.info({ port: actual }, listeningLine(config, actual));
           scheduler.start();
           sourceService.watch();
           retention.start();
@@ -257,4 +257,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         });
       }),
   };
+}
+
+/** The line that tells a newcomer where everything is, once the server listens. */
+function listeningLine(config: Config, port: number): string {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const base = `http://${host}:${port}`;
+  const tab = `${base}/organiser${config.adminToken ? '' : ' (set ADMIN_TOKEN to open it)'}`;
+  return `listening: chat page ${base}/ · organiser tab ${tab} · Bot Framework endpoint ${base}/api/messages`;
 }

@@ -1,8 +1,13 @@
 import { ConfigError, loadConfig } from './config';
 import { createApp } from './app';
+import { createLogger } from './logger';
+import { prettyDestination } from './prettyLog';
 
 async function main(): Promise<void> {
-  const app = await createApp(loadConfig());
+  const config = loadConfig();
+  // Readable lines on a terminal, JSON lines for anything that collects them.
+  const logger = createLogger(config.logLevel, process.stdout.isTTY ? prettyDestination(process.stdout) : undefined);
+  const app = await createApp(config, { logger });
   await app.start();
   const shutdown = (): void => {
     void app.stop().then(() => process.exit(0));

@@ -2,8 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { botEndpoint, type BotEndpointDeps } from './botEndpoint';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
-import { webChatPage } from './webPage';
-import { organiserPage } from './organiserPage';
+import { preferredLang, webChatPage } from './webPage';
 import { cspNonce, securityHeaders, type SecurityHeaderOptions } from './securityHeaders';
 import { dirname, join } from 'node:path';
 import type pg from 'pg';
@@ -11,9 +10,8 @@ import { ACTIVITY_LIMITS, activityBody, validateActivity } from './activitySchem
 import { edgeLimits, type RateLimitSettings } from './rateLimit';
 import { MARKUP_SLACK } from '../bot/text';
 
-// The packages export no package.json: find their folders from their entry points.
+// The package exports no package.json: find its folder from its entry point.
 const WEBCHAT_BUNDLE = join(dirname(require.resolve('botframework-webchat')), '..', 'dist', 'webchat.js');
-const TEAMS_JS_BUNDLE = join(dirname(require.resolve('@microsoft/teams-js')), 'MicrosoftTeams.min.js');
 
 export interface HttpDeps {
   /** The Bot Framework endpoint: adapter, authentication, bot and where replies may go. */
@@ -29,8 +27,8 @@ export interface HttpDeps {
   readonly extra?: ReadonlyArray<[string, express.Router]>;
   /** The web page's strings in both languages, as JSON (from locales/). */
   readonly pageStrings: string;
-  /** The organiser tab's strings and events, as JSON; no tab when absent. */
-  readonly organiser?: { strings: string; events: string } | undefined;
+  /** The organiser tab: its page and script (src/http/organiserPage.ts); no tab when absent. */
+  readonly organiser?: express.Router | undefined;
   /** What the Content-Security-Policy must allow besides this origin (Azure Direct Line), and whether the site is https. */
   readonly security?: SecurityHeaderOptions | undefined;
   /** The edge's limits; without them (a test of parts) nothing is rate limited. */
@@ -57,21 +55,15 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const limits = deps.edge ? edgeLimits(deps.edge.rateLimits, { pool: deps.edge.pool, logger: deps.logger }) : { messages: pass, directLine: pass, create: pass, admin: pass };
   const maxTextLength = Math.max(ACTIVITY_LIMITS.maxTextLength, (deps.edge?.maxMessageLength ?? 0) * MARKUP_SLACK * 2);
 
-  app.get('/', (_req, res) => {
-    res.type('html').send(webChatPage(deps.pageStrings, cspNonce(res)));
+  app.get('/', (req, res) => {
+    res.type('html').send(webChatPage(deps.pageStrings, cspNonce(res), preferredLang(req)));
   });
-  if (deps.organiser) {
-    const { strings, events } = deps.organiser;
-    app.get('/organiser', (_req, res) => {
-      res.type('html').send(organiserPage(strings, events, cspNonce(res)));
-    });
-  }
+  if (deps.organiser) app.use(deps.organiser);
   app.get('/favicon.ico', (_req, res) => {
     res.status(204).end();
   });
-  // Web Chat's and Teams JS's bundles, from the installed packages: no CDN.
+  // Web Chat's bundle, from the installed package: no CDN (Teams JS is in the organiser tab's own bundle).
   app.get('/webchat/webchat.js', (_req, res) => res.sendFile(WEBCHAT_BUNDLE, { maxAge: '1d' }));
-  app.get('/teams/MicrosoftTeams.min.js', (_req, res) => res.sendFile(TEAMS_JS_BUNDLE, { maxAge: '1d' }));
   if (deps.directLine) {
     // Counted before anything is read; creating a conversation or a token has its own, stricter count.
     app.use(['/v3/directline', '/api/directline'], limits.directLine);
