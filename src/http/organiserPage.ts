@@ -157,11 +157,12 @@ button:disabled, select:disabled, input:disabled { background: var(--disabled-bg
 #loginError:empty, #status:empty { margin: 0; }
 table { width: 100%; border-collapse: collapse; background: var(--panel); margin-bottom: 16px; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
-th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: break-word; }
-.sub, td:first-child { overflow-wrap: anywhere; }
-#cBody td:nth-child(2) { min-width: 11rem; }
+th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+/* Cells may break anywhere, so that the table always fits; headers break between words only. */
+td { overflow-wrap: anywhere; }
+#cBody td:nth-child(2) { min-width: 9rem; }
 th { font-weight: 600; }
-td select { max-width: 100%; }
+td select { width: 100%; min-width: 7rem; }
 .sub { display: block; color: var(--muted); }
 iframe { width: 100%; height: 60vh; border: 1px solid var(--line); background: #fff; }
 .visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
