@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -166,7 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
       retrySeconds: e.DIGEST_RETRY_SECONDS,
     }),
     sourcesDir: resolve(root, e.SOURCES_DIR),
-    localesDir: resolve(__dirname, '..', 'locales'),
+    localesDir: localesFolder(),
     maxMessageLength: e.MAX_MESSAGE_LENGTH,
     retentionDays: e.RETENTION_DAYS,
     rateLimits: Object.freeze({ perMinute: e.RATE_LIMIT_PER_MINUTE, tokenPerMinute: e.RATE_LIMIT_TOKEN_PER_MINUTE, createPerMinute: e.RATE_LIMIT_CREATE_PER_MINUTE }),
@@ -183,6 +184,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     allowedServiceUrls: Object.freeze((e.ALLOWED_SERVICE_URLS ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
     connectorTimeoutMs: Math.round(e.CONNECTOR_TIMEOUT_SECONDS * 1000),
   });
+}
+
+/** The project's locales/: beside src/ when run from TypeScript, two levels up from the build (dist/src/). */
+function localesFolder(): string {
+  const candidates = [resolve(__dirname, '..', 'locales'), resolve(__dirname, '..', '..', 'locales')];
+  return candidates.find((dir) => existsSync(dir)) ?? candidates[0]!;
 }
 
 /** TRUST_PROXY as express takes it, or undefined when it is none of the forms express understands. */
