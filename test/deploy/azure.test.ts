@@ -42,7 +42,7 @@ describe('the Azure template and the Agents Toolkit project', () => {
     expect(bicep).toMatch(/webSocketsEnabled: true/);
     expect(bicep).toMatch(/healthCheckPath: '\/api\/health'/);
     for (const secret of ['DATABASE_URL', 'ADMIN_TOKEN', 'MicrosoftAppPassword']) expect(bicep).toMatch(new RegExp(`${secret}: keyVaultRef\\(`));
-    expect(bicep).toMatch(/'Microsoft\.BotService\/botServices\/channels@[\d-]+' = \{\n  parent: bot\n  name: 'MsTeamsChannel'/);
+    expect(bicep).toMatch(/'Microsoft\.BotService\/botServices\/channels@[\d-]+' = \{\n {2}parent: bot\n {2}name: 'MsTeamsChannel'/);
     expect(bicep).toMatch(/name: 'DirectLineChannel'/);
     expect(bicep).toMatch(/'Microsoft\.DBforPostgreSQL\/flexibleServers@/);
     expect(bicep).toMatch(/'Microsoft\.Insights\/components@/);
