@@ -32,6 +32,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { directLine } from './directline/router';
 import { FeedbackRepository } from './feedback/repository';
 import { calendarRouter } from './http/calendar';
+import { legalPages } from './http/legalPages';
 import { DirectLineStore } from './directline/store';
 import { TokenIssuer } from './directline/tokens';
 import { LocalHub, PostgresHub, type ActivityHub } from './directline/hub';
@@ -210,7 +211,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     security: { directLineEndpoint: config.directLineAzure?.endpoint, https: config.publicUrl.startsWith('https:') },
     admin: config.adminToken ? adminRouter({ token: config.adminToken, confirmations, unanswered, digests, feedback, sources: sourceService, live: knowledge, t, logger, usage: generative?.usage }) : undefined,
     edge: { rateLimits: config.rateLimits, trustProxy: config.trustProxy, pool: stores.pool, maxMessageLength: config.maxMessageLength },
-    extra: [['/api/calendar', calendarRouter({ schedule: () => knowledge.sources.schedule, t, clock })]],
+    extra: [['/api/calendar', calendarRouter({ schedule: () => knowledge.sources.schedule, t, clock })], ['/', legalPages({ localesDir: config.localesDir, retentionDays: config.retentionDays, organisers: () => knowledge.sources.schedule.organisers })]],
   });
   const server: Server = createServer(http);
   const streams = attachStreams(server, { store: dlStore, hub: dlHub, tokens: dlTokens, logger });

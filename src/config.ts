@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import { cronProblem } from './digests/scheduler';
@@ -190,7 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
       retrySeconds: e.DIGEST_RETRY_SECONDS,
     }),
     sourcesDir: resolve(root, e.SOURCES_DIR),
-    localesDir: resolve(__dirname, '..', 'locales'),
+    localesDir: localesFolder(),
     maxMessageLength: e.MAX_MESSAGE_LENGTH,
     retentionDays: e.RETENTION_DAYS,
     rateLimits: Object.freeze({ perMinute: e.RATE_LIMIT_PER_MINUTE, tokenPerMinute: e.RATE_LIMIT_TOKEN_PER_MINUTE, createPerMinute: e.RATE_LIMIT_CREATE_PER_MINUTE }),
@@ -223,6 +224,12 @@ function generationSettings(e: z.infer<typeof EnvSchema>): { generation?: Genera
   if (!e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) return {};
   // Local servers ask for no key, but the client sends one: any placeholder does.
   return { generation: Object.freeze({ provider: 'openai', apiKey: e.OPENAI_API_KEY ?? 'not-needed', ...(e.OPENAI_BASE_URL ? { baseURL: e.OPENAI_BASE_URL } : {}), model: e.OPENAI_MODEL, ...limits }) };
+}
+
+/** The project's locales/: beside src/ when run from TypeScript, two levels up from the build (dist/src/). */
+function localesFolder(): string {
+  const candidates = [resolve(__dirname, '..', 'locales'), resolve(__dirname, '..', '..', 'locales')];
+  return candidates.find((dir) => existsSync(join(dir, 'en', 'translation.json')) && existsSync(join(dir, 'fr', 'translation.json'))) ?? candidates[0]!;
 }
 
 /** TRUST_PROXY as express takes it, or undefined when it is none of the forms express understands. */

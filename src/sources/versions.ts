@@ -86,13 +86,19 @@ export class SourceVersionRepository {
 
   /** The first version, from the files shipped with the bot, published at once. Does nothing if one exists. */
   async bootstrap(files: SourceFiles, now: Date): Promise<void> {
-    await this.sql.tx(async (sql) => {
-      if (await sql.get('SELECT 1 AS x FROM live_sources WHERE id = 1')) return;
-      const id = randomUUID();
-      await sql.run("INSERT INTO source_versions (id, number, status, files, changed, created_at, created_by, published_at, published_by) VALUES (?, 1, 'published', ?, ?, ?, 'files', ?, 'files')", [id, JSON.stringify(files), JSON.stringify(Object.keys(files)), now.toISOString(), now.toISOString()]);
-      await sql.run("INSERT INTO live_sources (id, version_id, changed_at, changed_by) VALUES (1, ?, ?, 'files')", [id, now.toISOString()]);
-      await this.event(sql, 1, 'created', 'files', now, { from: 'sources/' });
-    });
+    try {
+      await this.sql.tx(async (sql) => {
+        if (await sql.get('SELECT 1 AS x FROM live_sources WHERE id = 1')) return;
+        const id = randomUUID();
+        await sql.run("INSERT INTO source_versions (id, number, status, files, changed, created_at, created_by, published_at, published_by) VALUES (?, 1, 'published', ?, ?, ?, 'files', ?, 'files')", [id, JSON.stringify(files), JSON.stringify(Object.keys(files)), now.toISOString(), now.toISOString()]);
+        await sql.run("INSERT INTO live_sources (id, version_id, changed_at, changed_by) VALUES (1, ?, ?, 'files')", [id, now.toISOString()]);
+        await this.event(sql, 1, 'created', 'files', now, { from: 'sources/' });
+      });
+    } catch (e) {
+      // Instances starting together on a new database: another one created version 1 first.
+      if ((await this.liveNumber().catch(() => undefined)) !== undefined) return;
+      throw e;
+    }
   }
 
   /** Puts one source into the draft (creating it from the live version if there is none). */

@@ -1,0 +1,100 @@
+// The production build: `npm run build` compiles src/ and dialogs/ into dist/ (tsc, tsconfig.build.json)
+// and copies what the compiled code reads beside itself. locales/ and sources/ stay where they are:
+// the program reads them from the project folder (see localesFolder in src/config.ts, SOURCES_DIR).
+//
+//   node deploy/scripts/build.mjs             build now
+//   node deploy/scripts/build.mjs --if-stale  build only when dist/ is missing or older than the code
+//                                             (`npm start` runs this first, so that a fresh clone or a
+//                                             pull starts on up-to-date code without a separate step)
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DIST = join(ROOT, 'dist');
+/** Written last by a successful build: its time is the build's. */
+const STAMP = join(DIST, '.build-stamp');
+const ENTRY = join(DIST, 'src', 'index.js');
+/** What the build reads: a change to any of these makes dist/ stale. */
+const INPUTS = ['src', 'dialogs', 'tsconfig.json', 'tsconfig.build.json', 'deploy/scripts/build.mjs'];
+
+/** A path and, for a folder, everything under it (a folder's time changes when a file is added, removed or renamed). */
+function* paths(path) {
+  if (!existsSync(path)) return;
+  yield path;
+  if (statSync(path).isDirectory()) for (const entry of readdirSync(path)) yield* paths(join(path, entry));
+}
+
+/** Why dist/ must be rebuilt, or undefined when it is up to date. */
+function staleness() {
+  if (!existsSync(ENTRY) || !existsSync(STAMP)) return 'dist/ has no complete build';
+  // A deployment may ship dist/ without the sources (the container): nothing to compare, it is what it is.
+  if (!existsSync(join(ROOT, 'src'))) return undefined;
+  const built = statSync(STAMP).mtimeMs;
+  for (const input of INPUTS) for (const f of paths(join(ROOT, input))) if (statSync(f).mtimeMs > built) return `${relative(ROOT, f)} changed since the last build`;
+  return undefined;
+}
+
+function compile() {
+  // tsc's incremental state says what it already emitted; without the output it would emit nothing.
+  if (!existsSync(ENTRY)) rmSync(join(DIST, '.tsbuildinfo'), { force: true });
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const run = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
+  if (run.status !== 0) throw new Error(`tsc failed (exit code ${run.status ?? run.signal})`);
+}
+
+/** Plain JavaScript that the compiled code runs from its own folder (the PDF reader's child process). */
+function copyAssets() {
+  for (const f of paths(join(ROOT, 'src'))) {
+    if (!f.endsWith('.mjs') || statSync(f).isDirectory()) continue;
+    const target = join(DIST, relative(ROOT, f));
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(f, target);
+  }
+}
+
+// Steps in order. A browser bundle (the organiser tab's TypeScript through esbuild, say) belongs
+// here as one more step writing under dist/, so that production serves a prebuilt file and needs
+// no bundler at run time (the container installs no dev dependencies).
+/** The organiser tab's script, bundled once here so that production serves a file and needs no bundler. */
+function bundleOrganiserTab() {
+  const script = `require('./src/web/bundle.ts').buildOrganiserBundle().then((js) => {
+    const { PREBUILT_ORGANISER_BUNDLE } = require('./src/web/bundle.ts');
+    const target = require('node:path').join('dist', require('node:path').relative(__dirname, PREBUILT_ORGANISER_BUNDLE));
+    require('node:fs').mkdirSync(require('node:path').dirname(target), { recursive: true });
+    require('node:fs').writeFileSync(target, js);
+  })`;
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: ROOT, stdio: 'inherit' });
+  if (run.status !== 0) throw new Error(`the organiser tab's bundle failed (exit code ${run.status ?? run.signal})`);
+}
+
+const STEPS = [
+  ['compile', compile],
+  ['assets', copyAssets],
+  ['organiser tab', bundleOrganiserTab],
+];
+
+function build() {
+  const started = Date.now();
+  rmSync(STAMP, { force: true });
+  for (const [, step] of STEPS) step();
+  writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+  process.stdout.write(`built dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+try {
+  if (process.argv.includes('--if-stale')) {
+    const why = staleness();
+    if (why) {
+      process.stdout.write(`building: ${why}\n`);
+      build();
+    }
+  } else {
+    build();
+  }
+} catch (e) {
+  process.stderr.write(`build failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+}
