@@ -1,17 +1,8 @@
 import type { Activity } from 'botbuilder';
-import { botHarness, say, type Harness } from '../helpers/botHarness';
-import { tempDataDir } from '../helpers/fixtures';
+import { harnessPerTest, say, type Harness } from '../helpers/botHarness';
 
-let data: ReturnType<typeof tempDataDir>;
 let h: Harness;
-beforeEach(async () => {
-  data = tempDataDir();
-  h = await botHarness(data.dir);
-});
-afterEach(async () => {
-  await h.close();
-  data.cleanup();
-});
+harnessPerTest((harness) => (h = harness));
 
 /** Sends a message and returns the whole reply activities of that turn. */
 async function turn(message: string): Promise<Array<Partial<Activity>>> {

@@ -1,17 +1,8 @@
 // The wording of what a participant meets first: deleting data with nothing recorded, event buttons.
-import { botHarness, say, type Harness } from '../helpers/botHarness';
-import { tempDataDir } from '../helpers/fixtures';
+import { harnessPerTest, say, type Harness } from '../helpers/botHarness';
 
-let data: ReturnType<typeof tempDataDir>;
 let h: Harness;
-beforeEach(async () => {
-  data = tempDataDir();
-  h = await botHarness(data.dir);
-});
-afterEach(async () => {
-  await h.close();
-  data.cleanup();
-});
+harnessPerTest((harness) => (h = harness));
 
 // say() gives the reply lower-cased and without accents.
 describe.each([

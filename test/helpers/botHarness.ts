@@ -7,7 +7,7 @@ import { createTranslator } from '../../src/i18n';
 import { openStores, type Stores } from '../../src/storage/stores';
 import { ConfirmationService } from '../../src/confirmations/service';
 import { fixedClock } from '../../src/schedule/time';
-import { AFTER, LOCALES_DIR, makeAnswerer, shippedSources, silentLogger } from './fixtures';
+import { AFTER, LOCALES_DIR, makeAnswerer, shippedSources, silentLogger, tempDataDir } from './fixtures';
 import { FEATURE_MIGRATIONS } from '../../src/schema';
 
 export interface Harness {
@@ -67,4 +67,22 @@ export async function say(h: Harness, message: string | Partial<Activity>): Prom
   await h.adapter.send(message).startTest();
   const replies = h.adapter.activeQueue.splice(0);
   return replies.map((a) => `${textOf(a)}${a.suggestedActions ? ` [${a.suggestedActions.actions.map((x) => String(x.title).toLowerCase()).join(' | ')}]` : ''}`).join('\n');
+}
+
+/**
+ * Gives each test of the calling suite a new harness, on a data folder of its own, through `use`;
+ * closes it and removes the folder after the test.
+ */
+export function harnessPerTest(use: (h: Harness) => void, opts: Parameters<typeof botHarness>[1] = {}): void {
+  let data: ReturnType<typeof tempDataDir>;
+  let h: Harness;
+  beforeEach(async () => {
+    data = tempDataDir();
+    h = await botHarness(data.dir, opts);
+    use(h);
+  });
+  afterEach(async () => {
+    await h.close();
+    data.cleanup();
+  });
 }
