@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Activity, ActivityHandler, CloudAdapter } from 'botbuilder';
 import { AppError } from '../errors';
 import { activityBody, validateActivity } from '../http/activitySchema';
+import { isLoopback } from '../http/loopback';
 import type { Logger } from '../logger';
 import type { DirectLineStore } from './store';
 import type { ActivityHub } from './hub';
@@ -256,8 +257,4 @@ function fromClient(body: Partial<Activity>, c: TokenClaims, deps: Pick<DirectLi
 export function forClient(activity: Partial<Activity>): Partial<Activity> {
   const { serviceUrl: _serviceUrl, callerId: _callerId, ...visible } = activity;
   return visible;
-}
-
-function isLoopback(address: string | undefined): boolean {
-  return !!address && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
 }

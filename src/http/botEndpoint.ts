@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { CloudAdapter, type Activity, type ActivityHandler, type InvokeResponse, type TurnContext } from 'botbuilder';
 import { AuthenticationConstants, type AuthenticateRequestResult, type BotFrameworkAuthentication } from 'botframework-connector';
 import { AppError } from '../errors';
+import { isLoopback } from './loopback';
 import { DELIVERY_FAILED } from '../bot/turnFlags';
 import type { Logger } from '../logger';
 
@@ -81,8 +82,7 @@ export function replyAllowed(serviceUrl: string | undefined, allowed: readonly s
     return false;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)) return true;
+  if (isLoopback(url.hostname)) return true;
   return allowed.some((prefix) => serviceUrl.startsWith(prefix));
 }
 
