@@ -32,18 +32,39 @@ interface Counter {
   consume(key: string): Promise<RateLimiterRes>;
 }
 
+/** One creation of the shared table per pool, whatever the number of limiters (concurrent creations race in PostgreSQL). */
+const tables = new WeakMap<pg.Pool, Promise<void>>();
+
+function sharedTable(pool: pg.Pool): Promise<void> {
+  let created = tables.get(pool);
+  if (!created) {
+    created = pool
+      .query(`CREATE TABLE IF NOT EXISTS ${TABLE} (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`)
+      .then(
+        () => undefined,
+        (err: { code?: string }) => {
+          // Another instance created it at the same moment: 23505 (its type) or 42P07 (the relation).
+          if (err.code !== '23505' && err.code !== '42P07') throw err;
+        },
+      );
+    tables.set(pool, created);
+  }
+  return created;
+}
+
 function counter(name: string, points: number, store: RateLimitStore): Counter {
   const duration = store.windowSeconds ?? 60;
   const memory = new RateLimiterMemory({ keyPrefix: name, points, duration });
-  if (!store.pool) return memory;
-  let limiter: RateLimiterAbstract | undefined;
+  const pool = store.pool;
+  if (!pool) return memory;
   // The first requests wait for the table (milliseconds), so that instances count together from the start.
-  const ready = new Promise<void>((resolve) => {
-    limiter = new RateLimiterPostgres(
-      {
-        storeClient: store.pool,
+  const ready: Promise<RateLimiterAbstract> = sharedTable(pool).then(
+    () =>
+      new RateLimiterPostgres({
+        storeClient: pool,
         storeType: 'pool',
         tableName: TABLE,
+        tableCreated: true,
         keyPrefix: name,
         points,
         duration,
@@ -51,19 +72,13 @@ function counter(name: string, points: number, store: RateLimitStore): Counter {
         inMemoryBlockOnConsumed: points + 1,
         // Should the database fail, each instance goes on counting alone rather than letting everything through.
         insuranceLimiter: memory,
-      },
-      (err) => {
-        if (err) store.logger.error({ err, limiter: name }, 'could not create the rate limit table; counting in memory');
-        resolve();
-      },
-    );
-  });
-  return {
-    consume: async (key) => {
-      await ready;
-      return limiter!.consume(key);
+      }),
+    (err: unknown) => {
+      store.logger.error({ err, limiter: name }, 'could not create the rate limit table; counting in memory');
+      return memory;
     },
-  };
+  );
+  return { consume: async (key) => (await ready).consume(key) };
 }
 
 export interface BucketOptions {
