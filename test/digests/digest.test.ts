@@ -87,7 +87,7 @@ describe('the email digest, through a real SMTP server on loopback', () => {
     expect(smtp.mails).toHaveLength(1);
     const mail = smtp.mails[0]!;
     expect(mail.to && 'value' in mail.to ? mail.to.value.map((a) => a.address) : []).toEqual(ORGANISERS);
-    expect(mail.subject).toBe('Participant assistant digest: 2 new confirmation(s), 1 cancellation(s), 3 unanswered question(s) / Résumé de l\'assistant des participants : 2 nouvelle(s) confirmation(s), 1 annulation(s), 3 question(s) sans réponse');
+    expect(mail.subject).toBe('Participant assistant digest: 2 new confirmation(s), 1 cancellation(s), 3 unanswered question(s) / Résumé de l\'assistant des participants\u00a0: 2 nouvelle(s) confirmation(s), 1 annulation(s), 3 question(s) sans réponse');
     expect(mail.messageId).toMatch(/^<digest-.*@participant-assistant>$/);
     // Both languages, grouped by event, totals, open follow-ups, repeated questions counted once.
     expect(mail.text).toContain('New confirmations (2)');

@@ -59,10 +59,11 @@ export async function botHarness(
 }
 
 export function textOf(activity: Partial<Activity>): string {
-  return (activity.text ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  // French spacing (no-break spaces before signs) is checked on its own; here a space is a space.
+  return (activity.text ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[\u00a0\u202f]/g, ' ').toLowerCase();
 }
 
-/** Says something to the bot and returns every reply of that turn, as text without accents, lower-cased. */
+/** Says something to the bot and returns every reply of that turn, as text without accents, lower-cased, plain-spaced. */
 export async function say(h: Harness, message: string | Partial<Activity>): Promise<string> {
   await h.adapter.send(message).startTest();
   const replies = h.adapter.activeQueue.splice(0);
