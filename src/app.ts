@@ -21,6 +21,7 @@ import { openStores, type Stores } from './storage/stores';
 import { FEATURE_MIGRATIONS } from './schema';
 import { RetryingUnansweredQuestions } from './storage/unansweredQuestions';
 import { ConfirmationService } from './confirmations/service';
+import { SqlConfirmationRepository } from './confirmations/repository';
 import { AssistantBot } from './bot/assistantBot';
 import { keepEntityProperties } from './bot/entities';
 import { createHttpApp } from './http/server';
@@ -94,7 +95,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   );
   const sourceService = new SourceService({ repo: new SourceVersionRepository(stores.sql), live: knowledge, makeAnswerer, clock, logger, pollMs: config.sourcesPollSeconds * 1000 });
   await sourceService.init(files);
-  const confirmations = new ConfirmationService(stores.confirmations, () => knowledge.sources.schedule, clock, t);
+  const confirmations = new ConfirmationService(new SqlConfirmationRepository(stores.sql), () => knowledge.sources.schedule, clock, t);
   const conversationState = new ConversationState(stores.botState);
   const userState = new UserState(stores.botState);
 

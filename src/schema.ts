@@ -1,3 +1,4 @@
+import { CONFIRMATIONS_SCHEMA } from './confirmations/repository';
 import { DIGEST_SCHEMA } from './digests/schema';
 import { DIRECTLINE_SCHEMA } from './directline/store';
 import { FEEDBACK_SCHEMA } from './feedback/repository';
@@ -5,11 +6,12 @@ import { SOURCES_SCHEMA } from './sources/versions';
 import type { Migration } from './storage/migration';
 
 /**
- * The features' tables, in the order they were released (ids 1–3 are the storage layer's own: bot
- * state, unanswered questions, confirmations). Each feature owns its schema; the composition root
- * hands this list to the storage layer.
+ * The features' tables, in the order they were released (ids 1 and 2 are the storage layer's own:
+ * bot state, unanswered questions). Each feature owns its schema; the composition root hands this
+ * list to the storage layer.
  */
 export const FEATURE_MIGRATIONS: readonly Migration[] = [
+  { id: 3, name: 'confirmations', sql: CONFIRMATIONS_SCHEMA },
   { id: 4, name: 'digests', sql: DIGEST_SCHEMA },
   { id: 5, name: 'feedback', sql: FEEDBACK_SCHEMA },
   { id: 6, name: 'source versions', sql: SOURCES_SCHEMA },

@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import type { SqliteDatabase } from './database';
+import type Database from 'better-sqlite3';
 
 /**
- * The little SQL the digests need, the same on SQLite and PostgreSQL: "?" placeholders, and
+ * The little SQL the stores need, the same on SQLite and PostgreSQL: "?" placeholders, and
  * transactions. Statements are written once, in the SQL both understand.
  */
 export interface Sql {
@@ -14,27 +14,55 @@ export interface Sql {
   tx<T>(f: (sql: Sql) => Promise<T>): Promise<T>;
 }
 
-export function sqliteSql(db: SqliteDatabase): Sql {
-  const self: Sql = {
-    dialect: 'sqlite',
+export function sqliteSql(db: Database.Database): Sql {
+  const statements = {
+    dialect: 'sqlite' as const,
     all: <T>(sql: string, params: unknown[] = []) => Promise.resolve(db.prepare(sql).all(...params) as T[]),
     get: <T>(sql: string, params: unknown[] = []) => Promise.resolve(db.prepare(sql).get(...params) as T | undefined),
     run: (sql: string, params: unknown[] = []) => Promise.resolve(db.prepare(sql).run(...params).changes),
-    tx: async <T>(f: (sql: Sql) => Promise<T>) => {
-      // One connection, and the statements inside resolve at once: BEGIN IMMEDIATE takes the write lock.
-      if (db.inTransaction) return f(self);
-      db.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await f(self);
-        db.exec('COMMIT');
-        return result;
-      } catch (e) {
-        if (db.inTransaction) db.exec('ROLLBACK');
-        throw e;
-      }
+  };
+  // Inside a transaction, a nested one is part of it.
+  const inside: Sql = { ...statements, tx: (f) => f(inside) };
+  const transact = async <T>(f: (sql: Sql) => Promise<T>): Promise<T> => {
+    if (db.inTransaction) return f(inside);
+    // BEGIN IMMEDIATE takes the write lock (other processes wait for it: busy_timeout).
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await f(inside);
+      db.exec('COMMIT');
+      return result;
+    } catch (e) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw e;
+    }
+  };
+  // One connection: a transaction waits for the one before it, or the statements of two turns would mix.
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    ...statements,
+    tx: <T>(f: (sql: Sql) => Promise<T>) => {
+      const result = queue.then(() => transact(f));
+      queue = result.catch(() => undefined);
+      return result;
     },
   };
-  return self;
+}
+
+/** "?, ?, ?" for a list of n values. */
+export const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
+/** " FOR UPDATE" where rows can be locked; SQLite's write transaction already holds the whole database. */
+export const forUpdate = (sql: Sql): string => (sql.dialect === 'postgres' ? ' FOR UPDATE' : '');
+
+/**
+ * When e is a unique-key violation, the constraint it names (PostgreSQL: its name; SQLite: the
+ * message, "table.column"), to be matched by the caller; otherwise undefined.
+ */
+export function uniqueViolation(e: unknown): string | undefined {
+  const err = e as { code?: string; constraint?: string; message?: string } | null;
+  if (err?.code === '23505') return err.constraint ?? '';
+  if (err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return err.message ?? '';
+  return undefined;
 }
 
 const numbered = (sql: string): string => {

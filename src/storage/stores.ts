@@ -1,21 +1,18 @@
 import type { Storage } from 'botbuilder';
 import type { Migration } from './migration';
 import type pg from 'pg';
-import type { ConfirmationRepository } from '../confirmations/confirmation';
+import { SqlBotStorage } from './botState';
 import { openDatabase } from './database';
-import { SqliteStorage } from './sqliteStorage';
 import { SqliteUnansweredQuestions, type UnansweredQuestionRepository } from './unansweredQuestions';
-import { SqliteConfirmationRepository } from './sqliteConfirmations';
 import { postgresSql, sqliteSql, type Sql } from './sql';
-import { openPostgres, PostgresConfirmationRepository, PostgresStorage, PostgresUnansweredQuestions } from './postgres';
+import { openPostgres, PostgresUnansweredQuestions } from './postgres';
 
 /** Everything kept in the database, behind the same interfaces on SQLite and on PostgreSQL. */
 export interface Stores {
   readonly kind: 'sqlite' | 'postgres';
   readonly botState: Storage;
-  readonly confirmations: ConfirmationRepository;
   readonly unanswered: UnansweredQuestionRepository;
-  /** Plain SQL on the same database, for the digests' tables. */
+  /** Plain SQL on the same database, for the features' repositories (confirmations, digests, feedback …). */
   readonly sql: Sql;
   /** The PostgreSQL pool, for what needs PostgreSQL itself (LISTEN/NOTIFY, the shared rate limits); absent on SQLite. */
   readonly pool?: pg.Pool;
@@ -28,12 +25,12 @@ export interface Stores {
 export async function openStores(opts: { dataDir: string; databaseUrl?: string | undefined; features?: readonly Migration[] }): Promise<Stores> {
   if (opts.databaseUrl?.startsWith('postgres')) {
     const pool = await openPostgres(opts.databaseUrl, opts.features);
+    const sql = postgresSql(pool);
     return {
       kind: 'postgres',
-      botState: new PostgresStorage(pool),
-      confirmations: new PostgresConfirmationRepository(pool),
+      botState: new SqlBotStorage(sql),
       unanswered: new PostgresUnansweredQuestions(pool),
-      sql: postgresSql(pool),
+      sql,
       pool,
       ping: async () => {
         await pool.query('SELECT 1');
@@ -42,12 +39,12 @@ export async function openStores(opts: { dataDir: string; databaseUrl?: string |
     };
   }
   const db = openDatabase(opts.dataDir, undefined, opts.features);
+  const sql = sqliteSql(db);
   return {
     kind: 'sqlite',
-    botState: new SqliteStorage(db),
-    confirmations: new SqliteConfirmationRepository(db),
+    botState: new SqlBotStorage(sql),
     unanswered: new SqliteUnansweredQuestions(db),
-    sql: sqliteSql(db),
+    sql,
     ping: () => {
       db.prepare('SELECT 1').get();
       return Promise.resolve();

@@ -20,6 +20,7 @@ import { fixedClock } from '../../src/schedule/time';
 import { botHarness } from '../helpers/botHarness';
 import pg from 'pg';
 import { openStores } from '../../src/storage/stores';
+import { SqlConfirmationRepository } from '../../src/confirmations/repository';
 import type { ConfirmationInput, ConfirmationRepository } from '../../src/confirmations/confirmation';
 import { AFTER, makeAnswerer, shippedSources, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
 import { FEATURE_MIGRATIONS } from '../../src/schema';
@@ -181,7 +182,7 @@ async function ledger(): Promise<void> {
   };
   const data = tempDataDir();
   const sqlite = await openStores({ dataDir: data.dir, features: FEATURE_MIGRATIONS });
-  await run('SQLite', sqlite.confirmations);
+  await run('SQLite', new SqlConfirmationRepository(sqlite.sql));
   await sqlite.close();
   data.cleanup();
   const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -193,7 +194,7 @@ async function ledger(): Promise<void> {
     console.log(`ledger       PostgreSQL  not measured: ${(e as Error).message}`);
     return;
   }
-  await run('PostgreSQL', pgStores.confirmations);
+  await run('PostgreSQL', new SqlConfirmationRepository(pgStores.sql));
   await pgStores.close();
   const client = new pg.Client({ connectionString: url });
   await client.connect();

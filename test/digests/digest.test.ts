@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import type { ConfirmationInput, ParticipantKey } from '../../src/confirmations/confirmation';
 import { ConfirmationService } from '../../src/confirmations/service';
+import { SqlConfirmationRepository } from '../../src/confirmations/repository';
 import { DigestRepository } from '../../src/digests/repository';
 import { DigestService, type DigestSettings } from '../../src/digests/service';
 import { smtpSender } from '../../src/digests/senders';
@@ -40,14 +41,16 @@ async function world(opts: { smtpUrl: string; stores?: Stores; languages?: Array
   const data = tempDataDir();
   const stores = opts.stores ?? (await openStores({ dataDir: data.dir, features: FEATURE_MIGRATIONS }));
   const clock = movableClock('2026-11-28T06:00:00Z');
-  const confirmations = new ConfirmationService(stores.confirmations, () => shippedSources().schedule, clock, t);
+  const ledger = new SqlConfirmationRepository(stores.sql);
+  const confirmations = new ConfirmationService(ledger, () => shippedSources().schedule, clock, t);
   const sender = smtpSender(opts.smtpUrl);
   const settings: DigestSettings = { emailTo: ORGANISERS, emailFrom: 'Assistant <assistant@example.org>', languages: opts.languages ?? ['en', 'fr'], sendEmpty: opts.sendEmpty ?? false, retryBaseMs: 60_000, retryMaxMs: 3_600_000, instanceId: `i-${Math.random()}` };
   const makeService = (instanceId = settings.instanceId) =>
     new DigestService({ repo: new DigestRepository(stores.sql), confirmations, unanswered: stores.unanswered, email: sender, clock, t, logger: silentLogger, settings: { ...settings, instanceId } });
-  const confirm = (name: string, over: Partial<ConfirmationInput> = {}) => stores.confirmations.record(input(name, over), who(), { activityKey: `a-${++seq}`, now: clock.now() });
+  const confirm = (name: string, over: Partial<ConfirmationInput> = {}) => ledger.record(input(name, over), who(), { activityKey: `a-${++seq}`, now: clock.now() });
   return {
     stores,
+    ledger,
     clock,
     confirm,
     service: makeService(),
@@ -79,7 +82,7 @@ describe('the email digest, through a real SMTP server on loopback', () => {
     await w.confirm('Amina Diallo');
     await w.confirm('<script>alert("x")</script> Evil', { organisation: '=HYPERLINK("http://evil")', eventId: 'global-forum', group: 'civil-society', country: 'Mali' });
     const cancelled = await w.confirm('Jean Dupont', { eventId: 'briefing-africa-enfr' });
-    await w.stores.confirmations.cancel(cancelled.confirmation.id, { actor: 'participant', now: w.clock.now() });
+    await w.ledger.cancel(cancelled.confirmation.id, { actor: 'participant', now: w.clock.now() });
     for (const text of ['Is there parking?', 'is there PARKING ?', 'Quel temps fera-t-il ?']) await w.stores.unanswered.record({ text, language: 'en', reason: 'unknown-words', askedAt: w.clock.now() });
 
     const run = await w.service.run('manual');

@@ -6,6 +6,7 @@ import { AssistantBot } from '../../src/bot/assistantBot';
 import { createTranslator } from '../../src/i18n';
 import { openStores, type Stores } from '../../src/storage/stores';
 import { ConfirmationService } from '../../src/confirmations/service';
+import { SqlConfirmationRepository } from '../../src/confirmations/repository';
 import { fixedClock } from '../../src/schedule/time';
 import { AFTER, LOCALES_DIR, makeAnswerer, shippedSources, silentLogger, tempDataDir } from './fixtures';
 import { FEATURE_MIGRATIONS } from '../../src/schema';
@@ -32,7 +33,8 @@ export async function botHarness(
   const stores = await openStores({ dataDir, databaseUrl: opts.databaseUrl, features: FEATURE_MIGRATIONS });
   const clock = fixedClock(AFTER);
   const t = createTranslator(LOCALES_DIR);
-  const repo = opts.wrap ? opts.wrap(stores.confirmations) : stores.confirmations;
+  const ledger = new SqlConfirmationRepository(stores.sql);
+  const repo = opts.wrap ? opts.wrap(ledger) : ledger;
   const service = new ConfirmationService(repo, () => shippedSources().schedule, clock, t);
   const bot = new AssistantBot({
     answerer: makeAnswerer(clock),

@@ -1,7 +1,9 @@
 import type { ConfirmationInput, ConfirmationRepository, ParticipantKey } from '../../src/confirmations/confirmation';
 import { openDatabase } from '../../src/storage/database';
-import { SqliteConfirmationRepository } from '../../src/storage/sqliteConfirmations';
-import { openPostgres, PostgresConfirmationRepository } from '../../src/storage/postgres';
+import { SqlConfirmationRepository } from '../../src/confirmations/repository';
+import { openPostgres } from '../../src/storage/postgres';
+import { postgresSql, sqliteSql } from '../../src/storage/sql';
+import { FEATURE_MIGRATIONS } from '../../src/schema';
 import { tempDataDir } from '../helpers/fixtures';
 import { describePg, pgSchemaUrl } from '../helpers/postgres';
 
@@ -115,9 +117,9 @@ function contract(name: string, open: () => Promise<{ repo: ConfirmationReposito
 
 contract('SQLite', async () => {
   const data = tempDataDir();
-  const db = openDatabase(data.dir);
+  const db = openDatabase(data.dir, undefined, FEATURE_MIGRATIONS);
   return {
-    repo: new SqliteConfirmationRepository(db),
+    repo: new SqlConfirmationRepository(sqliteSql(db)),
     close: () => {
       db.close();
       data.cleanup();
@@ -129,9 +131,9 @@ contract('SQLite', async () => {
 describePg('on the PostgreSQL server', () => {
   contract('PostgreSQL', async () => {
     const { url, drop } = pgSchemaUrl();
-    const pool = await openPostgres(url);
+    const pool = await openPostgres(url, FEATURE_MIGRATIONS);
     return {
-      repo: new PostgresConfirmationRepository(pool),
+      repo: new SqlConfirmationRepository(postgresSql(pool)),
       close: async () => {
         await pool.end();
         await drop();

@@ -1,18 +1,21 @@
 import { migrate, openDatabase } from '../../src/storage/database';
-import { SqliteStorage, StorageConflictError } from '../../src/storage/sqliteStorage';
+import { SqlBotStorage, StorageConflictError } from '../../src/storage/botState';
+import { postgresSql, sqliteSql } from '../../src/storage/sql';
+import type { SqliteDatabase } from '../../src/storage/database';
 import { RetryingUnansweredQuestions, SqliteUnansweredQuestions } from '../../src/storage/unansweredQuestions';
 import { tempDataDir } from '../helpers/fixtures';
 import { describePg, pgSchemaUrl } from '../helpers/postgres';
-import { migratePostgres, openPostgres, PostgresStorage, PostgresUnansweredQuestions } from '../../src/storage/postgres';
+import { migratePostgres, openPostgres, PostgresUnansweredQuestions } from '../../src/storage/postgres';
 
 let data: ReturnType<typeof tempDataDir>;
+const sqliteStorage = (db: SqliteDatabase) => new SqlBotStorage(sqliteSql(db));
 beforeEach(() => (data = tempDataDir()));
 afterEach(() => data.cleanup());
 
 describe('SQLite bot state', () => {
   test('when an item is written and read back, then it is the same, with a new eTag at each write', async () => {
     const db = openDatabase(data.dir);
-    const storage = new SqliteStorage(db);
+    const storage = sqliteStorage(db);
     await storage.write({ 'conv/1': { memory: { eventIds: ['global-forum'] } } });
     const first = await storage.read(['conv/1', 'missing']);
     expect(first['conv/1']).toMatchObject({ memory: { eventIds: ['global-forum'] } });
@@ -25,7 +28,7 @@ describe('SQLite bot state', () => {
 
   test('when two turns write the same item from the same version, then the second is refused (optimistic concurrency)', async () => {
     const db = openDatabase(data.dir);
-    const storage = new SqliteStorage(db);
+    const storage = sqliteStorage(db);
     await storage.write({ k: { n: 1 } });
     const { k } = await storage.read(['k']);
     await storage.write({ k: { ...k, n: 2 } });
@@ -37,11 +40,11 @@ describe('SQLite bot state', () => {
 
   test('when the database is reopened, then state is still there and deleted items are gone', async () => {
     let db = openDatabase(data.dir);
-    await new SqliteStorage(db).write({ a: { x: 1 }, b: { y: 2 } });
-    await new SqliteStorage(db).delete(['b']);
+    await sqliteStorage(db).write({ a: { x: 1 }, b: { y: 2 } });
+    await sqliteStorage(db).delete(['b']);
     db.close();
     db = openDatabase(data.dir);
-    expect(Object.keys(await new SqliteStorage(db).read(['a', 'b']))).toEqual(['a']);
+    expect(Object.keys(await sqliteStorage(db).read(['a', 'b']))).toEqual(['a']);
     db.close();
   });
 
@@ -105,7 +108,7 @@ describePg('bot state and unanswered questions on PostgreSQL', () => {
   });
 
   test('when items are written, read, conflicted and deleted, then PostgreSQL behaves as SQLite does', async () => {
-    const storage = new PostgresStorage(pool);
+    const storage = new SqlBotStorage(postgresSql(pool));
     await storage.write({ k: { n: 1, nested: { a: [1, 2] } } });
     const { k } = await storage.read(['k', 'missing']);
     expect(k).toMatchObject({ n: 1, nested: { a: [1, 2] } });

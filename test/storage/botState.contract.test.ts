@@ -1,0 +1,119 @@
+import type { Storage } from 'botbuilder';
+import { SqlBotStorage, StorageConflictError } from '../../src/storage/botState';
+import { openDatabase } from '../../src/storage/database';
+import { openPostgres } from '../../src/storage/postgres';
+import { postgresSql, sqliteSql } from '../../src/storage/sql';
+import { FEATURE_MIGRATIONS } from '../../src/schema';
+import { tempDataDir } from '../helpers/fixtures';
+import { describePg, pgSchemaUrl } from '../helpers/postgres';
+
+/** Two handles on one database, as two turns (or two instances) see it. */
+interface Opened {
+  first: Storage;
+  second: Storage;
+  close: () => Promise<void>;
+}
+
+/** What botbuilder expects of its Storage: every implementation must pass the same tests. */
+function contract(name: string, open: () => Promise<Opened>): void {
+  describe(`bot state on ${name}`, () => {
+    let s: Opened;
+    beforeEach(async () => (s = await open()));
+    afterEach(async () => s.close());
+
+    test('when keys were never written, then reading them gives nothing, alone or beside stored ones', async () => {
+      expect(await s.first.read(['conversation/none'])).toEqual({});
+      expect(await s.first.read([])).toEqual({});
+      await s.first.write({ 'user/amina': { profile: { language: 'fr' } } });
+      const items = await s.second.read(['user/amina', 'conversation/none']);
+      expect(Object.keys(items)).toEqual(['user/amina']);
+      expect(items['user/amina']).toMatchObject({ profile: { language: 'fr' }, eTag: expect.any(String) });
+    });
+
+    test('when an item is written with text in any language, then it reads back the same, with a new eTag at each write', async () => {
+      const memory = { lastQuestion: 'Où se tient la session « Afrique » ?', eventIds: ['global-forum'], nested: { a: [1, 2, null] } };
+      await s.first.write({ 'conv/1': { memory } });
+      const { 'conv/1': first } = await s.first.read(['conv/1']);
+      expect(first).toMatchObject({ memory });
+      await s.first.write({ 'conv/1': { ...first, memory: { ...memory, eventIds: [] } } });
+      const { 'conv/1': second } = await s.second.read(['conv/1']);
+      expect(second).toMatchObject({ memory: { eventIds: [] } });
+      expect(second!.eTag).not.toBe(first!.eTag);
+    });
+
+    test('when two turns write the same item from the same version, then the second is refused and the first kept', async () => {
+      await s.first.write({ k: { n: 1 } });
+      const { k } = await s.first.read(['k']);
+      await s.first.write({ k: { ...k, n: 2 } });
+      await expect(s.second.write({ k: { ...k, n: 3 } })).rejects.toBeInstanceOf(StorageConflictError);
+      expect((await s.second.read(['k']))['k']).toMatchObject({ n: 2 });
+    });
+
+    test('when one item of a write conflicts, then none of that write is stored', async () => {
+      await s.first.write({ a: { n: 1 }, b: { n: 1 } });
+      const stale = await s.first.read(['a', 'b']);
+      await s.first.write({ b: { ...stale['b'], n: 2 } });
+      await expect(s.second.write({ a: { ...stale['a'], n: 9 }, b: { ...stale['b'], n: 9 } })).rejects.toBeInstanceOf(StorageConflictError);
+      expect(await s.first.read(['a', 'b'])).toMatchObject({ a: { n: 1 }, b: { n: 2 } });
+    });
+
+    test('when a write carries "*" or no eTag, then it overwrites whatever is stored', async () => {
+      await s.first.write({ k: { n: 1 } });
+      await s.first.write({ k: { n: 2 } });
+      await s.second.write({ k: { n: 3, eTag: '*' } });
+      expect((await s.first.read(['k']))['k']).toMatchObject({ n: 3 });
+    });
+
+    test('when items are deleted, then they are gone, others stay, and a later write with the old eTag stores it anew', async () => {
+      await s.first.write({ a: { x: 1 }, b: { y: 2 }, c: { z: 3 } });
+      const { a } = await s.first.read(['a']);
+      await s.second.delete(['a', 'b', 'never-written']);
+      await s.second.delete([]);
+      expect(Object.keys(await s.first.read(['a', 'b', 'c']))).toEqual(['c']);
+      await s.first.write({ a: { ...a, x: 2 } });
+      expect((await s.first.read(['a']))['a']).toMatchObject({ x: 2 });
+    });
+
+    test('when many turns write the same item from the same version at once, then exactly one succeeds and its value is stored', async () => {
+      await s.first.write({ k: { n: 0 } });
+      const { k } = await s.first.read(['k']);
+      const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => (i % 2 ? s.second : s.first).write({ k: { ...k, n: i + 1 } })));
+      const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i + 1] : []));
+      expect(won).toHaveLength(1);
+      for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(StorageConflictError);
+      expect((await s.first.read(['k']))['k']).toMatchObject({ n: won[0] });
+    });
+  });
+}
+
+contract('SQLite', async () => {
+  const data = tempDataDir();
+  const db = openDatabase(data.dir, undefined, FEATURE_MIGRATIONS);
+  const sql = sqliteSql(db);
+  return {
+    first: new SqlBotStorage(sql),
+    second: new SqlBotStorage(sql),
+    close: () => {
+      db.close();
+      data.cleanup();
+      return Promise.resolve();
+    },
+  };
+});
+
+describePg('on the PostgreSQL server', () => {
+  // Two pools on one schema: two instances of the bot sharing the database.
+  contract('PostgreSQL, two pools on one schema', async () => {
+    const { url, drop } = pgSchemaUrl();
+    const one = await openPostgres(url, FEATURE_MIGRATIONS);
+    const two = await openPostgres(url, FEATURE_MIGRATIONS);
+    return {
+      first: new SqlBotStorage(postgresSql(one)),
+      second: new SqlBotStorage(postgresSql(two)),
+      close: async () => {
+        await Promise.all([one.end(), two.end()]);
+        await drop();
+      },
+    };
+  });
+});
