@@ -50,6 +50,8 @@ export interface AppOverrides {
   readonly logger?: Logger;
   /** How the bot obtains credentials for replies to channels; default: from MicrosoftAppId/Password. */
   readonly botCredentials?: ServiceClientCredentialsFactory;
+  /** Shortest time between two updates of a streamed answer; default 1 s, the most Teams accepts. */
+  readonly streamIntervalMs?: number;
 }
 
 export interface App {
@@ -157,6 +159,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     digests,
     feedback,
     publicUrl: config.publicUrl,
+    streaming: generative ? { intervalMs: overrides.streamIntervalMs ?? 1000 } : undefined,
   });
   // The built-in Direct Line: its own adapter trusts these in-process activities; replies come back on loopback.
   const directLineAdapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));

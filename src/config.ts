@@ -99,6 +99,11 @@ const EnvSchema = z.object({
   AZURE_OPENAI_DEPLOYMENT: optionalString,
   AZURE_OPENAI_API_VERSION: z.preprocess(emptyToUndefined, z.string().default('2024-10-21')),
   AZURE_OPENAI_API_KEY: optionalString,
+  /** Set by App Service and Container Apps when the app has a managed identity: without a key, Azure OpenAI is reached with its tokens. */
+  IDENTITY_ENDPOINT: optionalString.refine((v) => v === undefined || /^https?:\/\/\S+$/.test(v), { message: 'must be an http(s):// URL' }),
+  IDENTITY_HEADER: optionalString,
+  /** A user-assigned managed identity's client id; unset: the system-assigned identity. */
+  AZURE_CLIENT_ID: optionalString,
   /** Longest wait for a generated answer, retries included, in seconds; then the extractive answer is shown. */
   OPENAI_TIMEOUT_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().min(0.1).max(120).default(8)),
   /** Retries (with backoff) after a 429 or 5xx from the model's server. */
@@ -217,9 +222,13 @@ function generationSettings(e: z.infer<typeof EnvSchema>): { generation?: Genera
   if (e.AZURE_OPENAI_ENDPOINT) {
     if (!e.AZURE_OPENAI_DEPLOYMENT) throw new ConfigError(['AZURE_OPENAI_DEPLOYMENT: required when AZURE_OPENAI_ENDPOINT is set (the deployment names the model)']);
     const apiKey = e.AZURE_OPENAI_API_KEY ?? e.OPENAI_API_KEY;
-    // A managed identity needs @azure/identity as a dependency of the bot; until then, a key.
-    if (!apiKey) throw new ConfigError(['AZURE_OPENAI_API_KEY: required when AZURE_OPENAI_ENDPOINT is set']);
-    return { generation: Object.freeze({ provider: 'azure', endpoint: e.AZURE_OPENAI_ENDPOINT, deployment: e.AZURE_OPENAI_DEPLOYMENT, apiVersion: e.AZURE_OPENAI_API_VERSION, apiKey, model: e.AZURE_OPENAI_DEPLOYMENT, ...limits }) };
+    const azure = { provider: 'azure' as const, endpoint: e.AZURE_OPENAI_ENDPOINT, deployment: e.AZURE_OPENAI_DEPLOYMENT, apiVersion: e.AZURE_OPENAI_API_VERSION, model: e.AZURE_OPENAI_DEPLOYMENT, ...limits };
+    if (apiKey) return { generation: Object.freeze({ ...azure, apiKey }) };
+    // No key: the managed identity of the App Service or Container App, whose platform sets both variables.
+    if (!e.IDENTITY_ENDPOINT || !e.IDENTITY_HEADER) {
+      throw new ConfigError(['AZURE_OPENAI_API_KEY: required when AZURE_OPENAI_ENDPOINT is set, unless the bot runs with a managed identity (IDENTITY_ENDPOINT and IDENTITY_HEADER)']);
+    }
+    return { generation: Object.freeze({ ...azure, managedIdentity: { endpoint: e.IDENTITY_ENDPOINT, header: e.IDENTITY_HEADER, clientId: e.AZURE_CLIENT_ID } }) };
   }
   if (!e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) return {};
   // Local servers ask for no key, but the client sends one: any placeholder does.
@@ -251,6 +260,11 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     ...(config.directLineAzure ? { directLineAzure: { ...config.directLineAzure, secret: '[redacted]' } } : {}),
     digest: { ...config.digest, ...(config.digest.smtpUrl ? { smtpUrl: config.digest.smtpUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:[redacted]@') } : {}) },
     botAuth: { ...config.botAuth, ...(config.botAuth.appPassword ? { appPassword: '[redacted]' } : {}) },
-    ...(config.generation ? { generation: { ...config.generation, apiKey: '[redacted]' } } : {}),
+    ...(config.generation ? { generation: redactedGeneration(config.generation) } : {}),
   };
+}
+
+function redactedGeneration(g: GenerationSettings): Record<string, unknown> {
+  if (g.provider === 'azure' && g.managedIdentity) return { ...g, managedIdentity: { ...g.managedIdentity, header: '[redacted]' } };
+  return { ...g, apiKey: '[redacted]' };
 }

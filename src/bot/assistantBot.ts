@@ -49,6 +49,8 @@ export interface AssistantBotDeps {
   readonly sources?: SourceService | undefined;
   /** Public address of the bot, for links to calendar files. */
   readonly publicUrl?: string | undefined;
+  /** With a model: generated answers are streamed (Teams one-to-one chats, Web Chat), one update per interval at most. */
+  readonly streaming?: { readonly intervalMs: number } | undefined;
 }
 
 /**

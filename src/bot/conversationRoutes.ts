@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { MessageFactory } from 'botbuilder';
+import { MessageFactory, type Activity, type ResourceResponse } from 'botbuilder';
 import { awaitsLanguageChoice, continueInLanguage } from '../../dialogs/languageSwitch';
 import { CANCEL_WORDS } from '../../dialogs/yesNo';
-import type { AnswerSource } from '../knowledge/answerer';
+import type { Answer, AnswerSource } from '../knowledge/answerer';
 import { languageSwitch } from '../knowledge/language';
 import type { Logger } from '../logger';
 import type { Clock } from '../schedule/time';
 import type { UnansweredQuestionRepository } from '../storage/unansweredQuestions';
 import type { Translate } from '../vocabulary';
 import { renderAnswer, type RenderDeps } from './render';
+import { canStream, piecesOf, StreamingReply } from './streaming';
 import type { Route, Turn } from './turn';
 
 export interface ConversationTurnDeps extends RenderDeps {
@@ -17,6 +18,8 @@ export interface ConversationTurnDeps extends RenderDeps {
   readonly clock: Clock;
   readonly unanswered: UnansweredQuestionRepository;
   readonly logger: Logger;
+  /** With a model: generated answers are streamed where the channel can show it, one update per interval at most. */
+  readonly streaming?: { readonly intervalMs: number } | undefined;
 }
 
 const localeOf = (lang: 'en' | 'fr') => (lang === 'fr' ? 'fr-fr' : 'en-us');
@@ -119,10 +122,12 @@ export function answerRoute(d: ConversationTurnDeps): Route {
     matches: () => true,
     run: async (turn) => {
       const { memory, question, lang } = turn;
+      const stream = d.streaming && canStream(turn.context.activity) ? new StreamingReply(turn.context, d.streaming.intervalMs) : undefined;
       const answer = await d.answerer.answer(question, {
         lang,
         timezone: turn.profile.timezone,
         previous: memory.lastQuestion || memory.eventIds.length || memory.sectionId ? { eventIds: memory.eventIds, sectionId: memory.sectionId, needs: memory.needs, question: memory.lastQuestion } : undefined,
+        onModelCall: stream ? () => stream.inform(d.t(lang, 'answer.looking')) : undefined,
       });
       if (answer.kind === 'abstain' || answer.partial) {
         await d.unanswered.record({ text: question, language: lang, reason: answer.reason ?? 'no-match', askedAt: d.clock.now() });
@@ -130,10 +135,12 @@ export function answerRoute(d: ConversationTurnDeps): Route {
       }
       const feedbackKey = answer.kind === 'abstain' ? undefined : randomUUID();
       const offerOriginal = !memory.originalOffered && answer.citations.length > 0 && answer.lang === 'en';
-      const sent = await turn.context.sendActivity(renderAnswer(d, answer, feedbackKey, { offerOriginal }));
+      const message = renderAnswer(d, answer, feedbackKey, { offerOriginal });
+      const sent = await deliver(turn, message, answer, stream, d.t(lang, 'answer.looking'));
       if (offerOriginal) memory.originalOffered = true;
-      // Teams sends feedback with the id of the message; Web Chat with the key in the action.
-      if (feedbackKey) memory.answers = [...(memory.answers ?? []), { keys: [feedbackKey, ...(sent?.id ? [sent.id] : [])], question, kind: answer.kind, lang }].slice(-20);
+      // Teams sends feedback with the id of the message (a streamed one's is the stream's); Web Chat with the key in the action.
+      const ids = [...new Set([sent?.id, stream?.id].filter((id): id is string => !!id))];
+      if (feedbackKey) memory.answers = [...(memory.answers ?? []), { keys: [feedbackKey, ...ids], question, kind: answer.kind, lang }].slice(-20);
       memory.lastQuestion = question;
       memory.lastLang = lang;
       // After a refusal the next question may lean on this one ("and for Africa?"), not on an older answer.
@@ -144,4 +151,21 @@ export function answerRoute(d: ConversationTurnDeps): Route {
       memory.needs = answer.needs ?? [];
     },
   };
+}
+
+/**
+ * The answer as one message, or as the end of a stream. The grounding guard reads a generated answer
+ * whole before any of it is shown: while the model writes, the stream says only "Looking in the
+ * note…"; an answer the guard accepted is then written out in a few growing pieces and closed by the
+ * final message; an extractive answer (the guard blocked the model's, or the model failed) closes the
+ * stream at once, as the final message, without the AI label.
+ */
+async function deliver(turn: Turn, message: Partial<Activity>, answer: Answer, stream: StreamingReply | undefined, looking: string): Promise<ResourceResponse | undefined> {
+  if (stream && answer.generated) {
+    if (!stream.started) stream.inform(looking);
+    await stream.write(piecesOf(answer.text));
+    return stream.end(message);
+  }
+  if (stream?.started) return stream.end(message);
+  return turn.context.sendActivity(message);
 }

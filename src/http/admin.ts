@@ -107,7 +107,8 @@ export function adminRouter(deps: AdminDeps): Router {
   });
   // The model's tokens and what became of its answers, per day (shown, blocked by the guard, declined, fallen back).
   router.get('/usage', async (_req, res) => {
-    res.json({ generation: deps.usage ? { enabled: true, days: await deps.usage.days() } : { enabled: false, days: [] } });
+    const body: Contract.UsageResponse = { generation: deps.usage ? { enabled: true, days: await deps.usage.days() } : { enabled: false, days: [] } };
+    res.json(body);
   });
   sourceRoutes(router, deps);
   digestRoutes(router, deps);

@@ -108,6 +108,19 @@ export interface FeedbackList {
   readonly feedback: readonly FeedbackView[];
 }
 
+/** GET /api/admin/usage: one UTC day of the model's use (`day` is YYYY-MM-DD), newest first. */
+export interface UsageDayView {
+  readonly day: string;
+  readonly requests: number;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly outcomes: Readonly<Record<string, number>>;
+  readonly reasons: Readonly<Record<string, number>>;
+}
+export interface UsageResponse {
+  readonly generation: { readonly enabled: boolean; readonly days: readonly UsageDayView[] };
+}
+
 /** GET /api/admin/sources */
 export interface SourceVersionView {
   readonly number: number;

@@ -72,6 +72,7 @@ export function organiserPage(boot: string, lang: 'en' | 'fr', nonce: string): s
         <button role="tab" type="button" id="tab-unanswered" data-tab="unanswered" aria-controls="panel-unanswered" aria-selected="false" tabindex="-1"></button>
         <button role="tab" type="button" id="tab-feedback" data-tab="feedback" aria-controls="panel-feedback" aria-selected="false" tabindex="-1"></button>
         <button role="tab" type="button" id="tab-sources" data-tab="sources" aria-controls="panel-sources" aria-selected="false" tabindex="-1"></button>
+        <button role="tab" type="button" id="tab-usage" data-tab="usage" aria-controls="panel-usage" aria-selected="false" tabindex="-1"></button>
       </div>
     </nav>
     <p id="status" role="status" aria-live="polite"></p>
@@ -95,6 +96,10 @@ export function organiserPage(boot: string, lang: 'en' | 'fr', nonce: string): s
     </section>
     <section id="panel-feedback" role="tabpanel" aria-labelledby="tab-feedback" data-panel="feedback" hidden>
       <table class="responsive"><caption id="fbCaption" class="visually-hidden"></caption><thead><tr id="fbHead"></tr></thead><tbody id="fbBody"></tbody></table>
+    </section>
+    <section id="panel-usage" role="tabpanel" aria-labelledby="tab-usage" data-panel="usage" hidden>
+      <p id="usageNote"></p>
+      <table class="responsive"><caption id="usageCaption"></caption><thead><tr id="usageHead"></tr></thead><tbody id="usageBody"></tbody></table>
     </section>
     <section id="panel-sources" role="tabpanel" aria-labelledby="tab-sources" data-panel="sources" hidden>
       <p id="srcStatus"></p>

@@ -58,4 +58,6 @@ export interface QuestionContext {
         readonly question?: string | undefined;
       }
     | undefined;
+  /** Called when a model is about to be asked (not for a cached or extractive answer): the channel may say so. */
+  readonly onModelCall?: (() => void) | undefined;
 }

@@ -7,6 +7,9 @@ export class LoopbackConnector {
   /** The messages (and cards) each conversation received; typing indicators are counted apart. */
   readonly received = new Map<string, Array<Partial<Activity>>>();
   readonly typing = new Map<string, number>();
+  /** Everything each conversation received, typing indicators included, in order, with the id given back. */
+  readonly sent = new Map<string, Array<{ id: string; path: string; activity: Partial<Activity> }>>();
+  private nextId = 0;
   /** Members the connector knows, as Teams returns them (GET /v3/conversations/:id/members/:user). */
   readonly members = new Map<string, Record<string, unknown>>();
   /** When set, posting an activity fails with this HTTP status (a connector outage). */
@@ -36,6 +39,10 @@ export class LoopbackConnector {
         if (m && req.method === 'POST') {
           const conversation = decodeURIComponent(m[1]!);
           const activity = JSON.parse(body) as Partial<Activity>;
+          const id = `reply-${Date.now()}-${++this.nextId}`;
+          this.sent.set(conversation, [...(this.sent.get(conversation) ?? []), { id, path: req.url ?? '', activity }]);
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ id }));
           if (activity.type === 'typing') this.typing.set(conversation, (this.typing.get(conversation) ?? 0) + 1);
           else {
             const list = this.received.get(conversation) ?? [];
@@ -43,6 +50,7 @@ export class LoopbackConnector {
             this.received.set(conversation, list);
           }
           this.waiters.splice(0).forEach((w) => w());
+          return;
         }
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id: `reply-${Date.now()}` }));

@@ -1,4 +1,5 @@
 import OpenAI, { AzureOpenAI } from 'openai';
+import { managedIdentityTokenProvider, type ManagedIdentitySettings } from './managedIdentity';
 
 interface Limits {
   /** Longest wait for one answer, retries included, in milliseconds. */
@@ -9,10 +10,13 @@ interface Limits {
   readonly dailyTokenLimit: number;
 }
 
+/** A key, or the managed identity of the App Service or Container App the bot runs in. */
+type AzureCredential = { apiKey: string; managedIdentity?: undefined } | { apiKey?: undefined; managedIdentity: ManagedIdentitySettings };
+
 /** Where the model is and how to reach it, from the validated config. */
 export type GenerationSettings = Readonly<
   | ({ provider: 'openai'; apiKey: string; baseURL?: string; model: string } & Limits)
-  | ({ provider: 'azure'; endpoint: string; deployment: string; apiVersion: string; apiKey: string; model: string } & Limits)
+  | ({ provider: 'azure'; endpoint: string; deployment: string; apiVersion: string; model: string } & Limits & AzureCredential)
 >;
 
 /**
@@ -20,10 +24,11 @@ export type GenerationSettings = Readonly<
  * that variables the package would read by itself (OPENAI_BASE_URL, OPENAI_ORG_ID …) change nothing.
  */
 export function createModelClient(settings: GenerationSettings): OpenAI {
-  const common = { apiKey: settings.apiKey, maxRetries: settings.maxRetries, timeout: settings.timeoutMs, organization: null, project: null };
+  const common = { maxRetries: settings.maxRetries, timeout: settings.timeoutMs, organization: null, project: null };
   if (settings.provider === 'azure') {
     // The base URL rather than the endpoint: the package would otherwise also read OPENAI_BASE_URL and refuse both.
-    return new AzureOpenAI({ ...common, baseURL: `${settings.endpoint.replace(/\/+$/, '')}/openai`, deployment: settings.deployment, apiVersion: settings.apiVersion });
+    const credential = settings.managedIdentity ? { azureADTokenProvider: managedIdentityTokenProvider(settings.managedIdentity) } : { apiKey: settings.apiKey };
+    return new AzureOpenAI({ ...common, ...credential, baseURL: `${settings.endpoint.replace(/\/+$/, '')}/openai`, deployment: settings.deployment, apiVersion: settings.apiVersion });
   }
-  return new OpenAI({ ...common, ...(settings.baseURL ? { baseURL: settings.baseURL } : { baseURL: 'https://api.openai.com/v1' }) });
+  return new OpenAI({ ...common, apiKey: settings.apiKey, ...(settings.baseURL ? { baseURL: settings.baseURL } : { baseURL: 'https://api.openai.com/v1' }) });
 }

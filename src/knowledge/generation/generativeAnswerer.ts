@@ -58,7 +58,7 @@ export class GenerativeAnswerer implements AnswerSource {
     if (decision) {
       this.count({ outcome: 'cached' });
     } else {
-      decision = await this.decide(kb, context);
+      decision = await this.decide(kb, context, ctx.onModelCall);
       if (!decision) return extractive;
       this.remember(key, decision);
     }
@@ -68,13 +68,14 @@ export class GenerativeAnswerer implements AnswerSource {
   }
 
   /** Asks the model and judges its answer; undefined when there is no answer to judge (timeout, error, budget). */
-  private async decide(kb: KnowledgeBase, context: GenerationContext): Promise<Decision | undefined> {
+  private async decide(kb: KnowledgeBase, context: GenerationContext, onModelCall?: () => void): Promise<Decision | undefined> {
     const now = this.deps.clock.now();
     if (this.deps.dailyTokenLimit > 0 && (await this.deps.usage.tokensOn(now).catch(() => 0)) >= this.deps.dailyTokenLimit) {
       this.count({ outcome: 'limited' });
       return undefined;
     }
     let generated;
+    onModelCall?.();
     try {
       generated = await this.deps.model.generate(messagesFor(context), { signal: AbortSignal.timeout(this.deps.timeoutMs) });
     } catch (err) {

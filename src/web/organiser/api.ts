@@ -17,6 +17,7 @@ import type {
   SourceName,
   SourcesState,
   UnansweredList,
+  UsageResponse,
   Uploaded,
 } from '../../http/adminContract';
 
@@ -89,6 +90,10 @@ export class AdminApi {
 
   unanswered(): Promise<UnansweredList> {
     return this.json('/unanswered');
+  }
+
+  usage(): Promise<UsageResponse> {
+    return this.json('/usage');
   }
 
   feedback(): Promise<FeedbackList> {

@@ -8,12 +8,13 @@ import { ConfirmationsView } from './views/confirmations';
 import { DigestView } from './views/digest';
 import { FeedbackListView, UnansweredListView } from './views/lists';
 import { SourcesView } from './views/sources';
+import { UsageView } from './views/usage';
 
 const TOKEN_KEY = 'pa-admin-token';
-type Tab = 'confirmations' | 'digest' | 'unanswered' | 'feedback' | 'sources';
+type Tab = 'confirmations' | 'digest' | 'unanswered' | 'feedback' | 'sources' | 'usage';
 
 /**
- * The organisers' tab: sign-in with the admin token, then five views as ARIA tabs (arrow keys move
+ * The organisers' tab: sign-in with the admin token, then six views as ARIA tabs (arrow keys move
  * between them). One status line, announced politely, belongs to the view that is open: it is cleared
  * when another opens. The language follows Teams (or the browser, or ?lang=), with a switch.
  */
@@ -33,6 +34,7 @@ class OrganiserTab implements TabContext {
       unanswered: new UnansweredListView(this),
       feedback: new FeedbackListView(this),
       sources: new SourcesView(this, () => void this.views.confirmations.load().catch(() => undefined)),
+      usage: new UsageView(this),
     };
     this.wire();
   }
