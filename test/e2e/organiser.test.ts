@@ -94,7 +94,7 @@ describeBrowser('the organiser tab, in headless Chromium', () => {
       expect(await status(page)).toBe('');
       await page.click('#sendNow');
       await page.waitForFunction(() => document.getElementById('status')!.textContent !== '');
-      expect(await status(page)).toMatch(/^Aucun résumé n'a été envoyé : aucune destination n'est configurée\.[\s\S]*SMTP_URL et ORGANISER_EMAILS/);
+      expect(await status(page)).toMatch(/^Aucun résumé n'a été envoyé\u00a0: aucune destination n'est configurée\.[\s\S]*SMTP_URL et ORGANISER_EMAILS/);
       expect(elsewhere).toEqual([]);
       await page.close();
     });
@@ -161,7 +161,7 @@ describeBrowser('the organiser tab, in headless Chromium', () => {
       await page.click('[role=tab][data-tab="digest"]');
       await page.click('#sendNow');
       await page.waitForFunction(() => document.getElementById('status')!.textContent !== '');
-      expect(await status(page)).toBe('E-mail : résumé envoyé (1 confirmation(s), 0 annulation(s), 0 question(s) sans réponse).');
+      expect(await status(page)).toBe('E-mail\u00a0: résumé envoyé (1 confirmation(s), 0 annulation(s), 0 question(s) sans réponse).');
       expect(smtp.mails).toHaveLength(1);
       await page.click('#lang');
       await page.click('#sendNow');
