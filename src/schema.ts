@@ -2,11 +2,12 @@ import { DIGEST_SCHEMA } from './digests/schema';
 import { DIRECTLINE_SCHEMA } from './directline/store';
 import { FEEDBACK_SCHEMA } from './feedback/repository';
 import { SOURCES_SCHEMA } from './sources/versions';
+import { QUESTION_MIGRATIONS } from './questions/schema';
 import type { Migration } from './storage/migration';
 
 /**
- * The features' tables, in the order they were released (ids 1–3 are the storage layer's own: bot
- * state, unanswered questions, confirmations). Each feature owns its schema; the composition root
+ * The features' tables, in the order they were released (ids 1 and 3 are the storage layer's own: bot
+ * state and confirmations). Each feature owns its schema; the composition root
  * hands this list to the storage layer.
  */
 export const FEATURE_MIGRATIONS: readonly Migration[] = [
@@ -14,4 +15,5 @@ export const FEATURE_MIGRATIONS: readonly Migration[] = [
   { id: 5, name: 'feedback', sql: FEEDBACK_SCHEMA },
   { id: 6, name: 'source versions', sql: SOURCES_SCHEMA },
   { id: 7, name: 'direct line', sql: DIRECTLINE_SCHEMA },
-];
+  ...QUESTION_MIGRATIONS,
+].sort((a, b) => a.id - b.id);

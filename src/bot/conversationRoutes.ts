@@ -6,7 +6,7 @@ import type { AnswerSource } from '../knowledge/answerer';
 import { languageSwitch } from '../knowledge/language';
 import type { Logger } from '../logger';
 import type { Clock } from '../schedule/time';
-import type { UnansweredQuestionRepository } from '../storage/unansweredQuestions';
+import type { UnansweredQuestionRepository } from '../questions/unanswered';
 import type { Translate } from '../vocabulary';
 import { renderAnswer, type RenderDeps } from './render';
 import type { Route, Turn } from './turn';
@@ -17,6 +17,8 @@ export interface ConversationTurnDeps extends RenderDeps {
   readonly clock: Clock;
   readonly unanswered: UnansweredQuestionRepository;
   readonly logger: Logger;
+  /** When set, a refusal or partial answer offers to ask the organisers. */
+  readonly questions?: unknown;
 }
 
 const localeOf = (lang: 'en' | 'fr') => (lang === 'fr' ? 'fr-fr' : 'en-us');
@@ -124,13 +126,18 @@ export function answerRoute(d: ConversationTurnDeps): Route {
         timezone: turn.profile.timezone,
         previous: memory.lastQuestion || memory.eventIds.length || memory.sectionId ? { eventIds: memory.eventIds, sectionId: memory.sectionId, needs: memory.needs, question: memory.lastQuestion } : undefined,
       });
-      if (answer.kind === 'abstain' || answer.partial) {
+      const unanswered = answer.kind === 'abstain' || !!answer.partial;
+      if (unanswered) {
         await d.unanswered.record({ text: question, language: lang, reason: answer.reason ?? 'no-match', askedAt: d.clock.now() });
         d.logger.info({ event: 'unanswered', language: lang, reason: answer.reason }, 'question not answered by the sources');
       }
+      const offerAsk = unanswered && !!d.questions;
+      if (offerAsk) memory.lastUnanswered = { question, lang: answer.lang };
+      else delete memory.lastUnanswered;
       const feedbackKey = answer.kind === 'abstain' ? undefined : randomUUID();
       const offerOriginal = !memory.originalOffered && answer.citations.length > 0 && answer.lang === 'en';
-      const sent = await turn.context.sendActivity(renderAnswer(d, answer, feedbackKey, { offerOriginal }));
+      const shown = offerAsk ? { ...answer, suggestions: [d.t(answer.lang, 'questions.ask.button'), ...answer.suggestions] } : answer;
+      const sent = await turn.context.sendActivity(renderAnswer(d, shown, feedbackKey, { offerOriginal }));
       if (offerOriginal) memory.originalOffered = true;
       // Teams sends feedback with the id of the message; Web Chat with the key in the action.
       if (feedbackKey) memory.answers = [...(memory.answers ?? []), { keys: [feedbackKey, ...(sent?.id ? [sent.id] : [])], question, kind: answer.kind, lang }].slice(-20);
@@ -140,7 +147,8 @@ export function answerRoute(d: ConversationTurnDeps): Route {
       memory.eventIds = answer.kind !== 'abstain' ? answer.eventIds : [];
       if (answer.kind !== 'abstain' && answer.sectionId) memory.sectionId = answer.sectionId;
       else delete memory.sectionId;
-      if (answer.kind !== 'abstain') memory.citedPassages = answer.citations.map((c) => c.passageId);
+      // The organisers' answers cite no passage of the note: "original" has nothing to show for them.
+      if (answer.kind !== 'abstain') memory.citedPassages = answer.citations.filter((c) => c.sectionId).map((c) => c.passageId);
       memory.needs = answer.needs ?? [];
     },
   };

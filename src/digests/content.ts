@@ -2,7 +2,7 @@ import type { Confirmation } from '../confirmations/confirmation';
 import type { Lang } from '../knowledge/analyzer';
 import type { Translate } from '../knowledge/answerer';
 import { fold } from '../knowledge/text';
-import type { UnansweredQuestion } from '../storage/unansweredQuestions';
+import type { UnansweredQuestion } from '../questions/unanswered';
 import { toCsv } from '../http/csv';
 import { defangLinks } from '../bot/markdown';
 

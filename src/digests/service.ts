@@ -4,7 +4,7 @@ import type { Lang } from '../knowledge/analyzer';
 import type { Translate } from '../knowledge/answerer';
 import type { Logger } from '../logger';
 import type { Clock } from '../schedule/time';
-import type { UnansweredQuestionRepository } from '../storage/unansweredQuestions';
+import type { UnansweredQuestionRepository } from '../questions/unanswered';
 import { gatherContent, isEmpty, renderDigest, type RenderedDigest } from './content';
 import type { DigestRepository, PreparedDigest } from './repository';
 

@@ -19,18 +19,6 @@ const MIGRATIONS: readonly Migration[] = [
           );`,
   },
   {
-    id: 2,
-    name: 'unanswered questions',
-    sql: `CREATE TABLE unanswered_questions (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            text TEXT NOT NULL,
-            language TEXT NOT NULL CHECK (language IN ('en', 'fr')),
-            reason TEXT NOT NULL,
-            asked_at TEXT NOT NULL
-          );
-          CREATE INDEX unanswered_questions_asked_at ON unanswered_questions (asked_at);`,
-  },
-  {
     id: 3,
     name: 'confirmations',
     sql: `CREATE TABLE confirmations (

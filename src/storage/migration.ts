@@ -7,4 +7,6 @@ export interface Migration {
   readonly id: number;
   readonly name: string;
   readonly sql: string;
+  /** The PostgreSQL text, when it differs from \`sql\` (a table released before the two were written alike). */
+  readonly postgres?: string;
 }

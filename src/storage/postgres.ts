@@ -14,11 +14,9 @@ import {
   type ParticipantKey,
   type RecordResult,
 } from '../confirmations/confirmation';
-import type { Lang } from '../knowledge/analyzer';
 import { StorageConflictError } from './sqliteStorage';
 import { inTransaction } from './sql';
 import { rowToConfirmation, type ConfirmationRow } from './sqliteConfirmations';
-import { storableQuestion, UNANSWERED_LIMITS, type UnansweredQuestion, type UnansweredQuestionRepository } from './unansweredQuestions';
 
 /** The storage layer's own tables; the features' come from the composition root. */
 const MIGRATIONS: readonly Migration[] = [
@@ -26,17 +24,6 @@ const MIGRATIONS: readonly Migration[] = [
     id: 1,
     name: 'bot state',
     sql: `CREATE TABLE bot_state (key TEXT PRIMARY KEY, etag TEXT NOT NULL, data JSONB NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`,
-  },
-  {
-    id: 2,
-    name: 'unanswered questions',
-    sql: `CREATE TABLE unanswered_questions (
-            id BIGSERIAL PRIMARY KEY,
-            text TEXT NOT NULL,
-            language TEXT NOT NULL CHECK (language IN ('en', 'fr')),
-            reason TEXT NOT NULL,
-            asked_at TIMESTAMPTZ NOT NULL);
-          CREATE INDEX unanswered_questions_asked_at ON unanswered_questions (asked_at)`,
   },
   {
     id: 3,
@@ -103,7 +90,7 @@ export async function migratePostgres(pool: pg.Pool, features: readonly Migratio
       if (done.has(m.id)) continue;
       await client.query('BEGIN');
       try {
-        await client.query(m.sql);
+        await client.query(m.postgres ?? m.sql);
         await client.query('INSERT INTO schema_migrations (id, name, applied_at) VALUES ($1, $2, now())', [m.id, m.name]);
         await client.query('COMMIT');
       } catch (e) {
@@ -156,35 +143,6 @@ export class PostgresStorage implements Storage {
 
   async delete(keys: string[]): Promise<void> {
     if (keys.length) await this.pool.query('DELETE FROM bot_state WHERE key = ANY($1)', [keys]);
-  }
-}
-
-export class PostgresUnansweredQuestions implements UnansweredQuestionRepository {
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly maxLength: number = UNANSWERED_LIMITS.maxLength,
-    private readonly maxRows: number = UNANSWERED_LIMITS.maxRows,
-  ) {}
-
-  async record(q: { text: string; language: Lang; reason: string; askedAt: Date }): Promise<void> {
-    const text = storableQuestion(q.text, this.maxLength);
-    if (text === undefined) return;
-    await inTransaction(this.pool, async (c) => {
-      await c.query('INSERT INTO unanswered_questions (text, language, reason, asked_at) VALUES ($1, $2, $3, $4)', [text, q.language, q.reason, q.askedAt]);
-      await c.query('DELETE FROM unanswered_questions WHERE id <= (SELECT id FROM unanswered_questions ORDER BY id DESC LIMIT 1 OFFSET $1)', [this.maxRows]);
-    });
-  }
-
-  async purge(before: Date): Promise<number> {
-    return (await this.pool.query('DELETE FROM unanswered_questions WHERE asked_at < $1', [before])).rowCount ?? 0;
-  }
-
-  async list(since?: Date): Promise<UnansweredQuestion[]> {
-    const { rows } = await this.pool.query<{ id: string; text: string; language: Lang; reason: string; asked_at: Date }>(
-      'SELECT id, text, language, reason, asked_at FROM unanswered_questions WHERE asked_at >= $1 ORDER BY id',
-      [since ?? new Date(0)],
-    );
-    return rows.map((r) => ({ id: Number(r.id), text: r.text, language: r.language, reason: r.reason, askedAt: r.asked_at.toISOString() }));
   }
 }
 

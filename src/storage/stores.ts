@@ -4,17 +4,15 @@ import type pg from 'pg';
 import type { ConfirmationRepository } from '../confirmations/confirmation';
 import { openDatabase } from './database';
 import { SqliteStorage } from './sqliteStorage';
-import { SqliteUnansweredQuestions, type UnansweredQuestionRepository } from './unansweredQuestions';
 import { SqliteConfirmationRepository } from './sqliteConfirmations';
 import { postgresSql, sqliteSql, type Sql } from './sql';
-import { openPostgres, PostgresConfirmationRepository, PostgresStorage, PostgresUnansweredQuestions } from './postgres';
+import { openPostgres, PostgresConfirmationRepository, PostgresStorage } from './postgres';
 
 /** Everything kept in the database, behind the same interfaces on SQLite and on PostgreSQL. */
 export interface Stores {
   readonly kind: 'sqlite' | 'postgres';
   readonly botState: Storage;
   readonly confirmations: ConfirmationRepository;
-  readonly unanswered: UnansweredQuestionRepository;
   /** Plain SQL on the same database, for the digests' tables. */
   readonly sql: Sql;
   /** The PostgreSQL pool, for what needs PostgreSQL itself (LISTEN/NOTIFY, the shared rate limits); absent on SQLite. */
@@ -32,7 +30,6 @@ export async function openStores(opts: { dataDir: string; databaseUrl?: string |
       kind: 'postgres',
       botState: new PostgresStorage(pool),
       confirmations: new PostgresConfirmationRepository(pool),
-      unanswered: new PostgresUnansweredQuestions(pool),
       sql: postgresSql(pool),
       pool,
       ping: async () => {
@@ -46,7 +43,6 @@ export async function openStores(opts: { dataDir: string; databaseUrl?: string |
     kind: 'sqlite',
     botState: new SqliteStorage(db),
     confirmations: new SqliteConfirmationRepository(db),
-    unanswered: new SqliteUnansweredQuestions(db),
     sql: sqliteSql(db),
     ping: () => {
       db.prepare('SELECT 1').get();

@@ -9,10 +9,13 @@ import { ConfirmationService } from '../../src/confirmations/service';
 import { fixedClock } from '../../src/schedule/time';
 import { AFTER, LOCALES_DIR, makeAnswerer, shippedSources, silentLogger, tempDataDir } from './fixtures';
 import { FEATURE_MIGRATIONS } from '../../src/schema';
+import { SqlUnansweredQuestions, type UnansweredQuestionRepository } from '../../src/questions/unanswered';
+import type { QuestionService } from '../../src/questions/service';
 
 export interface Harness {
   adapter: TestAdapter;
   stores: Stores;
+  unanswered: UnansweredQuestionRepository;
   service: ConfirmationService;
   close(): Promise<void>;
 }
@@ -27,18 +30,20 @@ const CHANNEL_ISSUER = AuthenticationConstants.ToBotFromChannelTokenIssuer;
  */
 export async function botHarness(
   dataDir: string,
-  opts: { maxMessageLength?: number; organiserIds?: string[]; databaseUrl?: string; channelId?: string; wrap?: (repo: ConfirmationRepository) => ConfirmationRepository; logger?: Logger } = {},
+  opts: { maxMessageLength?: number; organiserIds?: string[]; databaseUrl?: string; channelId?: string; wrap?: (repo: ConfirmationRepository) => ConfirmationRepository; logger?: Logger; questions?: (stores: Stores) => QuestionService } = {},
 ): Promise<Harness> {
   const stores = await openStores({ dataDir, databaseUrl: opts.databaseUrl, features: FEATURE_MIGRATIONS });
   const clock = fixedClock(AFTER);
   const t = createTranslator(LOCALES_DIR);
   const repo = opts.wrap ? opts.wrap(stores.confirmations) : stores.confirmations;
   const service = new ConfirmationService(repo, () => shippedSources().schedule, clock, t);
+  const unanswered = new SqlUnansweredQuestions(stores.sql);
   const bot = new AssistantBot({
     answerer: makeAnswerer(clock),
     t,
     clock,
-    unanswered: stores.unanswered,
+    unanswered,
+    questions: opts.questions?.(stores),
     conversationState: new ConversationState(stores.botState),
     userState: new UserState(stores.botState),
     logger: opts.logger ?? silentLogger,
@@ -55,7 +60,7 @@ export async function botHarness(
     await next();
   });
   if (opts.channelId) adapter.template.channelId = opts.channelId;
-  return { adapter, stores, service, close: () => stores.close() };
+  return { adapter, stores, unanswered, service, close: () => stores.close() };
 }
 
 export function textOf(activity: Partial<Activity>): string {
