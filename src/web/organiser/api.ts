@@ -1,4 +1,8 @@
 import type {
+  AnswerRequest,
+  AnswerSaved,
+  QuestionGroupList,
+  Taught,
   ApiErrorBody,
   ConfirmationList,
   ConfirmationQuery,
@@ -89,6 +93,18 @@ export class AdminApi {
 
   unanswered(): Promise<UnansweredList> {
     return this.json('/unanswered');
+  }
+
+  questions(): Promise<QuestionGroupList> {
+    return this.json('/questions');
+  }
+
+  answerQuestion(id: string, answer: AnswerRequest): Promise<AnswerSaved> {
+    return this.send('POST', `/questions/${encodeURIComponent(id)}/answer`, answer);
+  }
+
+  teachQuestion(id: string): Promise<Taught> {
+    return this.send('POST', `/questions/${encodeURIComponent(id)}/teach`);
   }
 
   feedback(): Promise<FeedbackList> {

@@ -7,13 +7,14 @@ import { langOf, Texts } from './texts';
 import { ConfirmationsView } from './views/confirmations';
 import { DigestView } from './views/digest';
 import { FeedbackListView, UnansweredListView } from './views/lists';
+import { QuestionsView } from './views/questions';
 import { SourcesView } from './views/sources';
 
 const TOKEN_KEY = 'pa-admin-token';
-type Tab = 'confirmations' | 'digest' | 'unanswered' | 'feedback' | 'sources';
+type Tab = 'confirmations' | 'digest' | 'questions' | 'unanswered' | 'feedback' | 'sources';
 
 /**
- * The organisers' tab: sign-in with the admin token, then five views as ARIA tabs (arrow keys move
+ * The organisers' tab: sign-in with the admin token, then six views as ARIA tabs (arrow keys move
  * between them). One status line, announced politely, belongs to the view that is open: it is cleared
  * when another opens. The language follows Teams (or the browser, or ?lang=), with a switch.
  */
@@ -30,6 +31,7 @@ class OrganiserTab implements TabContext {
     this.views = {
       confirmations: new ConfirmationsView(this),
       digest: new DigestView(this),
+      questions: new QuestionsView(this),
       unanswered: new UnansweredListView(this),
       feedback: new FeedbackListView(this),
       sources: new SourcesView(this, () => void this.views.confirmations.load().catch(() => undefined)),
