@@ -119,6 +119,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     repo: new DigestRepository(stores.sql),
     confirmations,
     unanswered,
+    openQuestions: async () => (await questions.groups('open')).map((g) => ({ text: g.text, askers: g.askers })),
     email,
     teams: proactiveSender(adapter, config.botAuth.appId ?? ''),
     clock,

@@ -121,6 +121,11 @@ async function loop(env: Record<string, string>): Promise<void> {
     expect(listed.groups[0]!.askers).toBe(2);
     expect(listed.groups[0]!.questions.map((q) => q.language).sort()).toEqual(['en', 'fr']);
     const groupId = listed.groups[0]!.id;
+    // The digest lists the open question once, with how many asked it, in the organisers' language.
+    const digestEn = await (await admin(r, '/digest/preview?lang=en')).text();
+    expect(digestEn).toMatch(/Questions waiting for the organisers&#39; answer \(1\)/);
+    expect(digestEn).toContain('2 participants asked');
+    expect(await (await admin(r, '/digest/preview?lang=fr')).text()).toContain('posée par 2 participants');
 
     // One language missing: refused, and nobody is answered.
     const half = await admin(r, `/questions/${groupId}/answer`, { method: 'POST', body: JSON.stringify({ en: ANSWER.en }) });
