@@ -19,7 +19,10 @@ import { guessLanguage, localeToLang } from './knowledge/language';
 import { systemClock, type Clock } from './schedule/time';
 import { openStores, type Stores } from './storage/stores';
 import { FEATURE_MIGRATIONS } from './schema';
-import { RetryingUnansweredQuestions } from './storage/unansweredQuestions';
+import { RetryingUnansweredQuestions, SqlUnansweredQuestions } from './questions/unanswered';
+import { QuestionRepository } from './questions/repository';
+import { QuestionService } from './questions/service';
+import { conversationSender } from './questions/delivery';
 import { ConfirmationService } from './confirmations/service';
 import { SqlConfirmationRepository } from './confirmations/repository';
 import { AssistantBot } from './bot/assistantBot';
@@ -64,6 +67,8 @@ export interface App {
   readonly unanswered: RetryingUnansweredQuestions;
   readonly confirmations: ConfirmationService;
   readonly digests: DigestService;
+  /** Questions asked of the organisers: the queue, their answers, the deliveries. */
+  readonly questions: QuestionService;
   /** The periodic purge of old data; stores register their purge with it. */
   readonly retention: Retention;
   readonly logger: Logger;
@@ -92,7 +97,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const knowledge = new LiveKnowledge(makeAnswerer);
 
   const stores = await openStores({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, features: FEATURE_MIGRATIONS });
-  const unanswered = new RetryingUnansweredQuestions(stores.unanswered, (err, pending) =>
+  const unanswered = new RetryingUnansweredQuestions(new SqlUnansweredQuestions(stores.sql), (err, pending) =>
     logger.error({ err, pending }, 'could not store an unanswered question; it will be retried'),
   );
   const sourceService = new SourceService({ repo: new SourceVersionRepository(stores.sql), live: knowledge, makeAnswerer, clock, logger, pollMs: config.sourcesPollSeconds * 1000 });
@@ -116,7 +121,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const digests = new DigestService({
     repo: new DigestRepository(stores.sql),
     confirmations,
-    unanswered: stores.unanswered,
+    unanswered,
+    openQuestions: async () => (await questions.groups('open')).map((g) => ({ text: g.text, askers: g.askers })),
     email,
     teams: proactiveSender(adapter, config.botAuth.appId ?? ''),
     clock,
@@ -134,10 +140,30 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   const scheduler = new DigestScheduler(digests, logger, { schedule: config.digest.schedule, timezone: config.digest.timezone, retryCheckMs: Math.min(30_000, config.digest.retrySeconds * 1000) });
 
+  // The built-in Direct Line: its own adapter trusts these in-process activities; replies come back on loopback.
+  const directLineAdapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  directLineAdapter.onTurnError = adapter.onTurnError;
+  let listeningPort = config.port;
+  // The secret in this path never leaves the server: it is not stored with activities nor shown to clients.
+  const connectorPath = `/directline-connector/${randomBytes(32).toString('hex')}`;
+  const connectorUrl = () => `http://127.0.0.1:${listeningPort}${connectorPath}/`;
+  const questions = new QuestionService({
+    repo: new QuestionRepository(stores.sql),
+    analyzer: () => (bases.get(knowledge.sources) ?? new KnowledgeBase(knowledge.sources)).analyzer,
+    conversation: conversationSender({ adapter, appId: config.botAuth.appId ?? '' }, { adapter: directLineAdapter, connectorUrl }),
+    email,
+    teach: (pair, actor) => sourceService.addQaPair(pair, actor),
+    clock,
+    t,
+    logger,
+    settings: { emailFrom: config.digest.mailFrom, retryBaseMs: config.digest.retrySeconds * 1000, retryMaxMs: 3600_000, emailAfterAttempts: 3 },
+  });
+
   const feedback = new FeedbackRepository(stores.sql);
   const retention = new Retention({ days: config.retentionDays }, clock, logger);
   retention.register('unanswered-questions', (before) => unanswered.purge(before));
   retention.register('feedback', (before) => feedback.purge(before));
+  retention.register('questions-for-organisers', (before) => questions.purge(before));
   // With a model configured, it phrases the answers the sources give; without, the extractive answers alone.
   const generative = config.generation
     ? generativeAnswers(config.generation, { base: knowledge, knowledgeBase: () => bases.get(knowledge.sources) ?? new KnowledgeBase(knowledge.sources), sql: stores.sql, clock, t, logger })
@@ -160,13 +186,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     feedback,
     publicUrl: config.publicUrl,
     streaming: generative ? { intervalMs: overrides.streamIntervalMs ?? 1000 } : undefined,
+    questions,
   });
-  // The built-in Direct Line: its own adapter trusts these in-process activities; replies come back on loopback.
-  const directLineAdapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-  directLineAdapter.onTurnError = adapter.onTurnError;
-  let listeningPort = config.port;
-  // The secret in this path never leaves the server: it is not stored with activities nor shown to clients.
-  const connectorPath = `/directline-connector/${randomBytes(32).toString('hex')}`;
   // The built-in Direct Line keeps its conversations in the database and signs tokens with a key
   // kept there too: a restart, or another instance, goes on with the same conversations.
   const dlStore = new DirectLineStore(stores.sql);
@@ -186,7 +207,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     adapter: directLineAdapter,
     bot,
     logger,
-    connectorUrl: () => `http://127.0.0.1:${listeningPort}${connectorPath}/`,
+    connectorUrl,
     botId: config.botAuth.appId ?? 'participant-assistant',
     maxTextLength: config.maxMessageLength,
     azure: config.directLineAzure,
@@ -213,7 +234,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     pageStrings: scriptJson(localeSection(config.localesDir, 'page')),
     organiser: organiserTab({ boot: { strings: { en: tabStrings('en'), fr: tabStrings('fr') }, adminEnabled: !!config.adminToken }, script: organiserBundle, logger }),
     security: { directLineEndpoint: config.directLineAzure?.endpoint, https: config.publicUrl.startsWith('https:') },
-    admin: config.adminToken ? adminRouter({ token: config.adminToken, confirmations, unanswered, digests, feedback, sources: sourceService, live: knowledge, t, logger, usage: generative?.usage }) : undefined,
+    admin: config.adminToken ? adminRouter({ token: config.adminToken, confirmations, unanswered, digests, questions, feedback, sources: sourceService, live: knowledge, t, logger, usage: generative?.usage }) : undefined,
     edge: { rateLimits: config.rateLimits, trustProxy: config.trustProxy, pool: stores.pool, maxMessageLength: config.maxMessageLength },
     extra: [['/api/calendar', calendarRouter({ schedule: () => knowledge.sources.schedule, t, clock })], ['/', legalPages({ localesDir: config.localesDir, retentionDays: config.retentionDays, organisers: () => knowledge.sources.schedule.organisers })]],
   });
@@ -230,6 +251,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     unanswered,
     confirmations,
     digests,
+    questions,
     retention,
     logger,
     start: (port = config.port) =>
@@ -240,6 +262,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           listeningPort = actual;
           logger.info({ port: actual }, listeningLine(config, actual));
           scheduler.start();
+          questions.start(Math.min(30_000, config.digest.retrySeconds * 1000));
           sourceService.watch();
           retention.start();
           resolve(actual);
@@ -251,11 +274,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         server.closeAllConnections();
         scheduler.stop();
         sourceService.stop();
+        const questionsStopped = questions.stop();
         email?.close();
         server.close(() => {
           unanswered.stop();
-          void retention
-            .stop()
+          void questionsStopped
+            .then(() => retention.stop())
             .then(() => dlHub.close())
             .then(() => stores.close())
             .then(() => resolve());

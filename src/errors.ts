@@ -3,6 +3,7 @@ export const ErrorCodes = {
   BAD_JSON: { status: 400, message: 'The request body is not valid JSON.' },
   BAD_ACTIVITY: { status: 400, message: 'The request body is not a Bot Framework activity.' },
   BAD_REQUEST: { status: 400, message: 'The request is not valid.' },
+  MISSING_LANGUAGE: { status: 400, message: 'The answer is needed in both English and French.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be JSON in UTF-8 (Content-Type: application/json; charset=utf-8).' },
   TOO_MANY_REQUESTS: { status: 429, message: 'Too many requests: wait a moment and try again.' },

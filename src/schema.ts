@@ -3,12 +3,12 @@ import { DIGEST_SCHEMA } from './digests/schema';
 import { DIRECTLINE_SCHEMA } from './directline/store';
 import { FEEDBACK_SCHEMA } from './feedback/repository';
 import { SOURCES_SCHEMA } from './sources/versions';
+import { QUESTION_MIGRATIONS } from './questions/schema';
 import type { Migration } from './storage/migration';
 
 /**
- * The features' tables, in the order they were released (ids 1 and 2 are the storage layer's own:
- * bot state, unanswered questions). Each feature owns its schema; the composition root hands this
- * list to the storage layer.
+ * The features' tables, in the order they were released (id 1, bot state, is the storage layer's own).
+ * Each feature owns its schema; the composition root hands this list to the storage layer.
  */
 export const FEATURE_MIGRATIONS: readonly Migration[] = [
   { id: 3, name: 'confirmations', sql: CONFIRMATIONS_SCHEMA },
@@ -16,4 +16,5 @@ export const FEATURE_MIGRATIONS: readonly Migration[] = [
   { id: 5, name: 'feedback', sql: FEEDBACK_SCHEMA },
   { id: 6, name: 'source versions', sql: SOURCES_SCHEMA },
   { id: 7, name: 'direct line', sql: DIRECTLINE_SCHEMA },
-];
+  ...QUESTION_MIGRATIONS,
+].sort((a, b) => a.id - b.id);

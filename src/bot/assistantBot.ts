@@ -2,6 +2,7 @@ import { ActivityHandler, ActivityTypes, MessageFactory, TurnContext, type Activ
 import { DialogSet, type DialogState } from 'botbuilder-dialogs';
 import { CancellationDialog } from '../../dialogs/cancellationDialog';
 import { ConfirmationDialog } from '../../dialogs/confirmationDialog';
+import { AskOrganisersDialog } from '../../dialogs/askOrganisersDialog';
 import { DeleteDataDialog } from '../../dialogs/deleteDataDialog';
 import type { ConfirmationService } from '../confirmations/service';
 import { confirmationRoutes, organiserRoutes } from '../confirmations/turns';
@@ -15,7 +16,9 @@ import type { Logger } from '../logger';
 import { isValidZone, type Clock } from '../schedule/time';
 import type { SourceService } from '../sources/service';
 import { sourceRoutes } from '../sources/turns';
-import type { UnansweredQuestionRepository } from '../storage/unansweredQuestions';
+import type { QuestionService } from '../questions/service';
+import { queueFrom, questionRoutes } from '../questions/turns';
+import type { UnansweredQuestionRepository } from '../questions/unanswered';
 import type { Lang, Translate } from '../vocabulary';
 import { detectCommand } from './commands';
 import { answerRoute, dialogRoute, languageOnlyRoute, originalRoute, smallTalkRoute } from './conversationRoutes';
@@ -51,6 +54,8 @@ export interface AssistantBotDeps {
   readonly publicUrl?: string | undefined;
   /** With a model: generated answers are streamed (Teams one-to-one chats, Web Chat), one update per interval at most. */
   readonly streaming?: { readonly intervalMs: number } | undefined;
+  /** Questions asked of the organisers, and their answers brought back. */
+  readonly questions?: QuestionService | undefined;
 }
 
 /**
@@ -78,8 +83,10 @@ export class AssistantBot extends ActivityHandler {
       new DeleteDataDialog(deps.confirmations, deps.t, async (context) => {
         await this.profile.delete(context);
         await this.memory.set(context, emptyMemory());
+        await deps.questions?.forget(context.activity.channelId, context.activity.from.id);
       }),
     );
+    if (deps.questions) this.dialogs.add(new AskOrganisersDialog(deps.t, queueFrom(deps.questions)));
     const people = { trust: deps.trust, organiserIds: deps.organiserIds, adminIds: deps.adminIds ?? [] };
     this.dialogFirst = dialogRoute(deps);
     this.routes = [
@@ -88,6 +95,7 @@ export class AssistantBot extends ActivityHandler {
       ...organiserRoutes({ ...deps, ...people }),
       ...digestRoutes({ ...deps, ...people }),
       ...sourceRoutes({ ...deps, ...people }),
+      ...questionRoutes(deps),
       smallTalkRoute(deps),
       originalRoute(deps),
       answerRoute(deps),

@@ -14,7 +14,8 @@ export type Command =
   | { kind: 'subscribeDigest' }
   | { kind: 'unsubscribeDigest' }
   | { kind: 'digestNow' }
-  | { kind: 'sourcesStatus' };
+  | { kind: 'sourcesStatus' }
+  | { kind: 'askOrganisers' };
 
 /** A message that asks something (how, when, where …) rather than asks the bot to do it. */
 const QUESTION = /\?|^(how|who|whom|what|when|where|why|which|can i|do i|should i|is there|comment|qui|a qui|quand|quel|quelle|ou|pourquoi|dois-je|puis-je|est-ce que je dois|faut-il)\b|\b(how|comment)\b/;
@@ -30,6 +31,7 @@ const PREAMBLE = /^((hi|hello|hey|dear|bonjour|bonsoir|salut|please|pls|kindly|s
 const CONFIRM = /^(i (hereby )?confirm|confirm( my)?\b|i('d| would)? (like|want|wish|need) to confirm|let me confirm|please confirm my|je confirme|je (veux|voudrais|souhaite|souhaiterais|aimerais|vais) confirmer|confirmer ma (participation|presence)|je souhaite confirmer)\b/;
 
 const RULES: Array<[Command['kind'], RegExp]> = [
+  ['askOrganisers', /^(ask the organi[sz]ers|ask (the )?organi[sz]ers (this|my question)|poser la question aux organisateurs|demander aux organisateurs|poser ma question aux organisateurs)[.!]*$/],
   ['sourcesStatus', /^(sources? status|status of the sources|etat des sources|statut des sources)[?.!]*$/],
   ['unsubscribeDigest', /^(please )?(unsubscribe|stop (the )?digests?|se desabonner|desabonner|desabonnement|arreter les resumes)\b/],
   ['subscribeDigest', /^(please )?(subscribe( to (the )?digests?)?|s'abonner( aux resumes)?|abonnement aux resumes|abonner ce canal)\b/],

@@ -6,7 +6,7 @@ import type { Answer, AnswerSource } from '../knowledge/answerer';
 import { languageSwitch } from '../knowledge/language';
 import type { Logger } from '../logger';
 import type { Clock } from '../schedule/time';
-import type { UnansweredQuestionRepository } from '../storage/unansweredQuestions';
+import type { UnansweredQuestionRepository } from '../questions/unanswered';
 import type { Translate } from '../vocabulary';
 import { renderAnswer, type RenderDeps } from './render';
 import { canStream, piecesOf, StreamingReply } from './streaming';
@@ -20,6 +20,8 @@ export interface ConversationTurnDeps extends RenderDeps {
   readonly logger: Logger;
   /** With a model: generated answers are streamed where the channel can show it, one update per interval at most. */
   readonly streaming?: { readonly intervalMs: number } | undefined;
+  /** When set, a refusal or partial answer offers to ask the organisers. */
+  readonly questions?: unknown;
 }
 
 const localeOf = (lang: 'en' | 'fr') => (lang === 'fr' ? 'fr-fr' : 'en-us');
@@ -129,14 +131,19 @@ export function answerRoute(d: ConversationTurnDeps): Route {
         previous: memory.lastQuestion || memory.eventIds.length || memory.sectionId ? { eventIds: memory.eventIds, sectionId: memory.sectionId, needs: memory.needs, question: memory.lastQuestion } : undefined,
         onModelCall: stream ? () => stream.inform(d.t(lang, 'answer.looking')) : undefined,
       });
-      if (answer.kind === 'abstain' || answer.partial) {
+      const unanswered = answer.kind === 'abstain' || !!answer.partial;
+      if (unanswered) {
         await d.unanswered.record({ text: question, language: lang, reason: answer.reason ?? 'no-match', askedAt: d.clock.now() });
         d.logger.info({ event: 'unanswered', language: lang, reason: answer.reason }, 'question not answered by the sources');
       }
+      const offerAsk = unanswered && !!d.questions;
+      if (offerAsk) memory.lastUnanswered = { question, lang: answer.lang };
+      else delete memory.lastUnanswered;
       const feedbackKey = answer.kind === 'abstain' ? undefined : randomUUID();
       const offerOriginal = !memory.originalOffered && answer.citations.length > 0 && answer.lang === 'en';
-      const message = renderAnswer(d, answer, feedbackKey, { offerOriginal });
-      const sent = await deliver(turn, message, answer, stream, d.t(lang, 'answer.looking'));
+      const shown = offerAsk ? { ...answer, suggestions: [d.t(answer.lang, 'questions.ask.button'), ...answer.suggestions] } : answer;
+      const message = renderAnswer(d, shown, feedbackKey, { offerOriginal });
+      const sent = await deliver(turn, message, shown, stream, d.t(lang, 'answer.looking'));
       if (offerOriginal) memory.originalOffered = true;
       // Teams sends feedback with the id of the message (a streamed one's is the stream's); Web Chat with the key in the action.
       const ids = [...new Set([sent?.id, stream?.id].filter((id): id is string => !!id))];
@@ -147,7 +154,8 @@ export function answerRoute(d: ConversationTurnDeps): Route {
       memory.eventIds = answer.kind !== 'abstain' ? answer.eventIds : [];
       if (answer.kind !== 'abstain' && answer.sectionId) memory.sectionId = answer.sectionId;
       else delete memory.sectionId;
-      if (answer.kind !== 'abstain') memory.citedPassages = answer.citations.map((c) => c.passageId);
+      // The organisers' answers cite no passage of the note: "original" has nothing to show for them.
+      if (answer.kind !== 'abstain') memory.citedPassages = answer.citations.filter((c) => c.sectionId).map((c) => c.passageId);
       memory.needs = answer.needs ?? [];
     },
   };

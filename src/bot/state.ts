@@ -23,6 +23,8 @@ export interface ConversationMemory {
   answers?: Array<{ keys: string[]; question: string; kind: string; lang: Lang }>;
   /** "Say original to see the French text" has been offered: once per conversation is enough. */
   originalOffered?: boolean;
+  /** The last question the sources did not answer: what "Ask the organisers" sends. */
+  lastUnanswered?: { question: string; lang: Lang };
 }
 
 export const emptyMemory = (): ConversationMemory => ({ eventIds: [], citedPassages: [] });

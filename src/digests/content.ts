@@ -2,7 +2,7 @@ import type { Confirmation } from '../confirmations/confirmation';
 import type { Lang } from '../knowledge/analyzer';
 import type { Translate } from '../knowledge/answerer';
 import { fold } from '../knowledge/text';
-import type { UnansweredQuestion } from '../storage/unansweredQuestions';
+import type { UnansweredQuestion } from '../questions/unanswered';
 import { toCsv } from '../http/csv';
 import { defangLinks } from '../bot/markdown';
 
@@ -15,6 +15,8 @@ export interface DigestContent {
   /** Over every confirmation currently confirmed. */
   readonly totals: { readonly byEvent: ReadonlyArray<[string, number]>; readonly byGroup: ReadonlyArray<[string, number]>; readonly byCountry: ReadonlyArray<[string, number]> };
   readonly openFollowUps: ReadonlyArray<[string, number]>;
+  /** Questions participants asked the organisers and still waiting for their answer, by group, with how many asked. */
+  readonly openQuestions: ReadonlyArray<{ text: string; askers: number }>;
 }
 
 export interface RenderedDigest {
@@ -31,7 +33,7 @@ const count = <T>(xs: readonly T[], key: (x: T) => string): Array<[string, numbe
   return [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 };
 
-export function gatherContent(args: { now: Date; newConfirmations: Confirmation[]; cancellations: Confirmation[]; unanswered: UnansweredQuestion[]; all: Confirmation[] }): DigestContent {
+export function gatherContent(args: { now: Date; newConfirmations: Confirmation[]; cancellations: Confirmation[]; unanswered: UnansweredQuestion[]; all: Confirmation[]; openQuestions?: ReadonlyArray<{ text: string; askers: number }> }): DigestContent {
   const confirmed = args.all.filter((c) => c.status === 'confirmed');
   // Questions that repeat (same words, case and accents aside) are counted once.
   const grouped = new Map<string, { text: string; language: Lang; count: number }>();
@@ -48,6 +50,7 @@ export function gatherContent(args: { now: Date; newConfirmations: Confirmation[
     unanswered: [...grouped.values()].sort((a, b) => b.count - a.count),
     totals: { byEvent: count(confirmed, (c) => c.eventId), byGroup: count(confirmed, (c) => c.group), byCountry: count(confirmed, (c) => c.country.trim()) },
     openFollowUps: count(confirmed.filter((c) => c.followUp !== 'test-session-done'), (c) => c.followUp),
+    openQuestions: args.openQuestions ?? [],
   };
 }
 
@@ -104,6 +107,7 @@ export function renderDigest(content: DigestContent, langs: readonly Lang[], t: 
     tx.push('', `${L('digest.unanswered')} (${content.unanswered.reduce((s, q) => s + q.count, 0)})`);
     if (!content.unanswered.length) tx.push(`  ${L('digest.none')}`);
     for (const q of content.unanswered) tx.push(`  - ${q.count > 1 ? `(${q.count}×) ` : ''}${plain(q.text)} [${q.language}]`);
+    tx.push(...openQuestionsText(content, L));
     textParts.push(tx.join('\n'));
 
     // HTML: tables and inline styles, as Outlook and Gmail render them.
@@ -131,6 +135,7 @@ export function renderDigest(content: DigestContent, langs: readonly Lang[], t: 
     hp.push(`<p ${p}>${content.openFollowUps.map(([f, n]) => `${html(followName(f))}: ${n}`).join(' · ') || html(L('digest.none'))}</p>`);
     hp.push(`<h2 ${h2}>${html(L('digest.unanswered'))} (${content.unanswered.reduce((s, q) => s + q.count, 0)})</h2>`);
     hp.push(content.unanswered.length ? `<ul>${content.unanswered.map((q) => `<li ${p}>${q.count > 1 ? `<strong>${q.count}×</strong> ` : ''}${html(plain(q.text))} <span style="color:#666">[${q.language}]</span></li>`).join('')}</ul>` : `<p ${p}>${html(L('digest.none'))}</p>`);
+    hp.push(openQuestionsHtml(content, L, h2, p));
     htmlParts.push(hp.join('\n'));
 
     // Adaptive Card body (Teams renders schema 1.5).
@@ -148,6 +153,7 @@ export function renderDigest(content: DigestContent, langs: readonly Lang[], t: 
       { type: 'TextBlock', text: `${L('digest.openFollowUps')}: ${content.openFollowUps.map(([f, n]) => `${followName(f)} ${n}`).join(', ') || L('digest.none')}`, wrap: true },
       { type: 'TextBlock', text: `${L('digest.unanswered')} (${content.unanswered.reduce((s, q) => s + q.count, 0)})`, weight: 'Bolder', wrap: true },
       ...content.unanswered.slice(0, 20).map((q) => literal(`${q.count > 1 ? `${q.count}× ` : ''}${q.text}`)),
+      ...openQuestionsCard(content, L),
     );
   }
 
@@ -162,4 +168,27 @@ export function renderDigest(content: DigestContent, langs: readonly Lang[], t: 
     csv,
     card: { $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', type: 'AdaptiveCard', version: '1.5', body: cardBody },
   };
+}
+
+type Label = (key: string, vars?: Record<string, string | number>) => string;
+
+/** The questions waiting for the organisers' answer, the most asked first, in plain text. */
+function openQuestionsText(content: DigestContent, L: Label): string[] {
+  const lines = ['', `${L('digest.openQuestions')} (${content.openQuestions.length})`];
+  if (!content.openQuestions.length) lines.push(`  ${L('digest.none')}`);
+  for (const q of content.openQuestions) lines.push(`  - ${plain(q.text)} — ${L('digest.askers', { count: q.askers })}`);
+  return lines;
+}
+
+function openQuestionsHtml(content: DigestContent, L: Label, h2: string, p: string): string {
+  const heading = `<h2 ${h2}>${html(L('digest.openQuestions'))} (${content.openQuestions.length})</h2>`;
+  if (!content.openQuestions.length) return `${heading}<p ${p}>${html(L('digest.none'))}</p>`;
+  return `${heading}<ul>${content.openQuestions.map((q) => `<li ${p}>${html(plain(q.text))} — <strong>${html(L('digest.askers', { count: q.askers }))}</strong></li>`).join('')}</ul>`;
+}
+
+function openQuestionsCard(content: DigestContent, L: Label): Array<Record<string, unknown>> {
+  return [
+    { type: 'TextBlock', text: `${L('digest.openQuestions')} (${content.openQuestions.length})`, weight: 'Bolder', wrap: true },
+    ...content.openQuestions.slice(0, 20).map((q) => literal(`${q.text} — ${L('digest.askers', { count: q.askers })}`)),
+  ];
 }

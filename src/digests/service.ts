@@ -4,7 +4,7 @@ import type { Lang } from '../knowledge/analyzer';
 import type { Translate } from '../knowledge/answerer';
 import type { Logger } from '../logger';
 import type { Clock } from '../schedule/time';
-import type { UnansweredQuestionRepository } from '../storage/unansweredQuestions';
+import type { UnansweredQuestionRepository } from '../questions/unanswered';
 import { gatherContent, isEmpty, renderDigest, type RenderedDigest } from './content';
 import type { DigestRepository, PreparedDigest } from './repository';
 
@@ -58,6 +58,8 @@ export class DigestService {
       repo: DigestRepository;
       confirmations: ConfirmationService;
       unanswered: UnansweredQuestionRepository;
+      /** The questions asked of the organisers still waiting for their answer, by group. */
+      openQuestions?: () => Promise<Array<{ text: string; askers: number }>>;
       email?: EmailSender | undefined;
       teams?: TeamsSender | undefined;
       clock: Clock;
@@ -162,7 +164,8 @@ export class DigestService {
     const cancellations = p.items.cancellation.map((id) => byId.get(id.split('@')[0]!)).filter((c): c is Confirmation => !!c);
     const wanted = new Set(p.items.unanswered);
     const unanswered = (await this.deps.unanswered.list()).filter((q) => wanted.has(String(q.id)));
-    const content = gatherContent({ now, newConfirmations, cancellations, unanswered, all });
+    const openQuestions = (await this.deps.openQuestions?.()) ?? [];
+    const content = gatherContent({ now, newConfirmations, cancellations, unanswered, all, openQuestions });
     if (isEmpty(content) && !this.deps.settings.sendEmpty) this.deps.logger.warn({ digest: p.id }, 'digest items vanished (deleted data); sending what is left');
     return renderDigest(content, langs, this.deps.t, (id, lang) => this.eventName(id, lang));
   }

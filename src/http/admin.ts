@@ -5,9 +5,10 @@ import { CONFIRMATION_STATUSES, FOLLOW_UPS, type Confirmation, type Confirmation
 import type { ConfirmationService } from '../confirmations/service';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
-import type { UnansweredQuestionRepository } from '../storage/unansweredQuestions';
+import type { UnansweredQuestionRepository } from '../questions/unanswered';
 import { toCsv } from './csv';
 import type { DigestService } from '../digests/service';
+import { QuestionError, type QuestionService } from '../questions/service';
 import { PublishError, type SourceService } from '../sources/service';
 import { SOURCE_NAMES, UploadError, type SourceName } from '../sources/formats';
 import type { FeedbackRepository } from '../feedback/repository';
@@ -22,6 +23,7 @@ export interface AdminDeps {
   readonly confirmations: ConfirmationService;
   readonly unanswered: UnansweredQuestionRepository;
   readonly digests: DigestService;
+  readonly questions?: QuestionService | undefined;
   readonly feedback: FeedbackRepository;
   readonly sources: SourceService;
   /** The live version of the sources: the events to filter by and their names. */
@@ -112,6 +114,7 @@ export function adminRouter(deps: AdminDeps): Router {
   });
   sourceRoutes(router, deps);
   digestRoutes(router, deps);
+  if (deps.questions) questionRoutes(router, deps.questions);
   return router;
 }
 
@@ -272,5 +275,37 @@ function digestRoutes(router: Router, deps: AdminDeps): void {
     if (lang !== undefined && lang !== 'en' && lang !== 'fr') throw new AppError('BAD_REQUEST', 'lang: must be en or fr');
     const rendered = await deps.digests.preview(lang ? [lang] : undefined);
     res.type('html').send(rendered.html);
+  });
+}
+
+const AnswerBody = z.object({ en: z.string().max(4000, 'is too long').optional(), fr: z.string().max(4000, 'is too long').optional() }).strict();
+
+/** Participants' questions for the organisers: the groups, the answer in both languages, teaching it to the bot. */
+function questionRoutes(router: Router, questions: QuestionService): void {
+  const actor = (req: Request) => (typeof req.headers['x-admin-name'] === 'string' ? req.headers['x-admin-name'].slice(0, 80) : 'admin-api');
+  const coded = (e: unknown): unknown => {
+    if (!(e instanceof QuestionError)) return e;
+    return new AppError(e.code === 'NOT_FOUND' ? 'NOT_FOUND' : e.code === 'MISSING_LANGUAGE' ? 'MISSING_LANGUAGE' : 'CONFLICT', e.message);
+  };
+  router.get('/questions', async (req, res) => {
+    const status = req.query['status'];
+    if (status !== undefined && status !== 'open' && status !== 'answered') throw new AppError('BAD_REQUEST', 'status: must be open or answered');
+    res.json({ groups: await questions.groups(status) } satisfies Contract.QuestionGroupList);
+  });
+  router.post('/questions/:id/answer', express.json({ limit: '32kb' }), async (req, res, next) => {
+    const body = AnswerBody.safeParse(req.body ?? {});
+    if (!body.success) return next(new AppError('BAD_REQUEST', `body must be {"en": "…", "fr": "…"}: ${body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`));
+    try {
+      res.json({ group: await questions.answer(String(req.params['id']), body.data, actor(req)) } satisfies Contract.AnswerSaved);
+    } catch (e) {
+      next(coded(e));
+    }
+  });
+  router.post('/questions/:id/teach', async (req, res, next) => {
+    try {
+      res.json((await questions.teach(String(req.params['id']), actor(req))) satisfies Contract.Taught);
+    } catch (e) {
+      next(e instanceof UploadError ? new AppError('BAD_REQUEST', e.problems.join('; ')) : coded(e));
+    }
   });
 }

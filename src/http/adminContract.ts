@@ -186,3 +186,37 @@ export interface DigestRunResult {
   readonly status: 'done' | 'busy' | 'already-ran' | 'no-destination';
   readonly results: readonly DigestDestinationResult[];
 }
+
+/** GET /api/admin/questions: participants' questions for the organisers, grouped by meaning, the most asked first. */
+export interface QuestionGroupView {
+  readonly id: string;
+  /** The first asker's wording. */
+  readonly text: string;
+  readonly language: Lang;
+  readonly status: 'open' | 'answered';
+  readonly createdAt: string;
+  /** How many participants asked it. */
+  readonly askers: number;
+  readonly questions: ReadonlyArray<{ readonly text: string; readonly language: Lang; readonly askedAt: string }>;
+  readonly answer: { readonly en: string; readonly fr: string; readonly answeredBy: string; readonly answeredAt: string; readonly taughtAt: string | null } | null;
+  /** Answers brought back to askers, and those still on their way. */
+  readonly deliveries: { readonly pending: number; readonly sent: number };
+}
+export interface QuestionGroupList {
+  readonly groups: readonly QuestionGroupView[];
+}
+
+/** POST /api/admin/questions/:id/answer: both languages are needed (code MISSING_LANGUAGE otherwise). */
+export interface AnswerRequest {
+  readonly en: string;
+  readonly fr: string;
+}
+export interface AnswerSaved {
+  readonly group: QuestionGroupView;
+}
+
+/** POST /api/admin/questions/:id/teach: the answer as a Q&A pair in the sources' draft. */
+export interface Taught {
+  readonly draft: number;
+  readonly pairId: string;
+}

@@ -69,6 +69,7 @@ export function organiserPage(boot: string, lang: 'en' | 'fr', nonce: string): s
       <div role="tablist" id="tablist">
         <button role="tab" type="button" id="tab-confirmations" data-tab="confirmations" aria-controls="panel-confirmations" aria-selected="true"></button>
         <button role="tab" type="button" id="tab-digest" data-tab="digest" aria-controls="panel-digest" aria-selected="false" tabindex="-1"></button>
+        <button role="tab" type="button" id="tab-questions" data-tab="questions" aria-controls="panel-questions" aria-selected="false" tabindex="-1"></button>
         <button role="tab" type="button" id="tab-unanswered" data-tab="unanswered" aria-controls="panel-unanswered" aria-selected="false" tabindex="-1"></button>
         <button role="tab" type="button" id="tab-feedback" data-tab="feedback" aria-controls="panel-feedback" aria-selected="false" tabindex="-1"></button>
         <button role="tab" type="button" id="tab-sources" data-tab="sources" aria-controls="panel-sources" aria-selected="false" tabindex="-1"></button>
@@ -90,6 +91,16 @@ export function organiserPage(boot: string, lang: 'en' | 'fr', nonce: string): s
     <section id="panel-digest" role="tabpanel" aria-labelledby="tab-digest" data-panel="digest" hidden>
       <div class="toolbar"><h2 id="previewTitle"></h2><button class="primary" id="sendNow" type="button"></button></div>
       <iframe id="preview" sandbox=""></iframe>
+    </section>
+    <section id="panel-questions" role="tabpanel" aria-labelledby="tab-questions" data-panel="questions" hidden>
+      <table class="responsive"><caption id="qCaption" class="visually-hidden"></caption><thead><tr id="qHead"></tr></thead><tbody id="qBody"></tbody></table>
+      <form id="qForm" hidden>
+        <h2 id="qFormTitle" tabindex="-1"></h2>
+        <blockquote id="qFormQuestion"></blockquote>
+        <p><label for="qEn" id="qEnLabel"></label><br><textarea id="qEn" rows="4" cols="60" maxlength="4000"></textarea></p>
+        <p><label for="qFr" id="qFrLabel"></label><br><textarea id="qFr" rows="4" cols="60" maxlength="4000" lang="fr"></textarea></p>
+        <div class="toolbar"><button class="primary" id="qSave" type="submit"></button><button id="qTeach" type="button" hidden></button></div>
+      </form>
     </section>
     <section id="panel-unanswered" role="tabpanel" aria-labelledby="tab-unanswered" data-panel="unanswered" hidden>
       <table class="responsive"><caption id="uCaption" class="visually-hidden"></caption><thead><tr id="uHead"></tr></thead><tbody id="uBody"></tbody></table>

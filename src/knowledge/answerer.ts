@@ -9,6 +9,7 @@ import { datesIn, expandShorthand, isNeedWord, monthsIn, TIME_WORDS, type Need }
 import type { KnowledgeBase } from './knowledgeBase';
 import { languagesNamed, LANGUAGE_NAMES } from './lexicon';
 import type { Passage } from './note';
+import type { QaPair } from './sources';
 import { fold, tokenize } from './text';
 import { AnswerWriter, capitalise, dedupe } from './writer';
 import type { ScheduledEvent } from '../schedule/schedule';
@@ -247,6 +248,7 @@ export class Answerer implements AnswerSource {
     if (!best) return undefined;
     const suggestions = [this.w.t(lang, 'suggest.dates'), this.w.t(lang, 'suggest.register')];
     const pair = this.kb.qaById(best.id);
+    if (pair?.origin) return this.organisersAnswer(pair, lang, frame.needs.has('yesno'), suggestions);
     if (pair) {
       const preferred = pair.passages.find((id) => inSection(this.kb.passage(id, lang)?.sectionId)) ?? pair.passages[0]!;
       const confirming = pair.passages.some((id) => id.endsWith('.confirm'));
@@ -265,6 +267,13 @@ export class Answerer implements AnswerSource {
     const passage = this.kb.passage(best.id, lang)!;
     const text = this.bestSentences(frame.text, passage, lang);
     return { kind: 'passage', lang, text, citations: [this.w.cite(passage.id, lang)], suggestions, eventIds: this.eventsCiting([passage.id]), sectionId: passage.sectionId };
+  }
+
+  /** A pair the organisers answered: cited as their answer, with its date. */
+  private organisersAnswer(pair: QaPair, lang: Lang, yesNo: boolean, suggestions: string[]): Answer {
+    const text = yesNo ? pair.a[lang] : capitalise(pair.a[lang].replace(/^(yes|no|oui|non)\s*[:.,]\s*/i, ''));
+    const label = this.w.t(lang, 'questions.citation', { date: pair.origin!.date });
+    return { kind: 'qa', lang, text, citations: [{ passageId: pair.id, sectionId: '', label, excerpt: pair.a[lang], lang }], suggestions, eventIds: this.eventsCiting(pair.passages), sectionId: '', quoteAdds: false };
   }
 
   /** The one or two sentences of a passage that best answer the question. */

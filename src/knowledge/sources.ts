@@ -13,11 +13,14 @@ export const QaSchema = z
       z
         .object({
           id: z.string().min(1),
-          passages: z.array(z.string().min(1)).min(1),
+          passages: z.array(z.string().min(1)),
           q: z.object({ en: z.array(z.string().min(3)).min(1), fr: z.array(z.string().min(3)).min(1) }).strict(),
           a: z.object({ en: z.string().min(1), fr: z.string().min(1) }).strict(),
+          /** An answer the organisers gave to participants' questions, cited as theirs and dated, rather than from the note. */
+          origin: z.object({ by: z.literal('organisers'), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD') }).strict().optional(),
         })
-        .strict(),
+        .strict()
+        .refine((pair) => pair.passages.length > 0 || pair.origin !== undefined, { message: 'needs at least one passage, unless it is the organisers\' answer (origin)', path: ['passages'] }),
     ),
   })
   .strict();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Answer, Answerer } from '../knowledge/answerer';
 import type { Lang } from '../knowledge/analyzer';
 import { parseNote } from '../knowledge/note';
-import { buildSources, GlossarySchema, QaSchema, SourceError, type KnowledgeSources } from '../knowledge/sources';
+import { buildSources, GlossarySchema, QaSchema, SourceError, type KnowledgeSources, type QaPair } from '../knowledge/sources';
 import { fold } from '../knowledge/text';
 import type { Logger } from '../logger';
 import { ScheduleSchema } from '../schedule/schedule';
@@ -150,6 +150,18 @@ export class SourceService {
     this.deps.live.swap(sources, number);
     this.deps.logger.info({ version: number }, 'sources rolled back');
     return number;
+  }
+
+  /**
+   * Adds a Q&A pair to the draft (started from the live version when there is none), replacing a
+   * pair of the same id; it goes live only when the draft is previewed and published.
+   */
+  async addQaPair(pair: QaPair, actor: string): Promise<number> {
+    const base = (await this.deps.repo.draft()) ?? (await this.deps.repo.live());
+    const qa = QaSchema.parse(base?.files.qa ?? { pairs: [] });
+    const content = { ...qa, pairs: [...qa.pairs.filter((p) => p.id !== pair.id), pair] };
+    checkOne('qa', content);
+    return (await this.deps.repo.saveToDraft('qa', content, actor, this.deps.clock.now())).number;
   }
 
   discard(actor: string): Promise<boolean> {

@@ -9,18 +9,6 @@ export type SqliteDatabase = Database.Database;
 /** The storage layer's own tables; the features' come from the composition root. Never edit a released one, add a new one. */
 const MIGRATIONS: readonly Migration[] = [
   BOT_STATE_MIGRATION,
-  {
-    id: 2,
-    name: 'unanswered questions',
-    sql: `CREATE TABLE unanswered_questions (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            text TEXT NOT NULL,
-            language TEXT NOT NULL CHECK (language IN ('en', 'fr')),
-            reason TEXT NOT NULL,
-            asked_at TEXT NOT NULL
-          );
-          CREATE INDEX unanswered_questions_asked_at ON unanswered_questions (asked_at);`,
-  },
 ];
 
 /** Opens (creating if needed) the SQLite database under dataDir and brings its schema up to date. */

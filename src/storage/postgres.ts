@@ -1,24 +1,10 @@
 import pg from 'pg';
-import type { Lang } from '../knowledge/analyzer';
 import { BOT_STATE_MIGRATION } from './botState';
 import { migrationSql, type Migration } from './migration';
-import { inTransaction } from './sql';
-import { storableQuestion, UNANSWERED_LIMITS, type UnansweredQuestion, type UnansweredQuestionRepository } from './unansweredQuestions';
 
 /** The storage layer's own tables; the features' come from the composition root. */
 const MIGRATIONS: readonly Migration[] = [
   BOT_STATE_MIGRATION,
-  {
-    id: 2,
-    name: 'unanswered questions',
-    sql: `CREATE TABLE unanswered_questions (
-            id BIGSERIAL PRIMARY KEY,
-            text TEXT NOT NULL,
-            language TEXT NOT NULL CHECK (language IN ('en', 'fr')),
-            reason TEXT NOT NULL,
-            asked_at TIMESTAMPTZ NOT NULL);
-          CREATE INDEX unanswered_questions_asked_at ON unanswered_questions (asked_at)`,
-  },
 ];
 
 /** Opens a pool on DATABASE_URL; a `schema` parameter in the URL selects (and creates) the schema. */
@@ -62,31 +48,3 @@ export async function migratePostgres(pool: pg.Pool, features: readonly Migratio
   }
 }
 
-export class PostgresUnansweredQuestions implements UnansweredQuestionRepository {
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly maxLength: number = UNANSWERED_LIMITS.maxLength,
-    private readonly maxRows: number = UNANSWERED_LIMITS.maxRows,
-  ) {}
-
-  async record(q: { text: string; language: Lang; reason: string; askedAt: Date }): Promise<void> {
-    const text = storableQuestion(q.text, this.maxLength);
-    if (text === undefined) return;
-    await inTransaction(this.pool, async (c) => {
-      await c.query('INSERT INTO unanswered_questions (text, language, reason, asked_at) VALUES ($1, $2, $3, $4)', [text, q.language, q.reason, q.askedAt]);
-      await c.query('DELETE FROM unanswered_questions WHERE id <= (SELECT id FROM unanswered_questions ORDER BY id DESC LIMIT 1 OFFSET $1)', [this.maxRows]);
-    });
-  }
-
-  async purge(before: Date): Promise<number> {
-    return (await this.pool.query('DELETE FROM unanswered_questions WHERE asked_at < $1', [before])).rowCount ?? 0;
-  }
-
-  async list(since?: Date): Promise<UnansweredQuestion[]> {
-    const { rows } = await this.pool.query<{ id: string; text: string; language: Lang; reason: string; asked_at: Date }>(
-      'SELECT id, text, language, reason, asked_at FROM unanswered_questions WHERE asked_at >= $1 ORDER BY id',
-      [since ?? new Date(0)],
-    );
-    return rows.map((r) => ({ id: Number(r.id), text: r.text, language: r.language, reason: r.reason, askedAt: r.asked_at.toISOString() }));
-  }
-}

@@ -3,16 +3,14 @@ import type { Migration } from './migration';
 import type pg from 'pg';
 import { SqlBotStorage } from './botState';
 import { openDatabase } from './database';
-import { SqliteUnansweredQuestions, type UnansweredQuestionRepository } from './unansweredQuestions';
 import { postgresSql, sqliteSql, type Sql } from './sql';
-import { openPostgres, PostgresUnansweredQuestions } from './postgres';
+import { openPostgres } from './postgres';
 
 /** Everything kept in the database, behind the same interfaces on SQLite and on PostgreSQL. */
 export interface Stores {
   readonly kind: 'sqlite' | 'postgres';
   readonly botState: Storage;
-  readonly unanswered: UnansweredQuestionRepository;
-  /** Plain SQL on the same database, for the features' repositories (confirmations, digests, feedback …). */
+  /** Plain SQL on the same database, for the features' repositories (confirmations, digests, feedback, questions …). */
   readonly sql: Sql;
   /** The PostgreSQL pool, for what needs PostgreSQL itself (LISTEN/NOTIFY, the shared rate limits); absent on SQLite. */
   readonly pool?: pg.Pool;
@@ -29,7 +27,6 @@ export async function openStores(opts: { dataDir: string; databaseUrl?: string |
     return {
       kind: 'postgres',
       botState: new SqlBotStorage(sql),
-      unanswered: new PostgresUnansweredQuestions(pool),
       sql,
       pool,
       ping: async () => {
@@ -43,7 +40,6 @@ export async function openStores(opts: { dataDir: string; databaseUrl?: string |
   return {
     kind: 'sqlite',
     botState: new SqlBotStorage(sql),
-    unanswered: new SqliteUnansweredQuestions(db),
     sql,
     ping: () => {
       db.prepare('SELECT 1').get();

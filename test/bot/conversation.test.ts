@@ -96,7 +96,7 @@ describe('a participant talks to the bot', () => {
     await h.adapter
       .send({ type: 'message', text: 'Can you recommend a hotel in Nairobi?', from: { id: 'participant-42', name: 'Amina' } })
       .assertReply(expectText(/couldn't find.*catherine\.mwangi@un\.org.*robert\.wabunoha@un\.org/));
-    const stored = await h.stores.unanswered.list();
+    const stored = await h.unanswered.list();
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ text: 'Can you recommend a hotel in Nairobi?', language: 'en' });
     expect(JSON.stringify(stored[0])).not.toMatch(/participant-42|Amina/);
@@ -124,7 +124,7 @@ describe('small talk and the whole schedule', () => {
     ['help', /i answer from the consultation's information note/],
   ])('when the participant says "%s", then the bot answers itself and logs nothing as unanswered', async (text, re) => {
     await h.adapter.send(text).assertReply(expectText(re));
-    expect(await h.stores.unanswered.list()).toHaveLength(0);
+    expect(await h.unanswered.list()).toHaveLength(0);
   });
 
   test.each([

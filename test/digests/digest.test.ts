@@ -1,3 +1,4 @@
+import { SqlUnansweredQuestions } from '../../src/questions/unanswered';
 import { createServer } from 'node:net';
 import type { ConfirmationInput, ParticipantKey } from '../../src/confirmations/confirmation';
 import { ConfirmationService } from '../../src/confirmations/service';
@@ -46,7 +47,7 @@ async function world(opts: { smtpUrl: string; stores?: Stores; languages?: Array
   const sender = smtpSender(opts.smtpUrl);
   const settings: DigestSettings = { emailTo: ORGANISERS, emailFrom: 'Assistant <assistant@example.org>', languages: opts.languages ?? ['en', 'fr'], sendEmpty: opts.sendEmpty ?? false, retryBaseMs: 60_000, retryMaxMs: 3_600_000, instanceId: `i-${Math.random()}` };
   const makeService = (instanceId = settings.instanceId) =>
-    new DigestService({ repo: new DigestRepository(stores.sql), confirmations, unanswered: stores.unanswered, email: sender, clock, t, logger: silentLogger, settings: { ...settings, instanceId } });
+    new DigestService({ repo: new DigestRepository(stores.sql), confirmations, unanswered: new SqlUnansweredQuestions(stores.sql), email: sender, clock, t, logger: silentLogger, settings: { ...settings, instanceId } });
   const confirm = (name: string, over: Partial<ConfirmationInput> = {}) => ledger.record(input(name, over), who(), { activityKey: `a-${++seq}`, now: clock.now() });
   return {
     stores,
@@ -83,7 +84,7 @@ describe('the email digest, through a real SMTP server on loopback', () => {
     await w.confirm('<script>alert("x")</script> Evil', { organisation: '=HYPERLINK("http://evil")', eventId: 'global-forum', group: 'civil-society', country: 'Mali' });
     const cancelled = await w.confirm('Jean Dupont', { eventId: 'briefing-africa-enfr' });
     await w.ledger.cancel(cancelled.confirmation.id, { actor: 'participant', now: w.clock.now() });
-    for (const text of ['Is there parking?', 'is there PARKING ?', 'Quel temps fera-t-il ?']) await w.stores.unanswered.record({ text, language: 'en', reason: 'unknown-words', askedAt: w.clock.now() });
+    for (const text of ['Is there parking?', 'is there PARKING ?', 'Quel temps fera-t-il ?']) await new SqlUnansweredQuestions(w.stores.sql).record({ text, language: 'en', reason: 'unknown-words', askedAt: w.clock.now() });
 
     const run = await w.service.run('manual');
     expect(run.results).toEqual([{ destination: 'email', status: 'sent', digestId: expect.any(String), confirmations: 2, cancellations: 1, questions: 3 }]);

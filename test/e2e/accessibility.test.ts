@@ -131,7 +131,7 @@ describeBrowser('accessibility of the pages (axe-core in headless Chromium)', ()
       { channelId: 'webchat', userId: 'a11y-user' },
       { chatLanguage: 'en', activityKey: 'a11y-activity' },
     );
-    await app.stores.unanswered.record({ text: 'Can you recommend a hotel in Nairobi?', language: 'en', reason: 'no-match', askedAt: new Date(AFTER) });
+    await app.unanswered.record({ text: 'Can you recommend a hotel in Nairobi?', language: 'en', reason: 'no-match', askedAt: new Date(AFTER) });
   }
   afterAll(async () => {
     await browser?.close();

@@ -10,10 +10,13 @@ import { SqlConfirmationRepository } from '../../src/confirmations/repository';
 import { fixedClock } from '../../src/schedule/time';
 import { AFTER, LOCALES_DIR, makeAnswerer, shippedSources, silentLogger, tempDataDir } from './fixtures';
 import { FEATURE_MIGRATIONS } from '../../src/schema';
+import { SqlUnansweredQuestions, type UnansweredQuestionRepository } from '../../src/questions/unanswered';
+import type { QuestionService } from '../../src/questions/service';
 
 export interface Harness {
   adapter: TestAdapter;
   stores: Stores;
+  unanswered: UnansweredQuestionRepository;
   service: ConfirmationService;
   close(): Promise<void>;
 }
@@ -28,7 +31,7 @@ const CHANNEL_ISSUER = AuthenticationConstants.ToBotFromChannelTokenIssuer;
  */
 export async function botHarness(
   dataDir: string,
-  opts: { maxMessageLength?: number; organiserIds?: string[]; databaseUrl?: string; channelId?: string; wrap?: (repo: ConfirmationRepository) => ConfirmationRepository; logger?: Logger } = {},
+  opts: { maxMessageLength?: number; organiserIds?: string[]; databaseUrl?: string; channelId?: string; wrap?: (repo: ConfirmationRepository) => ConfirmationRepository; logger?: Logger; questions?: (stores: Stores) => QuestionService } = {},
 ): Promise<Harness> {
   const stores = await openStores({ dataDir, databaseUrl: opts.databaseUrl, features: FEATURE_MIGRATIONS });
   const clock = fixedClock(AFTER);
@@ -36,11 +39,13 @@ export async function botHarness(
   const ledger = new SqlConfirmationRepository(stores.sql);
   const repo = opts.wrap ? opts.wrap(ledger) : ledger;
   const service = new ConfirmationService(repo, () => shippedSources().schedule, clock, t);
+  const unanswered = new SqlUnansweredQuestions(stores.sql);
   const bot = new AssistantBot({
     answerer: makeAnswerer(clock),
     t,
     clock,
-    unanswered: stores.unanswered,
+    unanswered,
+    questions: opts.questions?.(stores),
     conversationState: new ConversationState(stores.botState),
     userState: new UserState(stores.botState),
     logger: opts.logger ?? silentLogger,
@@ -57,7 +62,7 @@ export async function botHarness(
     await next();
   });
   if (opts.channelId) adapter.template.channelId = opts.channelId;
-  return { adapter, stores, service, close: () => stores.close() };
+  return { adapter, stores, unanswered, service, close: () => stores.close() };
 }
 
 export function textOf(activity: Partial<Activity>): string {

@@ -135,7 +135,7 @@ describeBrowser('the pages under their CSP, in headless Chromium', () => {
       { channelId: 'webchat', userId: 'tab-user' },
       { chatLanguage: 'en', activityKey: 'tab-activity' },
     );
-    await app.stores.unanswered.record({ text: `${hostile} hotel?`, language: 'en', reason: 'no-match', askedAt: new Date(AFTER) });
+    await app.unanswered.record({ text: `${hostile} hotel?`, language: 'en', reason: 'no-match', askedAt: new Date(AFTER) });
     const { page, problems } = await open('/organiser');
     await page.fill('#token', TOKEN);
     await page.click('#signin');

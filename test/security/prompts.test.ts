@@ -39,7 +39,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; done: () => Promi
         expect(await say(h, YES[lang])).toMatch(RECORDED[lang]);
         expect(await h.service.list()).toMatchObject([{ name: 'Amina Diallo', organisation: 'Ministry of Mines', email: 'amina.diallo@example.org' }]);
         // Nothing the participant typed in the dialog became an "unanswered question".
-        expect(await h.stores.unanswered.list()).toEqual([]);
+        expect(await h.unanswered.list()).toEqual([]);
       });
     });
 

@@ -1,3 +1,4 @@
+import { SqlUnansweredQuestions } from '../../src/questions/unanswered';
 import { FeedbackRepository } from '../../src/feedback/repository';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
@@ -25,13 +26,13 @@ describe.each([['SQLite'], ['PostgreSQL']] as const)('retention on %s', (kind) =
 
   run('when the purge runs, then unanswered questions and feedback older than the retention period are gone and newer ones stay', async () => {
     const feedback = new FeedbackRepository(stores.sql);
-    for (const [text, age] of [['old question', 91], ['recent question', 89]] as const) await stores.unanswered.record({ text, language: 'en', reason: 'no-match', askedAt: daysAgo(age) });
+    for (const [text, age] of [['old question', 91], ['recent question', 89]] as const) await new SqlUnansweredQuestions(stores.sql).record({ text, language: 'en', reason: 'no-match', askedAt: daysAgo(age) });
     for (const [key, age] of [['old-key', 120], ['recent-key', 3]] as const) await feedback.record({ answerKey: key, reaction: 'like', question: `about ${key}`, channelId: 'webchat', now: daysAgo(age) });
     const retention = new Retention({ days: 90 }, fixedClock(NOW), silentLogger);
-    retention.register('unanswered-questions', (before) => stores.unanswered.purge(before));
+    retention.register('unanswered-questions', (before) => new SqlUnansweredQuestions(stores.sql).purge(before));
     retention.register('feedback', (before) => feedback.purge(before));
     expect(await retention.purgeNow()).toEqual({ 'unanswered-questions': 1, feedback: 1 });
-    expect((await stores.unanswered.list()).map((q) => q.text)).toEqual(['recent question']);
+    expect((await new SqlUnansweredQuestions(stores.sql).list()).map((q) => q.text)).toEqual(['recent question']);
     expect((await feedback.list()).map((f) => f.question)).toEqual(['about recent-key']);
   });
 });
@@ -56,11 +57,11 @@ describe('the retention job', () => {
     const data = tempDataDir();
     const app = await createApp(testConfig(data.dir, { RETENTION_DAYS: '7' }), { clock: fixedClock(NOW), logger: silentLogger });
     try {
-      await app.stores.unanswered.record({ text: 'last month?', language: 'en', reason: 'no-match', askedAt: daysAgo(30) });
-      await app.stores.unanswered.record({ text: 'yesterday?', language: 'en', reason: 'no-match', askedAt: daysAgo(1) });
+      await app.unanswered.record({ text: 'last month?', language: 'en', reason: 'no-match', askedAt: daysAgo(30) });
+      await app.unanswered.record({ text: 'yesterday?', language: 'en', reason: 'no-match', askedAt: daysAgo(1) });
       await app.start(0);
-      for (let i = 0; i < 100 && (await app.stores.unanswered.list()).length > 1; i++) await new Promise((r) => setTimeout(r, 20));
-      expect((await app.stores.unanswered.list()).map((q) => q.text)).toEqual(['yesterday?']);
+      for (let i = 0; i < 100 && (await app.unanswered.list()).length > 1; i++) await new Promise((r) => setTimeout(r, 20));
+      expect((await app.unanswered.list()).map((q) => q.text)).toEqual(['yesterday?']);
     } finally {
       await app.stop();
       data.cleanup();

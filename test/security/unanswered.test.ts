@@ -1,5 +1,7 @@
-import { SqliteUnansweredQuestions, type UnansweredQuestionRepository } from '../../src/storage/unansweredQuestions';
-import { openPostgres, PostgresUnansweredQuestions } from '../../src/storage/postgres';
+import { SqlUnansweredQuestions, type UnansweredQuestionRepository } from '../../src/questions/unanswered';
+import { openPostgres } from '../../src/storage/postgres';
+import { postgresSql, sqliteSql } from '../../src/storage/sql';
+import { FEATURE_MIGRATIONS } from '../../src/schema';
 import { openDatabase } from '../../src/storage/database';
 import { botHarness, say, type Harness } from '../helpers/botHarness';
 import { tempDataDir } from '../helpers/fixtures';
@@ -19,12 +21,12 @@ describe.each([['SQLite'], ['PostgreSQL']] as const)('unanswered questions on %s
     const data = tempDataDir();
     if (kind === 'PostgreSQL' && pgAvailable) {
       const schema = pgSchemaUrl();
-      const pool = await openPostgres(schema.url);
-      repo = (maxLength, maxRows) => new PostgresUnansweredQuestions(pool, maxLength, maxRows);
+      const pool = await openPostgres(schema.url, FEATURE_MIGRATIONS);
+      repo = (maxLength, maxRows) => new SqlUnansweredQuestions(postgresSql(pool), maxLength, maxRows);
       done = async () => (await pool.end(), await schema.drop(), data.cleanup());
     } else {
-      const db = openDatabase(data.dir);
-      repo = (maxLength, maxRows) => new SqliteUnansweredQuestions(db, maxLength, maxRows);
+      const db = openDatabase(data.dir, undefined, FEATURE_MIGRATIONS);
+      repo = (maxLength, maxRows) => new SqlUnansweredQuestions(sqliteSql(db), maxLength, maxRows);
       done = async () => (db.close(), data.cleanup());
     }
   });
@@ -72,7 +74,7 @@ describe('the bot and unanswered questions', () => {
   test('when a participant sends their email address outside any dialog, then it is not shown to organisers', async () => {
     await say(h, 'amina.diallo@example.org');
     await say(h, 'Is there a hotel for participants? My phone is +254 722 123 456');
-    expect((await h.stores.unanswered.list()).map((q) => q.text)).toEqual(['Is there a hotel for participants? My phone is [phone]']);
+    expect((await h.unanswered.list()).map((q) => q.text)).toEqual(['Is there a hotel for participants? My phone is [phone]']);
   });
 });
 
@@ -86,7 +88,7 @@ describePg('a participant on PostgreSQL', () => {
       await say(h, 'the global forum');
       await say(h, 'Amina\u0000 Diallo');
       await say(h, 'amina.diallo@example.org');
-      expect(await h.stores.unanswered.list()).toEqual([]);
+      expect(await h.unanswered.list()).toEqual([]);
     } finally {
       await h.close();
       await schema.drop();

@@ -1,11 +1,12 @@
 import { migrate, openDatabase } from '../../src/storage/database';
 import { SqlBotStorage, StorageConflictError } from '../../src/storage/botState';
+import { RetryingUnansweredQuestions, SqlUnansweredQuestions } from '../../src/questions/unanswered';
 import { postgresSql, sqliteSql } from '../../src/storage/sql';
 import type { SqliteDatabase } from '../../src/storage/database';
-import { RetryingUnansweredQuestions, SqliteUnansweredQuestions } from '../../src/storage/unansweredQuestions';
+import { FEATURE_MIGRATIONS } from '../../src/schema';
 import { tempDataDir } from '../helpers/fixtures';
 import { describePg, pgSchemaUrl } from '../helpers/postgres';
-import { migratePostgres, openPostgres, PostgresUnansweredQuestions } from '../../src/storage/postgres';
+import { migratePostgres, openPostgres } from '../../src/storage/postgres';
 
 let data: ReturnType<typeof tempDataDir>;
 const sqliteStorage = (db: SqliteDatabase) => new SqlBotStorage(sqliteSql(db));
@@ -57,8 +58,8 @@ describe('SQLite bot state', () => {
 
 describe('unanswered questions', () => {
   test('when questions are recorded, then organisers can list them since a date, oversized text cut', async () => {
-    const db = openDatabase(data.dir);
-    const repo = new SqliteUnansweredQuestions(db, 100);
+    const db = openDatabase(data.dir, undefined, FEATURE_MIGRATIONS);
+    const repo = new SqlUnansweredQuestions(sqliteSql(db), 100);
     await repo.record({ text: 'hotel?', language: 'en', reason: 'unknown-words', askedAt: new Date('2026-01-01T00:00:00Z') });
     await repo.record({ text: 'y'.repeat(500), language: 'fr', reason: 'no-match', askedAt: new Date('2026-02-01T00:00:00Z') });
     const since = await repo.list(new Date('2026-01-15T00:00:00Z'));
@@ -71,8 +72,8 @@ describe('unanswered questions', () => {
 
 describe('when the database fails', () => {
   test('when storing an unanswered question fails, then it is kept, reported, and stored once the database is back', async () => {
-    const db = openDatabase(data.dir);
-    const inner = new SqliteUnansweredQuestions(db);
+    const db = openDatabase(data.dir, undefined, FEATURE_MIGRATIONS);
+    const inner = new SqlUnansweredQuestions(sqliteSql(db));
     let down = true;
     const flaky = {
       record: (q: Parameters<typeof inner.record>[0]) => (down ? Promise.reject(new Error('database is locked')) : inner.record(q)),
@@ -100,7 +101,7 @@ describePg('bot state and unanswered questions on PostgreSQL', () => {
   beforeEach(async () => {
     const s = pgSchemaUrl();
     drop = s.drop;
-    pool = await openPostgres(s.url);
+    pool = await openPostgres(s.url, FEATURE_MIGRATIONS);
   });
   afterEach(async () => {
     await pool.end();
@@ -119,11 +120,11 @@ describePg('bot state and unanswered questions on PostgreSQL', () => {
   });
 
   test('when migrations run again (a second instance starting), then nothing is applied twice', async () => {
-    expect(await migratePostgres(pool)).toEqual([]);
+    expect(await migratePostgres(pool, FEATURE_MIGRATIONS)).toEqual([]);
   });
 
   test('when unanswered questions are recorded, then they are listed since a date', async () => {
-    const repo = new PostgresUnansweredQuestions(pool);
+    const repo = new SqlUnansweredQuestions(postgresSql(pool));
     await repo.record({ text: 'parking?', language: 'en', reason: 'unknown-words', askedAt: new Date('2026-01-01T00:00:00Z') });
     await repo.record({ text: 'météo ?', language: 'fr', reason: 'unknown-words', askedAt: new Date('2026-02-01T00:00:00Z') });
     expect((await repo.list(new Date('2026-01-15T00:00:00Z'))).map((q) => q.text)).toEqual(['météo ?']);

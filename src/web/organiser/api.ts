@@ -1,4 +1,8 @@
 import type {
+  AnswerRequest,
+  AnswerSaved,
+  QuestionGroupList,
+  Taught,
   ApiErrorBody,
   ConfirmationList,
   ConfirmationQuery,
@@ -94,6 +98,18 @@ export class AdminApi {
 
   usage(): Promise<UsageResponse> {
     return this.json('/usage');
+  }
+
+  questions(): Promise<QuestionGroupList> {
+    return this.json('/questions');
+  }
+
+  answerQuestion(id: string, answer: AnswerRequest): Promise<AnswerSaved> {
+    return this.send('POST', `/questions/${encodeURIComponent(id)}/answer`, answer);
+  }
+
+  teachQuestion(id: string): Promise<Taught> {
+    return this.send('POST', `/questions/${encodeURIComponent(id)}/teach`);
   }
 
   feedback(): Promise<FeedbackList> {

@@ -7,11 +7,12 @@ import { langOf, Texts } from './texts';
 import { ConfirmationsView } from './views/confirmations';
 import { DigestView } from './views/digest';
 import { FeedbackListView, UnansweredListView } from './views/lists';
+import { QuestionsView } from './views/questions';
 import { SourcesView } from './views/sources';
 import { UsageView } from './views/usage';
 
 const TOKEN_KEY = 'pa-admin-token';
-type Tab = 'confirmations' | 'digest' | 'unanswered' | 'feedback' | 'sources' | 'usage';
+type Tab = 'confirmations' | 'digest' | 'questions' | 'unanswered' | 'feedback' | 'sources' | 'usage';
 
 /**
  * The organisers' tab: sign-in with the admin token, then six views as ARIA tabs (arrow keys move
@@ -31,6 +32,7 @@ class OrganiserTab implements TabContext {
     this.views = {
       confirmations: new ConfirmationsView(this),
       digest: new DigestView(this),
+      questions: new QuestionsView(this),
       unanswered: new UnansweredListView(this),
       feedback: new FeedbackListView(this),
       sources: new SourcesView(this, () => void this.views.confirmations.load().catch(() => undefined)),

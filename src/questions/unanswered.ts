@@ -1,6 +1,6 @@
 import type { Lang } from '../knowledge/analyzer';
 import { onlyContacts, redactContacts } from '../privacy/redaction';
-import type { SqliteDatabase } from './database';
+import type { Sql } from '../storage/sql';
 
 export interface UnansweredQuestion {
   readonly id: number;
@@ -33,34 +33,35 @@ export function storableQuestion(text: string, maxLength: number): string | unde
   return onlyContacts(redacted) ? undefined : redacted.slice(0, maxLength);
 }
 
-export class SqliteUnansweredQuestions implements UnansweredQuestionRepository {
+const iso = (v: string | Date): string => (v instanceof Date ? v.toISOString() : new Date(v).toISOString());
+
+/** The log on SQLite or PostgreSQL alike (released as migration id 2, whose table it keeps). */
+export class SqlUnansweredQuestions implements UnansweredQuestionRepository {
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly sql: Sql,
     private readonly maxLength: number = UNANSWERED_LIMITS.maxLength,
     private readonly maxRows: number = UNANSWERED_LIMITS.maxRows,
   ) {}
 
-  record(q: { text: string; language: Lang; reason: string; askedAt: Date }): Promise<void> {
+  async record(q: { text: string; language: Lang; reason: string; askedAt: Date }): Promise<void> {
     const text = storableQuestion(q.text, this.maxLength);
-    if (text === undefined) return Promise.resolve();
-    this.db.transaction(() => {
-      this.db.prepare('INSERT INTO unanswered_questions (text, language, reason, asked_at) VALUES (?, ?, ?, ?)').run(text, q.language, q.reason, q.askedAt.toISOString());
-      this.db.prepare('DELETE FROM unanswered_questions WHERE id <= (SELECT id FROM unanswered_questions ORDER BY id DESC LIMIT 1 OFFSET ?)').run(this.maxRows);
-    })();
-    return Promise.resolve();
+    if (text === undefined) return;
+    await this.sql.tx(async (sql) => {
+      await sql.run('INSERT INTO unanswered_questions (text, language, reason, asked_at) VALUES (?, ?, ?, ?)', [text, q.language, q.reason, q.askedAt.toISOString()]);
+      await sql.run('DELETE FROM unanswered_questions WHERE id <= (SELECT id FROM unanswered_questions ORDER BY id DESC LIMIT 1 OFFSET ?)', [this.maxRows]);
+    });
   }
 
   purge(before: Date): Promise<number> {
-    return Promise.resolve(this.db.prepare('DELETE FROM unanswered_questions WHERE asked_at < ?').run(before.toISOString()).changes);
+    return this.sql.run('DELETE FROM unanswered_questions WHERE asked_at < ?', [before.toISOString()]);
   }
 
-  list(since?: Date): Promise<UnansweredQuestion[]> {
-    const rows = this.db
-      .prepare<[string], { id: number; text: string; language: Lang; reason: string; asked_at: string }>(
-        'SELECT id, text, language, reason, asked_at FROM unanswered_questions WHERE asked_at >= ? ORDER BY id',
-      )
-      .all((since ?? new Date(0)).toISOString());
-    return Promise.resolve(rows.map((r) => ({ id: r.id, text: r.text, language: r.language, reason: r.reason, askedAt: r.asked_at })));
+  async list(since?: Date): Promise<UnansweredQuestion[]> {
+    const rows = await this.sql.all<{ id: number | string; text: string; language: Lang; reason: string; asked_at: string | Date }>(
+      'SELECT id, text, language, reason, asked_at FROM unanswered_questions WHERE asked_at >= ? ORDER BY id',
+      [(since ?? new Date(0)).toISOString()],
+    );
+    return rows.map((r) => ({ id: Number(r.id), text: r.text, language: r.language, reason: r.reason, askedAt: iso(r.asked_at) }));
   }
 }
 

@@ -1,0 +1,186 @@
+import type { EmailSender } from '../digests/service';
+import type { Analyzer, Lang } from '../knowledge/analyzer';
+import type { QaPair } from '../knowledge/sources';
+import type { Logger } from '../logger';
+import type { Clock } from '../schedule/time';
+import type { Translate } from '../vocabulary';
+import { answerMail, answerMessage, type ConversationSender } from './delivery';
+import type { DueDelivery, QuestionGroup, QuestionRepository } from './repository';
+import { closeness, questionTerms, SAME_QUESTION } from './similarity';
+import { storableQuestion, UNANSWERED_LIMITS } from './unanswered';
+
+/** Why the organisers' answer was refused: a language missing (no machine translation), or no such group. */
+export class QuestionError extends Error {
+  constructor(
+    readonly code: 'MISSING_LANGUAGE' | 'NOT_FOUND' | 'NOT_ANSWERED',
+    message: string,
+    readonly missing: readonly Lang[] = [],
+  ) {
+    super(message);
+    this.name = 'QuestionError';
+  }
+}
+
+export interface QuestionSettings {
+  readonly emailFrom: string;
+  /** Delay before the n-th retry of a delivery: base × 2^(n-1), capped. */
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  /** After this many failed attempts at the conversation, an asker who left an email is written to. */
+  readonly emailAfterAttempts: number;
+}
+
+export interface QuestionDeps {
+  readonly repo: QuestionRepository;
+  /** The live sources' analyzer: the retriever's reading of a question. */
+  readonly analyzer: () => Pick<Analyzer, 'analyze'>;
+  readonly conversation: ConversationSender;
+  readonly email?: EmailSender | undefined;
+  /** Puts a Q&A pair into the sources' draft; resolves with the draft's number. */
+  readonly teach: (pair: QaPair, actor: string) => Promise<number>;
+  readonly clock: Clock;
+  readonly t: Translate;
+  readonly logger: Logger;
+  readonly settings: QuestionSettings;
+}
+
+const LEASE_MS = 120_000;
+
+/** A connector's refusal that retrying will not change: the conversation or the bot is gone from it. */
+const unreachable = (e: unknown) => [403, 404].includes(Number((e as { statusCode?: number }).statusCode));
+
+/**
+ * Questions the sources cannot answer, asked of the organisers: queued in groups that mean the same,
+ * answered once in both languages, brought back to each asker exactly once (retried with backoff
+ * through outages and restarts, by email when the conversation is gone), and taught to the bot.
+ */
+export class QuestionService {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+
+  constructor(private readonly deps: QuestionDeps) {}
+
+  /** Queues a participant's question; undefined when nothing of it may be stored (only contact details). */
+  async ask(q: { text: string; language: Lang; channelId: string; userId: string; reference: Record<string, unknown>; email?: string | undefined }): Promise<{ groupId: string; askers: number } | undefined> {
+    const text = storableQuestion(q.text, UNANSWERED_LIMITS.maxLength);
+    if (!text) return undefined;
+    const terms = questionTerms(this.deps.analyzer(), text, q.language);
+    const open = await this.deps.repo.openGroups();
+    const best = open.map((g) => ({ id: g.id, score: closeness(terms, g.terms) })).sort((a, b) => b.score - a.score)[0];
+    const groupId = await this.deps.repo.add({
+      groupId: best && best.score >= SAME_QUESTION ? best.id : undefined,
+      terms,
+      text,
+      language: q.language,
+      channelId: q.channelId,
+      userId: q.userId,
+      conversationReference: q.reference,
+      email: q.email ?? null,
+      now: this.deps.clock.now(),
+    });
+    const group = await this.deps.repo.group(groupId);
+    this.deps.logger.info({ event: 'question-queued', language: q.language, askers: group?.askers }, 'question queued for the organisers');
+    return { groupId, askers: group?.askers ?? 1 };
+  }
+
+  groups(status?: 'open' | 'answered'): Promise<QuestionGroup[]> {
+    return this.deps.repo.groups(status);
+  }
+
+  /** The organisers' answer, in both languages; each asker is then answered in theirs. */
+  async answer(groupId: string, answer: { en?: string | undefined; fr?: string | undefined }, by: string): Promise<QuestionGroup> {
+    if (!(await this.deps.repo.group(groupId))) throw new QuestionError('NOT_FOUND', 'No question group has this id.');
+    const missing = (['en', 'fr'] as const).filter((l) => !answer[l]?.trim());
+    if (missing.length) throw new QuestionError('MISSING_LANGUAGE', `The answer is needed in ${missing.map((l) => (l === 'en' ? 'English' : 'French')).join(' and ')} too: each participant is answered in their language.`, missing);
+    await this.deps.repo.saveAnswer(groupId, { en: answer.en!.trim(), fr: answer.fr!.trim(), by, now: this.deps.clock.now() });
+    // Delivered at once where possible; what fails waits in the ledger for the next run.
+    void this.deliverDue().catch((err: unknown) => this.deps.logger.error({ err }, 'question delivery failed; it will be retried'));
+    return (await this.deps.repo.group(groupId))!;
+  }
+
+  /** Sends every delivery that is due; resolves with how many were sent. One run at a time per instance. */
+  deliverDue(): Promise<number> {
+    this.running ??= this.deliverAll().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async deliverAll(): Promise<number> {
+    let sent = 0;
+    for (const d of await this.deps.repo.claimDue(this.deps.clock.now(), LEASE_MS)) if (await this.deliver(d)) sent++;
+    return sent;
+  }
+
+  private async deliver(d: DueDelivery): Promise<boolean> {
+    const { asked, answer } = d;
+    let error: unknown;
+    try {
+      await this.deps.conversation(asked.conversationReference, answerMessage(this.deps.t, asked, answer));
+      await this.deps.repo.markSent(asked.id, 'conversation', this.deps.clock.now());
+      this.deps.logger.info({ event: 'answer-delivered', via: 'conversation', channel: asked.channelId }, "organisers' answer delivered");
+      return true;
+    } catch (e) {
+      error = e;
+    }
+    if (asked.email && this.deps.email && (unreachable(error) || d.attempts + 1 >= this.deps.settings.emailAfterAttempts)) {
+      try {
+        const mail = answerMail(this.deps.t, asked, answer);
+        await this.deps.email.send({ from: this.deps.settings.emailFrom, to: [asked.email], ...mail, messageId: `<answer-${asked.id}@participant-assistant>`, attachments: [] });
+        await this.deps.repo.markSent(asked.id, 'email', this.deps.clock.now());
+        this.deps.logger.info({ event: 'answer-delivered', via: 'email' }, "organisers' answer delivered by email");
+        return true;
+      } catch (e) {
+        error = e;
+      }
+    }
+    const delay = Math.min(this.deps.settings.retryMaxMs, this.deps.settings.retryBaseMs * 2 ** d.attempts);
+    const next = new Date(this.deps.clock.now().getTime() + delay);
+    const message = (error as Error)?.message ?? String(error);
+    await this.deps.repo.markFailed(asked.id, message, next);
+    this.deps.logger.warn({ event: 'answer-not-delivered', attempt: d.attempts + 1, nextAttemptAt: next.toISOString(), err: message }, "organisers' answer not delivered; it will be retried");
+    return false;
+  }
+
+  /** Turns an answered group into a Q&A pair of the sources' draft, to be previewed and published. */
+  async teach(groupId: string, actor: string): Promise<{ draft: number; pairId: string }> {
+    const group = await this.deps.repo.group(groupId);
+    if (!group) throw new QuestionError('NOT_FOUND', 'No question group has this id.');
+    if (!group.answer) throw new QuestionError('NOT_ANSWERED', 'The question has no answer yet: answer it first.');
+    const phrasings = (lang: Lang) => [...new Set(group.questions.filter((q) => q.language === lang).map((q) => q.text.trim()))];
+    const en = phrasings('en');
+    const fr = phrasings('fr');
+    const pairId = `qa.organisers.${groupId.slice(0, 8)}`;
+    const pair: QaPair = {
+      id: pairId,
+      passages: [],
+      // A language no one asked in is phrased by the organisers' answer itself.
+      q: { en: en.length ? en : [group.answer.en], fr: fr.length ? fr : [group.answer.fr] },
+      a: { en: group.answer.en, fr: group.answer.fr },
+      origin: { by: 'organisers', date: group.answer.answeredAt.slice(0, 10) },
+    };
+    const draft = await this.deps.teach(pair, actor);
+    await this.deps.repo.markTaught(groupId, this.deps.clock.now());
+    return { draft, pairId };
+  }
+
+  forget(channelId: string, userId: string): Promise<number> {
+    return this.deps.repo.forget(channelId, userId);
+  }
+
+  purge(before: Date): Promise<number> {
+    return this.deps.repo.purge(before);
+  }
+
+  /** Retries what is due every interval, as the digests' scheduler does. */
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => {
+      this.deliverDue().catch((err: unknown) => this.deps.logger.error({ err }, 'question delivery failed; it will be retried'));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => undefined);
+  }
+}

@@ -1,0 +1,28 @@
+import type { TurnContext } from 'botbuilder';
+import type { AskOrganisersOptions, QueueQuestion } from '../../dialogs/askOrganisersDialog';
+import { DialogIds } from '../../dialogs/ids';
+import { commandRoute, type Route } from '../bot/turn';
+import type { Translate } from '../vocabulary';
+import { storableReference } from './delivery';
+import type { QuestionService } from './service';
+
+/** "Ask the organisers" after a refusal or a partial answer: the last question not answered goes, with consent. */
+export function questionRoutes(d: { readonly t: Translate; readonly questions?: QuestionService | undefined }): Route[] {
+  if (!d.questions) return [];
+  return [
+    commandRoute('askOrganisers', async (turn) => {
+      const pending = turn.memory.lastUnanswered;
+      if (!pending) return turn.reply(d.t(turn.lang, 'questions.ask.nothing'));
+      await turn.dc.beginDialog(DialogIds.askOrganisers, { lang: pending.lang, question: pending.question } satisfies AskOrganisersOptions);
+    }),
+  ];
+}
+
+/** What the dialog calls to queue: the participant as the channel names them, and the way back to this conversation. */
+export function queueFrom(questions: QuestionService): QueueQuestion {
+  return async (context: TurnContext, q) => {
+    const a = context.activity;
+    const queued = await questions.ask({ text: q.question, language: q.lang, channelId: a.channelId, userId: a.from.id, reference: storableReference(a), email: q.email });
+    return queued?.askers;
+  };
+}

@@ -1,0 +1,113 @@
+import type { Activity } from 'botbuilder';
+import { smtpSender } from '../../src/digests/senders';
+import { createTranslator } from '../../src/i18n';
+import { KnowledgeBase } from '../../src/knowledge/knowledgeBase';
+import { QuestionRepository } from '../../src/questions/repository';
+import { QuestionService } from '../../src/questions/service';
+import { fixedClock } from '../../src/schedule/time';
+import { botHarness, say, type Harness } from '../helpers/botHarness';
+import { AFTER, LOCALES_DIR, shippedSources, silentLogger, tempDataDir } from '../helpers/fixtures';
+import { LoopbackSmtp } from '../helpers/smtp';
+
+/** Asking the organisers in chat, in both languages: consent, the optional email, grouping, "delete my data", delivery by email. */
+const smtp = new LoopbackSmtp();
+beforeAll(() => smtp.start());
+afterAll(() => smtp.stop());
+
+let data: ReturnType<typeof tempDataDir>;
+let h: Harness;
+let questions: QuestionService;
+/** What the conversations received; when `unreachable`, the channel answers that the conversation is gone. */
+let posted: Array<Partial<Activity>>;
+let unreachable: boolean;
+
+beforeEach(async () => {
+  data = tempDataDir();
+  posted = [];
+  unreachable = false;
+  const kb = new KnowledgeBase(shippedSources());
+  const email = smtpSender(smtp.url);
+  h = await botHarness(data.dir, {
+    questions: (stores) =>
+      (questions = new QuestionService({
+        repo: new QuestionRepository(stores.sql),
+        analyzer: () => kb.analyzer,
+        conversation: async (_reference, message) => {
+          if (unreachable) throw Object.assign(new Error('conversation not found'), { statusCode: 404 });
+          posted.push(message);
+        },
+        email,
+        teach: () => Promise.resolve(0),
+        clock: fixedClock(AFTER),
+        t: createTranslator(LOCALES_DIR),
+        logger: silentLogger,
+        settings: { emailFrom: 'Assistant <assistant@example.org>', retryBaseMs: 60_000, retryMaxMs: 3_600_000, emailAfterAttempts: 3 },
+      })),
+  });
+});
+afterEach(async () => {
+  await h.close();
+  data.cleanup();
+});
+
+const CASES = {
+  en: { question: 'Will participants receive a certificate of attendance?', ask: 'Ask the organisers', yes: 'yes', button: /\[.*ask the organisers/, consent: /send your question to the organisers/, email: /email address/, invalid: /doesn't look like an email address/, queued: /sent to the organisers/, declined: /haven't sent it/, deleteData: 'delete my data', heading: 'Answer from the organisers' },
+  fr: { question: 'Est-ce que nous recevrons un certificat de participation ?', ask: 'Poser la question aux organisateurs', yes: 'oui', button: /\[.*poser la question aux organisateurs/, consent: /transmettre votre question aux organisateurs/, email: /adresse e-mail/, invalid: /ne ressemble pas a une adresse e-mail/, queued: /transmise aux organisateurs/, declined: /je ne l’ai pas transmise/, deleteData: 'supprimer mes données', heading: 'Réponse des organisateurs' },
+} as const;
+
+describe.each(Object.entries(CASES))('in %s', (lang, c) => {
+  test('when a participant asks the organisers and gives an email (a wrong one first), then the question is queued with it, in their language', async () => {
+    expect(await say(h, c.question)).toMatch(c.button);
+    expect(await say(h, c.ask)).toMatch(c.consent);
+    expect(await say(h, c.yes)).toMatch(c.email);
+    expect(await say(h, 'amina@')).toMatch(c.invalid);
+    expect(await say(h, 'Amina.Diallo@example.org')).toMatch(c.queued);
+    const [group] = await questions.groups();
+    expect(group).toMatchObject({ askers: 1, language: lang, status: 'open' });
+
+    // The conversation is gone: the answer goes by email, once, in their language.
+    unreachable = true;
+    await questions.answer(group!.id, { en: 'Yes, by email.', fr: 'Oui, par e-mail.' }, 'test');
+    await questions.deliverDue();
+    await questions.deliverDue();
+    const mails = smtp.mails.filter((m) => (m.to as { text: string }).text.includes('amina.diallo@example.org') && m.text?.includes(c.question));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.text).toContain(c.heading);
+    expect(mails[0]!.text).toContain(lang === 'fr' ? 'Oui, par e-mail.' : 'Yes, by email.');
+    expect(posted).toHaveLength(0);
+  });
+
+  test('when the participant declines, then nothing is queued', async () => {
+    await say(h, c.question);
+    await say(h, c.ask);
+    expect(await say(h, lang === 'fr' ? 'non' : 'no')).toMatch(c.declined);
+    expect(await questions.groups()).toEqual([]);
+  });
+
+  test('when the participant deletes their data, then their queued question goes', async () => {
+    await say(h, c.question);
+    await say(h, c.ask);
+    await say(h, c.yes);
+    await say(h, lang === 'fr' ? 'non' : 'no');
+    expect(await questions.groups()).toHaveLength(1);
+    await say(h, c.deleteData);
+    await say(h, c.yes);
+    expect(await questions.groups()).toEqual([]);
+  });
+});
+
+test('when participants ask different things, then each question is a group of its own; the same question in other words joins its group', async () => {
+  const ref = { conversation: { id: 'c' } };
+  const ask = (text: string, language: 'en' | 'fr', userId: string) => questions.ask({ text, language, channelId: 'webchat', userId, reference: ref });
+  await ask('Will participants receive a certificate of attendance?', 'en', 'u1');
+  await ask('Can I bring my dog to the consultation?', 'en', 'u2');
+  await ask('Is there a certificate for participants who attend?', 'en', 'u3');
+  await ask('Y aura-t-il un certificat de participation ?', 'fr', 'u4');
+  const groups = await questions.groups();
+  expect(groups.map((g) => g.askers)).toEqual([3, 1]);
+  expect(groups[1]!.text).toMatch(/dog/);
+});
+
+test('when nothing was left unanswered, then "ask the organisers" says to ask first', async () => {
+  expect(await say(h, 'Ask the organisers')).toMatch(/ask your question first/);
+});
