@@ -128,6 +128,8 @@ export class AssistantBot extends ActivityHandler {
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
     const vote = teamsFeedback(context);
+    // Teams sends message/submitAction only for the feedback buttons; any other action is not the bot's to take.
+    if (!vote && context.activity.name === 'message/submitAction') return { status: 400, body: { error: { code: 'BAD_REQUEST', message: 'Unknown message action.' } } };
     if (!vote) return super.onInvokeActivity(context);
     await recordFeedback(this.feedback, context, vote);
     return { status: 200, body: {} };
