@@ -92,7 +92,7 @@ describe('POST /api/messages with malformed activities', () => {
     ['a body nested 100,000 deep in arrays', `${'['.repeat(100_000)}${']'.repeat(100_000)}`],
     ['100 extra fields', JSON.stringify(activity(Object.fromEntries(Array.from({ length: 100 }, (_x, i) => [`field${i}`, i]))))],
     ['an invoke the bot does not implement', JSON.stringify(activity({ type: 'invoke', name: 'composeExtension/nothing' }))],
-    ['a message action that is not the feedback buttons', JSON.stringify(activity({ type: 'invoke', name: 'message/submitAction', value: { other: 'omfp' } }))],
+    ['a message action that is not the feedback buttons', JSON.stringify(activity({ type: 'invoke', name: 'message/submitAction', deliveryMode: 'normal', value: { other: 'omfp' } }))],
     ['an array', '[{"type": "message"}]'],
     ['null', 'null'],
     ['a string', '"message"'],
