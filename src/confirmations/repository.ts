@@ -14,10 +14,17 @@ import {
   type RecordResult,
 } from './confirmation';
 
-/** The ledger's tables (migration 3): the same shape on both databases, in each one's types. */
-export const CONFIRMATIONS_SCHEMA: Migration['sql'] = {
-  sqlite: `CREATE TABLE confirmations (
-            id TEXT PRIMARY KEY,
+/** The column types that differ between the two databases. */
+interface LedgerTypes {
+  readonly uuid: string;
+  readonly json: string;
+  readonly time: string;
+  /** An ever-growing integer key. */
+  readonly serial: string;
+}
+
+const ledgerTables = (t: LedgerTypes): string => `CREATE TABLE confirmations (
+            id ${t.uuid} PRIMARY KEY,
             reference TEXT NOT NULL UNIQUE,
             event_id TEXT NOT NULL,
             channel_id TEXT NOT NULL,
@@ -32,61 +39,29 @@ export const CONFIRMATIONS_SCHEMA: Migration['sql'] = {
             chat_language TEXT NOT NULL,
             status TEXT NOT NULL CHECK (status IN ('confirmed', 'cancelled')),
             follow_up TEXT NOT NULL CHECK (follow_up IN ('new', 'registration-link-sent', 'test-session-done')),
-            conversation_reference TEXT,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            UNIQUE (channel_id, user_id, event_id)
-          );
-          CREATE INDEX confirmations_event ON confirmations (event_id, status);
-          CREATE INDEX confirmations_updated ON confirmations (updated_at);
-          CREATE TABLE confirmation_history (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            confirmation_id TEXT NOT NULL REFERENCES confirmations (id) ON DELETE CASCADE,
-            at TEXT NOT NULL,
-            action TEXT NOT NULL,
-            actor TEXT NOT NULL,
-            changes TEXT NOT NULL
-          );
-          CREATE INDEX confirmation_history_confirmation ON confirmation_history (confirmation_id);
-          CREATE TABLE processed_activities (
-            activity_key TEXT PRIMARY KEY,
-            confirmation_id TEXT NOT NULL REFERENCES confirmations (id) ON DELETE CASCADE,
-            at TEXT NOT NULL
-          );`,
-  postgres: `CREATE TABLE confirmations (
-            id UUID PRIMARY KEY,
-            reference TEXT NOT NULL UNIQUE,
-            event_id TEXT NOT NULL,
-            channel_id TEXT NOT NULL,
-            user_id TEXT NOT NULL,
-            aad_object_id TEXT,
-            name TEXT NOT NULL,
-            email TEXT NOT NULL,
-            organisation TEXT NOT NULL,
-            stakeholder_group TEXT NOT NULL,
-            country TEXT NOT NULL,
-            session_language TEXT NOT NULL,
-            chat_language TEXT NOT NULL,
-            status TEXT NOT NULL CHECK (status IN ('confirmed', 'cancelled')),
-            follow_up TEXT NOT NULL CHECK (follow_up IN ('new', 'registration-link-sent', 'test-session-done')),
-            conversation_reference JSONB,
-            created_at TIMESTAMPTZ NOT NULL,
-            updated_at TIMESTAMPTZ NOT NULL,
+            conversation_reference ${t.json},
+            created_at ${t.time} NOT NULL,
+            updated_at ${t.time} NOT NULL,
             UNIQUE (channel_id, user_id, event_id));
           CREATE INDEX confirmations_event ON confirmations (event_id, status);
           CREATE INDEX confirmations_updated ON confirmations (updated_at);
           CREATE TABLE confirmation_history (
-            id BIGSERIAL PRIMARY KEY,
-            confirmation_id UUID NOT NULL REFERENCES confirmations (id) ON DELETE CASCADE,
-            at TIMESTAMPTZ NOT NULL,
+            id ${t.serial},
+            confirmation_id ${t.uuid} NOT NULL REFERENCES confirmations (id) ON DELETE CASCADE,
+            at ${t.time} NOT NULL,
             action TEXT NOT NULL,
             actor TEXT NOT NULL,
-            changes JSONB NOT NULL);
+            changes ${t.json} NOT NULL);
           CREATE INDEX confirmation_history_confirmation ON confirmation_history (confirmation_id);
           CREATE TABLE processed_activities (
             activity_key TEXT PRIMARY KEY,
-            confirmation_id UUID NOT NULL REFERENCES confirmations (id) ON DELETE CASCADE,
-            at TIMESTAMPTZ NOT NULL)`,
+            confirmation_id ${t.uuid} NOT NULL REFERENCES confirmations (id) ON DELETE CASCADE,
+            at ${t.time} NOT NULL)`;
+
+/** The ledger's tables (migration 3): the same shape on both databases, in each one's types. */
+export const CONFIRMATIONS_SCHEMA: Migration['sql'] = {
+  sqlite: ledgerTables({ uuid: 'TEXT', json: 'TEXT', time: 'TEXT', serial: 'INTEGER PRIMARY KEY AUTOINCREMENT' }),
+  postgres: ledgerTables({ uuid: 'UUID', json: 'JSONB', time: 'TIMESTAMPTZ', serial: 'BIGSERIAL PRIMARY KEY' }),
 };
 
 /** A confirmations row as either database returns it (PostgreSQL: dates and JSON already parsed). */
