@@ -23,6 +23,7 @@ import { RetryingUnansweredQuestions, SqlUnansweredQuestions } from './questions
 import { QuestionRepository } from './questions/repository';
 import { QuestionService } from './questions/service';
 import { conversationSender } from './questions/delivery';
+import { answerAction, questionCard } from './questions/teamsCard';
 import { ConfirmationService } from './confirmations/service';
 import { SqlConfirmationRepository } from './confirmations/repository';
 import { AssistantBot } from './bot/assistantBot';
@@ -118,13 +119,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   };
 
   const email = config.digest.smtpUrl ? smtpSender(config.digest.smtpUrl) : undefined;
+  const digestRepo = new DigestRepository(stores.sql);
+  const teams = proactiveSender(adapter, config.botAuth.appId ?? '');
   const digests = new DigestService({
-    repo: new DigestRepository(stores.sql),
+    repo: digestRepo,
     confirmations,
     unanswered,
-    openQuestions: async () => (await questions.groups('open')).map((g) => ({ text: g.text, askers: g.askers })),
+    openQuestions: async () => (await questions.groups('open')).map((g) => ({ id: g.id, text: g.text, askers: g.askers })),
     email,
-    teams: proactiveSender(adapter, config.botAuth.appId ?? ''),
+    teams,
+    answerAction: (lang, groupId) => answerAction(t, lang, groupId),
     clock,
     t,
     logger,
@@ -153,6 +157,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     conversation: conversationSender({ adapter, appId: config.botAuth.appId ?? '' }, { adapter: directLineAdapter, connectorUrl }),
     email,
     teach: (pair, actor) => sourceService.addQaPair(pair, actor),
+    // Each Teams conversation subscribed to the digests gets the new question with its "Answer" form.
+    notify: async (group) => {
+      for (const s of await digestRepo.subscriptions()) await teams.send(s.conversationReference, questionCard(t, s.language, group), t(s.language, 'questions.card.title'));
+    },
     clock,
     t,
     logger,

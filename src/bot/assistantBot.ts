@@ -17,6 +17,7 @@ import { isValidZone, type Clock } from '../schedule/time';
 import type { SourceService } from '../sources/service';
 import { sourceRoutes } from '../sources/turns';
 import type { QuestionService } from '../questions/service';
+import { answerFromCard, replyToCardSubmit } from '../questions/teamsCard';
 import { queueFrom, questionRoutes } from '../questions/turns';
 import type { UnansweredQuestionRepository } from '../questions/unanswered';
 import type { Lang, Translate } from '../vocabulary';
@@ -103,7 +104,8 @@ export class AssistantBot extends ActivityHandler {
     this.feedback = { feedback: deps.feedback, clock: deps.clock, memory: (context) => this.memory.get(context, emptyMemory()) };
 
     this.onMessage(async (context, next) => {
-      await this.handleMessage(context);
+      // A card's "Send the answer" carries a value and no text: it is not a message to read.
+      if (!(await this.cardAnswer(context))) await this.handleMessage(context);
       await next();
     });
     // The web page says when a participant opens a new conversation: greet them as Teams members are.
@@ -127,12 +129,21 @@ export class AssistantBot extends ActivityHandler {
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const answered = await this.cardAnswer(context);
+    if (typeof answered === 'object') return answered;
     const vote = teamsFeedback(context);
     // Teams sends message/submitAction only for the feedback buttons; any other action is not the bot's to take.
     if (!vote && context.activity.name === 'message/submitAction') return { status: 400, body: { error: { code: 'BAD_REQUEST', message: 'Unknown message action.' } } };
     if (!vote) return super.onInvokeActivity(context);
     await recordFeedback(this.feedback, context, vote);
     return { status: 200, body: {} };
+  }
+
+  /** The organisers' answer from a question's card; false when the activity is no such submit. */
+  private async cardAnswer(context: TurnContext): Promise<InvokeResponse | boolean> {
+    const reply = await answerFromCard({ ...this.deps, organiserIds: this.deps.organiserIds }, context);
+    if (reply === undefined) return false;
+    return (await replyToCardSubmit(context, reply, localeToLang(context.activity.locale) ?? 'en')) ?? true;
   }
 
   private async greet(context: TurnContext): Promise<void> {

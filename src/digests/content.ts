@@ -4,7 +4,7 @@ import type { Translate } from '../knowledge/answerer';
 import { fold } from '../knowledge/text';
 import type { UnansweredQuestion } from '../questions/unanswered';
 import { toCsv } from '../http/csv';
-import { defangLinks } from '../bot/markdown';
+import { literal, plain } from '../bot/cardText';
 
 /** What one digest tells: gathered from the items assigned to it and the ledger's totals. */
 export interface DigestContent {
@@ -16,7 +16,7 @@ export interface DigestContent {
   readonly totals: { readonly byEvent: ReadonlyArray<[string, number]>; readonly byGroup: ReadonlyArray<[string, number]>; readonly byCountry: ReadonlyArray<[string, number]> };
   readonly openFollowUps: ReadonlyArray<[string, number]>;
   /** Questions participants asked the organisers and still waiting for their answer, by group, with how many asked. */
-  readonly openQuestions: ReadonlyArray<{ text: string; askers: number }>;
+  readonly openQuestions: ReadonlyArray<{ id?: string | undefined; text: string; askers: number }>;
 }
 
 export interface RenderedDigest {
@@ -59,22 +59,15 @@ export function isEmpty(c: DigestContent): boolean {
 }
 
 const html = (s: string): string => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
-/**
- * Participant-given text in any rendering of a digest: control characters and bidirectional
- * overrides removed, and links made inert (mail clients and Teams turn bare URLs into links).
- */
-// eslint-disable-next-line no-control-regex
-const plain = (s: string): string => defangLinks(s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ''));
-
-/**
- * Participant-given text in the Teams card. A TextBlock's and a Fact's text is Markdown, which
- * Adaptive Card renderers escape inconsistently; a TextRun is never read as Markdown, so the text
- * shows as typed ("[x](https://…)" stays text).
- */
-const literal = (text: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: plain(text) }], spacing: 'Small', ...extra });
 
 /** Renders a digest in the organisers' languages (one, or both one after the other). */
-export function renderDigest(content: DigestContent, langs: readonly Lang[], t: Translate, eventName: (id: string, lang: Lang) => string): RenderedDigest {
+export function renderDigest(
+  content: DigestContent,
+  langs: readonly Lang[],
+  t: Translate,
+  eventName: (id: string, lang: Lang) => string,
+  answerAction?: (lang: Lang, groupId: string) => Record<string, unknown>,
+): RenderedDigest {
   const subject = langs.map((l) => t(l, 'digest.subject', { confirmations: content.newConfirmations.length, cancellations: content.cancellations.length, questions: content.unanswered.reduce((s, q) => s + q.count, 0) })).join(' / ');
   const textParts: string[] = [];
   const htmlParts: string[] = [];
@@ -153,7 +146,7 @@ export function renderDigest(content: DigestContent, langs: readonly Lang[], t: 
       { type: 'TextBlock', text: `${L('digest.openFollowUps')}: ${content.openFollowUps.map(([f, n]) => `${followName(f)} ${n}`).join(', ') || L('digest.none')}`, wrap: true },
       { type: 'TextBlock', text: `${L('digest.unanswered')} (${content.unanswered.reduce((s, q) => s + q.count, 0)})`, weight: 'Bolder', wrap: true },
       ...content.unanswered.slice(0, 20).map((q) => literal(`${q.count > 1 ? `${q.count}× ` : ''}${q.text}`)),
-      ...openQuestionsCard(content, L),
+      ...openQuestionsCard(content, L, answerAction && ((groupId: string) => answerAction(lang, groupId))),
     );
   }
 
@@ -186,9 +179,13 @@ function openQuestionsHtml(content: DigestContent, L: Label, h2: string, p: stri
   return `${heading}<ul>${content.openQuestions.map((q) => `<li ${p}>${html(plain(q.text))} — <strong>${html(L('digest.askers', { count: q.askers }))}</strong></li>`).join('')}</ul>`;
 }
 
-function openQuestionsCard(content: DigestContent, L: Label): Array<Record<string, unknown>> {
+function openQuestionsCard(content: DigestContent, L: Label, answerForm?: (groupId: string) => Record<string, unknown>): Array<Record<string, unknown>> {
   return [
     { type: 'TextBlock', text: `${L('digest.openQuestions')} (${content.openQuestions.length})`, weight: 'Bolder', wrap: true },
-    ...content.openQuestions.slice(0, 20).map((q) => literal(`${q.text} — ${L('digest.askers', { count: q.askers })}`)),
+    ...content.openQuestions.slice(0, 20).flatMap((q) => [
+      literal(`${q.text} — ${L('digest.askers', { count: q.askers })}`),
+      // Answered from the card, as from the organiser tab.
+      ...(q.id && answerForm ? [{ type: 'ActionSet', actions: [answerForm(q.id)] }] : []),
+    ]),
   ];
 }

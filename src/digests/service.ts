@@ -59,7 +59,9 @@ export class DigestService {
       confirmations: ConfirmationService;
       unanswered: UnansweredQuestionRepository;
       /** The questions asked of the organisers still waiting for their answer, by group. */
-      openQuestions?: () => Promise<Array<{ text: string; askers: number }>>;
+      openQuestions?: () => Promise<Array<{ id?: string; text: string; askers: number }>>;
+      /** The Teams card's "Answer" form for an open question, when the organisers may answer from Teams. */
+      answerAction?: ((lang: Lang, groupId: string) => Record<string, unknown>) | undefined;
       email?: EmailSender | undefined;
       teams?: TeamsSender | undefined;
       clock: Clock;
@@ -167,6 +169,6 @@ export class DigestService {
     const openQuestions = (await this.deps.openQuestions?.()) ?? [];
     const content = gatherContent({ now, newConfirmations, cancellations, unanswered, all, openQuestions });
     if (isEmpty(content) && !this.deps.settings.sendEmpty) this.deps.logger.warn({ digest: p.id }, 'digest items vanished (deleted data); sending what is left');
-    return renderDigest(content, langs, this.deps.t, (id, lang) => this.eventName(id, lang));
+    return renderDigest(content, langs, this.deps.t, (id, lang) => this.eventName(id, lang), this.deps.answerAction);
   }
 }

@@ -8,7 +8,7 @@ import type { Logger } from '../logger';
 import type { UnansweredQuestionRepository } from '../questions/unanswered';
 import { toCsv } from './csv';
 import type { DigestService } from '../digests/service';
-import { QuestionError, type QuestionService } from '../questions/service';
+import { ANSWER_MAX_LENGTH, QuestionError, type QuestionService } from '../questions/service';
 import { PublishError, type SourceService } from '../sources/service';
 import { SOURCE_NAMES, UploadError, type SourceName } from '../sources/formats';
 import type { FeedbackRepository } from '../feedback/repository';
@@ -278,7 +278,7 @@ function digestRoutes(router: Router, deps: AdminDeps): void {
   });
 }
 
-const AnswerBody = z.object({ en: z.string().max(4000, 'is too long').optional(), fr: z.string().max(4000, 'is too long').optional() }).strict();
+const AnswerBody = z.object({ en: z.string().max(ANSWER_MAX_LENGTH, 'is too long').optional(), fr: z.string().max(ANSWER_MAX_LENGTH, 'is too long').optional() }).strict();
 
 /** Participants' questions for the organisers: the groups, the answer in both languages, teaching it to the bot. */
 function questionRoutes(router: Router, questions: QuestionService): void {

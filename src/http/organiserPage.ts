@@ -155,6 +155,7 @@ button.primary { background: var(--accent-bg); color: var(--on-accent); border-c
 button:disabled, select:disabled, input:disabled { background: var(--disabled-bg); color: var(--disabled); border-color: var(--disabled); border-style: dashed; cursor: not-allowed; font-weight: 400; }
 :focus-visible { outline: 2px solid var(--focus); outline-offset: 2px; }
 [role=tablist] { display: flex; flex-wrap: wrap; gap: 4px; border-bottom: 1px solid var(--line); margin: 8px 0 0; }
+textarea { max-width: 100%; box-sizing: border-box; }
 [role=tab] { background: transparent; border: 0; border-bottom: 3px solid transparent; border-radius: 0; font-weight: 400; padding: 8px 10px; }
 [role=tab][aria-selected="true"] { border-bottom-color: var(--accent); font-weight: 600; }
 [role=tab]:hover { border-bottom-color: var(--edge); }

@@ -21,6 +21,9 @@ export class QuestionError extends Error {
   }
 }
 
+/** The longest answer, in each language, the organisers may give. */
+export const ANSWER_MAX_LENGTH = 4000;
+
 export interface QuestionSettings {
   readonly emailFrom: string;
   /** Delay before the n-th retry of a delivery: base × 2^(n-1), capped. */
@@ -38,6 +41,8 @@ export interface QuestionDeps {
   readonly email?: EmailSender | undefined;
   /** Puts a Q&A pair into the sources' draft; resolves with the draft's number. */
   readonly teach: (pair: QaPair, actor: string) => Promise<number>;
+  /** Tells the organisers (their Teams conversations) of a question no one asked before; a failure is only logged. */
+  readonly notify?: ((group: QuestionGroup) => Promise<void>) | undefined;
   readonly clock: Clock;
   readonly t: Translate;
   readonly logger: Logger;
@@ -80,6 +85,9 @@ export class QuestionService {
     });
     const group = await this.deps.repo.group(groupId);
     this.deps.logger.info({ event: 'question-queued', language: q.language, askers: group?.askers }, 'question queued for the organisers');
+    if (group?.askers === 1 && this.deps.notify) {
+      void this.deps.notify(group).catch((err: unknown) => this.deps.logger.warn({ err }, 'could not tell the organisers of a new question; the digest lists it'));
+    }
     return { groupId, askers: group?.askers ?? 1 };
   }
 

@@ -8,7 +8,8 @@ import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixture
 /**
  * axe-core (WCAG 2.0–2.2 A and AA) on every view of the chat page and of the organiser tab, in
  * French and in English, at 1,000 px and at a phone's width, and the tab in Teams' three themes:
- * any serious or critical violation fails.
+ * any serious or critical violation fails. The Questions view is checked empty, with questions, and
+ * with its answer form open and refused for a missing language.
  */
 jest.setTimeout(240_000);
 const TOKEN = 'a11y-admin-token-0123456789';
@@ -112,6 +113,27 @@ async function checkOrganiserViews(page: Page, label: string): Promise<void> {
   await expectNoSeriousViolation(page, `${label}: sources, the draft's preview`);
   await page.click('#srcDiscard');
   await page.waitForFunction(() => document.getElementById('srcProblemsBox')!.hidden);
+  await checkQuestionsView(page, label);
+}
+
+/** The Questions view without questions (as the API answers before any), with them, its form open, and the answer refused for a missing language. */
+async function checkQuestionsView(page: Page, label: string): Promise<void> {
+  await page.route('**/api/admin/questions*', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ groups: [] }) }));
+  await page.click('[role=tab][data-tab="questions"]');
+  await page.waitForSelector('#qBody td[colspan]');
+  await expectNoSeriousViolation(page, `${label}: questions, none yet`);
+  await page.unroute('**/api/admin/questions*');
+  await page.click('[role=tab][data-tab="confirmations"]');
+  await page.click('[role=tab][data-tab="questions"]');
+  await page.waitForSelector('#qBody tr button');
+  await expectNoSeriousViolation(page, `${label}: questions`);
+  await page.click('#qBody tr button');
+  await page.fill('#qEn', 'Yes, by email.');
+  await page.fill('#qFr', '');
+  await page.click('#qSave');
+  await page.waitForFunction(() => document.getElementById('status')!.textContent !== '');
+  await expectNoSeriousViolation(page, `${label}: questions, the answer form asking for French`);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
 }
 
 describeBrowser('accessibility of the pages (axe-core in headless Chromium)', () => {
@@ -132,6 +154,9 @@ describeBrowser('accessibility of the pages (axe-core in headless Chromium)', ()
       { chatLanguage: 'en', activityKey: 'a11y-activity' },
     );
     await app.unanswered.record({ text: 'Can you recommend a hotel in Nairobi?', language: 'en', reason: 'no-match', askedAt: new Date(AFTER) });
+    // Two askers, two languages: a group of two for the Questions view.
+    await app.questions.ask({ text: 'Will participants receive a certificate of attendance?', language: 'en', channelId: 'webchat', userId: 'a11y-asker-1', reference: {} });
+    await app.questions.ask({ text: 'Est-ce que nous recevrons un certificat de participation ?', language: 'fr', channelId: 'webchat', userId: 'a11y-asker-2', reference: {} });
   }
   afterAll(async () => {
     await browser?.close();
