@@ -25,6 +25,7 @@ import { AssistantBot } from './bot/assistantBot';
 import { keepEntityProperties } from './bot/entities';
 import { createHttpApp } from './http/server';
 import { adminRouter } from './http/admin';
+import { EntraTokenVerifier } from './http/entraToken';
 import { organiserTab } from './http/organiserPage';
 import { organiserBundle } from './web/bundle';
 import type { TabStrings } from './web/organiser/boot';
@@ -194,6 +195,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     return { organiserTab: section('organiserTab'), groups: section('groups'), followUp: section('followUp'), status: section('status'), languages: section('languages') } as TabStrings;
   };
   const deliveryFailures = { count: 0 };
+  const adminEnabled = !!config.adminToken || !!config.teamsSignIn;
+  const adminAuth = {
+    token: config.adminToken,
+    // Organisers and admins alike may use the tab once signed in through Teams.
+    signIn: config.teamsSignIn ? { verifier: new EntraTokenVerifier(config.teamsSignIn), organiserIds: [...config.organiserIds, ...config.adminIds] } : undefined,
+    logger,
+  };
   const http = createHttpApp({
     messages: { adapter, auth, bot, logger, authEnabled: !!config.botAuth.appId, allowedServiceUrls: config.allowedServiceUrls, deliveryFailures },
     logger,
@@ -207,9 +215,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     directLine: { ...dl, connectorPath },
     pageStrings: scriptJson(localeSection(config.localesDir, 'page')),
-    organiser: organiserTab({ boot: { strings: { en: tabStrings('en'), fr: tabStrings('fr') }, adminEnabled: !!config.adminToken }, script: organiserBundle, logger }),
+    organiser: organiserTab({ boot: { strings: { en: tabStrings('en'), fr: tabStrings('fr') }, adminEnabled, teamsSignIn: !!config.teamsSignIn }, script: organiserBundle, logger }),
     security: { directLineEndpoint: config.directLineAzure?.endpoint, https: config.publicUrl.startsWith('https:') },
-    admin: config.adminToken ? adminRouter({ token: config.adminToken, confirmations, unanswered, digests, feedback, sources: sourceService, live: knowledge, t, logger, usage: generative?.usage }) : undefined,
+    admin: adminEnabled ? adminRouter({ auth: adminAuth, confirmations, unanswered, digests, feedback, sources: sourceService, live: knowledge, t, logger, usage: generative?.usage }) : undefined,
     edge: { rateLimits: config.rateLimits, trustProxy: config.trustProxy, pool: stores.pool, maxMessageLength: config.maxMessageLength },
     extra: [['/api/calendar', calendarRouter({ schedule: () => knowledge.sources.schedule, t, clock })], ['/', legalPages({ localesDir: config.localesDir, retentionDays: config.retentionDays, organisers: () => knowledge.sources.schedule.organisers })]],
   });
@@ -264,6 +272,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 function listeningLine(config: Config, port: number): string {
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const base = `http://${host}:${port}`;
-  const tab = `${base}/organiser${config.adminToken ? '' : ' (set ADMIN_TOKEN to open it)'}`;
+  const tab = `${base}/organiser${config.adminToken || config.teamsSignIn ? '' : ' (set ADMIN_TOKEN to open it)'}`;
   return `listening: chat page ${base}/ · organiser tab ${tab} · Bot Framework endpoint ${base}/api/messages`;
 }

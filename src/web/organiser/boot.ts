@@ -15,6 +15,8 @@ export interface OrganiserBoot {
   readonly strings: Readonly<Record<Lang, TabStrings>>;
   /** False while ADMIN_TOKEN is unset: the tab says so instead of asking for a token. */
   readonly adminEnabled: boolean;
+  /** True when AAD_APP_CLIENT_ID is set: inside Teams the tab signs the organiser in with Teams. */
+  readonly teamsSignIn: boolean;
 }
 
 export const BOOT_ELEMENT_ID = 'boot';

@@ -2,7 +2,7 @@ import { AdminApi, ApiError } from './api';
 import { BOOT_ELEMENT_ID, type OrganiserBoot } from './boot';
 import { describeFailure, type TabContext, type View } from './context';
 import { byId, focusOn } from './dom';
-import { applyTheme, asTheme, teamsHost } from './teams';
+import { applyTheme, asTheme, objectIdOf, teamsHost, teamsSignInToken, type TeamsHost } from './teams';
 import { langOf, Texts } from './texts';
 import { ConfirmationsView } from './views/confirmations';
 import { DigestView } from './views/digest';
@@ -13,7 +13,7 @@ const TOKEN_KEY = 'pa-admin-token';
 type Tab = 'confirmations' | 'digest' | 'unanswered' | 'feedback' | 'sources';
 
 /**
- * The organisers' tab: sign-in with the admin token, then five views as ARIA tabs (arrow keys move
+ * The organisers' tab: sign-in with Teams (inside Teams, when set up) or the admin token, then five views as ARIA tabs (arrow keys move
  * between them). One status line, announced politely, belongs to the view that is open: it is cleared
  * when another opens. The language follows Teams (or the browser, or ?lang=), with a switch.
  */
@@ -23,9 +23,13 @@ class OrganiserTab implements TabContext {
   private readonly views: Record<Tab, View>;
   private readonly tabs = Array.from(document.querySelectorAll<HTMLButtonElement>('[role=tab]'));
 
+  /** Set while the organiser is signed in through Teams rather than with the admin token. */
+  private teamsToken: string | undefined;
+
   constructor(
     private readonly boot: OrganiserBoot,
     readonly texts: Texts,
+    private readonly host: TeamsHost | undefined,
   ) {
     this.views = {
       confirmations: new ConfirmationsView(this),
@@ -42,7 +46,8 @@ class OrganiserTab implements TabContext {
   }
 
   fail(error: unknown): void {
-    if (error instanceof ApiError && error.status === 401) return this.signOut(this.texts.t('badToken'));
+    if (error instanceof ApiError && error.code === 'NOT_ORGANISER') return this.signOut(this.texts.t('notOrganiser', { id: objectIdOf(this.teamsToken ?? '') }));
+    if (error instanceof ApiError && error.status === 401) return this.signOut(this.teamsToken ? this.texts.t('teamsTokenRefused', { message: error.message }) : this.texts.t('badToken'));
     this.say(describeFailure(this.texts, error));
   }
 
@@ -83,11 +88,31 @@ class OrganiserTab implements TabContext {
     }
     const token = sessionStorage.getItem(TOKEN_KEY);
     if (token) void this.signIn(token, false);
+    else if (this.boot.teamsSignIn && this.host) void this.signInWithTeams();
     else this.signOut();
   }
 
-  private async signIn(token: string, moveFocus: boolean): Promise<void> {
-    this.api = new AdminApi(token);
+  /** Inside Teams with sign-in set up: the organiser's Teams account opens the tab, no token to type. */
+  private async signInWithTeams(): Promise<void> {
+    this.say(this.texts.t('teamsSigningIn'));
+    try {
+      this.teamsToken = await teamsSignInToken();
+    } catch (e) {
+      return this.signOut(this.texts.t('teamsSignInFailed', { message: e instanceof Error ? e.message : String(e) }));
+    }
+    const fresh = async () => (this.teamsToken = await teamsSignInToken());
+    await this.open(new AdminApi(fresh), false);
+    // Signed in by Teams: there is nothing to sign out of here.
+    byId('signout').hidden = true;
+  }
+
+  private signIn(token: string, moveFocus: boolean): Promise<void> {
+    this.teamsToken = undefined;
+    return this.open(new AdminApi(token), moveFocus);
+  }
+
+  private async open(api: AdminApi, moveFocus: boolean): Promise<void> {
+    this.api = api;
     byId('login').hidden = true;
     byId('app').hidden = false;
     byId('signout').hidden = false;
@@ -99,6 +124,7 @@ class OrganiserTab implements TabContext {
 
   private signOut(message = ''): void {
     sessionStorage.removeItem(TOKEN_KEY);
+    this.teamsToken = undefined;
     this.api = new AdminApi('');
     byId('app').hidden = true;
     byId('login').hidden = false;
@@ -164,7 +190,7 @@ async function main(): Promise<void> {
   const host = await teamsHost((theme) => applyTheme(theme));
   if (host) applyTheme(host.theme);
   const locale = host?.locale ?? params.get('locale') ?? params.get('lang') ?? navigator.language ?? 'en';
-  new OrganiserTab(boot, new Texts(boot.strings, langOf(locale), locale)).start();
+  new OrganiserTab(boot, new Texts(boot.strings, langOf(locale), locale), host).start();
 }
 
 void main();
