@@ -43,7 +43,7 @@ import { DigestService } from './digests/service';
 import { DigestScheduler } from './digests/scheduler';
 import { proactiveSender, smtpSender } from './digests/senders';
 import { Retention } from './privacy/retention';
-import { generativeAnswers } from './knowledge/generation';
+import type * as Generation from './knowledge/generation';
 
 export interface AppOverrides {
   readonly clock?: Clock;
@@ -138,7 +138,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   retention.register('feedback', (before) => feedback.purge(before));
   // With a model configured, it phrases the answers the sources give; without, the extractive answers alone.
   const generative = config.generation
-    ? generativeAnswers(config.generation, { base: knowledge, knowledgeBase: () => bases.get(knowledge.sources) ?? new KnowledgeBase(knowledge.sources), sql: stores.sql, clock, t, logger })
+    ? generation().generativeAnswers(config.generation, { base: knowledge, knowledgeBase: () => bases.get(knowledge.sources) ?? new KnowledgeBase(knowledge.sources), sql: stores.sql, clock, t, logger })
     : undefined;
   const bot = new AssistantBot({
     answerer: generative?.answerer ?? knowledge,
@@ -266,6 +266,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         });
       }),
   };
+}
+
+/**
+ * Generative answers' module, with the model's client library: loaded only when a model is configured,
+ * since it is a noticeable part of what a start loads.
+ */
+function generation(): typeof Generation {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./knowledge/generation') as typeof Generation;
 }
 
 /** The line that tells a newcomer where everything is, once the server listens. */

@@ -1,4 +1,4 @@
-import './compileCache';
+import { saveCodeCache } from './compileCache';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
@@ -28,6 +28,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, process.stdout.isTTY ? prettyDestination(process.stdout) : undefined);
   const app = await createApp(config, { logger });
   await app.start();
+  // Once serving: the compiled code of this start, for the next (nothing to do when it came from the cache).
+  setTimeout(saveCodeCache, 1000).unref();
   const shutdown = (): void => {
     void app.stop().then(() => process.exit(0));
   };

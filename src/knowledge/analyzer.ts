@@ -6,6 +6,7 @@ import type { Lang } from '../vocabulary';
 
 export type { Lang };
 export const LANGS: readonly Lang[] = ['en', 'fr'];
+const MAX_REMEMBERED_STEMS = 50_000;
 
 /** A concept of the bilingual glossary, with the phrases (folded, tokenized) that name it. */
 export interface Glossary {
@@ -40,6 +41,12 @@ export class Analyzer {
     fr: newStemmer('french'),
   };
   private readonly phrasesByFirst = new Map<string, Array<{ concept: string; phrase: string[] }>>();
+  /**
+   * Stems already computed, per language: building the index stems the same few thousand words
+   * hundreds of thousands of times, and Snowball is most of the time a start takes. Bounded, since
+   * questions bring new words.
+   */
+  private readonly stems: Record<Lang, Map<string, string>> = { en: new Map(), fr: new Map() };
 
   constructor(glossary: Glossary) {
     for (const [concept, phrases] of glossary.concepts) {
@@ -53,6 +60,17 @@ export class Analyzer {
   }
 
   stem(word: string, lang: Lang): string {
+    const known = this.stems[lang];
+    let stem = known.get(word);
+    if (stem === undefined) {
+      stem = this.stemAfresh(word, lang);
+      if (known.size >= MAX_REMEMBERED_STEMS) known.clear();
+      known.set(word, stem);
+    }
+    return stem;
+  }
+
+  private stemAfresh(word: string, lang: Lang): string {
     if (/\d/.test(word)) return word;
     if (lang === 'en') return this.stemmers.en.stem(word);
     // Words arrive folded; French Snowball needs the accent of past participles ("utilisée") to
