@@ -14,6 +14,8 @@ import { LiveKnowledge } from './sources/live';
 import { SourceService, shippedFiles, toSources } from './sources/service';
 import { SourceVersionRepository } from './sources/versions';
 import { KnowledgeBase } from './knowledge/knowledgeBase';
+import { StemMemo } from './knowledge/analyzer';
+import { Gazetteer } from './schedule/gazetteer';
 import { Answerer } from './knowledge/answerer';
 import { guessLanguage, localeToLang } from './knowledge/language';
 import { systemClock, type Clock } from './schedule/time';
@@ -50,6 +52,8 @@ export interface AppOverrides {
   readonly logger?: Logger;
   /** How the bot obtains credentials for replies to channels; default: from MicrosoftAppId/Password. */
   readonly botCredentials?: ServiceClientCredentialsFactory;
+  /** Stems known from an earlier start (see src/index.ts); default: none yet. */
+  readonly stems?: StemMemo;
 }
 
 export interface App {
@@ -82,8 +86,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   toSources(files);
   // Each version's index, for generative answers that read its passages beside the extractive answer.
   const bases = new WeakMap<KnowledgeSources, KnowledgeBase>();
+  // Shared by the indexes of every version: place names and stems do not change with the sources.
+  const gazetteer = new Gazetteer();
+  const stems = overrides.stems ?? new StemMemo();
   const makeAnswerer = (s: KnowledgeSources) => {
-    const kb = new KnowledgeBase(s);
+    const kb = new KnowledgeBase(s, gazetteer, stems);
     bases.set(s, kb);
     return new Answerer(kb, clock, t);
   };
@@ -138,7 +145,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   retention.register('feedback', (before) => feedback.purge(before));
   // With a model configured, it phrases the answers the sources give; without, the extractive answers alone.
   const generative = config.generation
-    ? generation().generativeAnswers(config.generation, { base: knowledge, knowledgeBase: () => bases.get(knowledge.sources) ?? new KnowledgeBase(knowledge.sources), sql: stores.sql, clock, t, logger })
+    ? generation().generativeAnswers(config.generation, { base: knowledge, knowledgeBase: () => bases.get(knowledge.sources) ?? new KnowledgeBase(knowledge.sources, gazetteer, stems), sql: stores.sql, clock, t, logger })
     : undefined;
   const bot = new AssistantBot({
     answerer: generative?.answerer ?? knowledge,

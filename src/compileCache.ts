@@ -35,6 +35,8 @@ interface Entry {
 }
 
 const CACHE_DIR = join(__dirname, '..', '.code-cache');
+/** Where caches of the compiled program live (dist/.code-cache), or undefined when run from TypeScript. */
+export const compiledCacheDir: string | undefined = __filename.endsWith('.js') ? CACHE_DIR : undefined;
 const CACHE_FILE = join(CACHE_DIR, `v8-${process.version}-${process.arch}.bin`);
 
 /** Modules compiled this time without a usable cache: their code is cached at the next save. */
@@ -42,7 +44,8 @@ const fresh = new Map<string, { key: string; script: Script }>();
 let entries = new Map<string, Entry>();
 let installed = false;
 
-function keyOf(filename: string): string {
+/** What identifies a version of a file cheaply: its size and time. */
+export function keyOf(filename: string): string {
   const s = statSync(filename);
   return `${s.size}:${s.mtimeMs}`;
 }
