@@ -27,7 +27,7 @@ import { AssistantBot } from './bot/assistantBot';
 import { keepEntityProperties } from './bot/entities';
 import { createHttpApp } from './http/server';
 import { adminRouter } from './http/admin';
-import { EntraTokenVerifier } from './http/entraToken';
+import type * as EntraToken from './http/entraToken';
 import { organiserTab } from './http/organiserPage';
 import { organiserBundle } from './web/bundle';
 import type { TabStrings } from './web/organiser/boot';
@@ -206,7 +206,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const adminAuth = {
     token: config.adminToken,
     // Organisers and admins alike may use the tab once signed in through Teams.
-    signIn: config.teamsSignIn ? { verifier: new EntraTokenVerifier(config.teamsSignIn), organiserIds: [...config.organiserIds, ...config.adminIds] } : undefined,
+    signIn: config.teamsSignIn ? { verifier: new (entraToken().EntraTokenVerifier)(config.teamsSignIn), organiserIds: [...config.organiserIds, ...config.adminIds] } : undefined,
     logger,
   };
   const http = createHttpApp({
@@ -282,6 +282,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 function generation(): typeof Generation {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('./knowledge/generation') as typeof Generation;
+}
+
+/** The Entra ID token checker, with jose: loaded only when Teams sign-in is set up. */
+function entraToken(): typeof EntraToken {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./http/entraToken') as typeof EntraToken;
 }
 
 /** The line that tells a newcomer where everything is, once the server listens. */

@@ -2,15 +2,38 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
-import { TokenRefused, type EntraTokenVerifier } from './entraToken';
 
 /** Who may call the admin API: the holder of the admin token, and organisers signed in through Teams. */
 export interface AdminAuthOptions {
   /** ADMIN_TOKEN, for browsers and scripts; absent: only Teams sign-in. */
   readonly token?: string | undefined;
   /** Teams sign-in: the token checker and the object ids allowed in. */
-  readonly signIn?: { readonly verifier: EntraTokenVerifier; readonly organiserIds: readonly string[] } | undefined;
+  readonly signIn?: { readonly verifier: TokenVerifier; readonly organiserIds: readonly string[] } | undefined;
   readonly logger: Logger;
+}
+
+/** Who a sign-in token says signed in: their object id and tenant. */
+export interface SignedInUser {
+  readonly oid: string;
+  readonly tid: string;
+}
+
+/** Checks a sign-in token (src/http/entraToken.ts for Entra ID); rejects with TokenRefused. */
+export interface TokenVerifier {
+  verify(token: string): Promise<SignedInUser>;
+}
+
+/** Why a token was refused, in words a developer setting up the app registration can act on. */
+export class TokenRefused extends Error {
+  constructor(
+    reason: string,
+    /** True when the token could not be checked (Entra ID's keys out of reach), rather than found wrong. */
+    readonly unavailable = false,
+    options?: { cause?: unknown },
+  ) {
+    super(reason, options);
+    this.name = 'TokenRefused';
+  }
 }
 
 const sha = (s: string) => createHash('sha256').update(s).digest();

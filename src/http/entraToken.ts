@@ -1,24 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { TeamsSignIn } from '../config';
-
-/** Who an Entra ID token says signed in: their object id and tenant. */
-export interface SignedInUser {
-  readonly oid: string;
-  readonly tid: string;
-}
-
-/** Why a token was refused, in words a developer setting up the app registration can act on. */
-export class TokenRefused extends Error {
-  constructor(
-    reason: string,
-    /** True when the token could not be checked (Entra ID's keys out of reach), rather than found wrong. */
-    readonly unavailable = false,
-    options?: { cause?: unknown },
-  ) {
-    super(reason, options);
-    this.name = 'TokenRefused';
-  }
-}
+import { TokenRefused, type SignedInUser, type TokenVerifier } from './adminAuth';
 
 const CLOCK_TOLERANCE_SECONDS = 60;
 
@@ -27,7 +9,7 @@ const CLOCK_TOLERANCE_SECONDS = 60;
  * Entra ID's key set, issued by an allowed tenant (v1 or v2 issuer), for this app (client id or
  * Application ID URI), not expired, and carrying an object id.
  */
-export class EntraTokenVerifier {
+export class EntraTokenVerifier implements TokenVerifier {
   private readonly keys: JWTVerifyGetKey;
   private readonly issuers: string[];
 
