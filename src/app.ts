@@ -222,7 +222,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     directLine: { ...dl, connectorPath },
     pageStrings: scriptJson(localeSection(config.localesDir, 'page')),
-    organiser: organiserTab({ boot: { strings: { en: tabStrings('en'), fr: tabStrings('fr') }, adminEnabled, teamsSignIn: !!config.teamsSignIn }, script: organiserBundle, logger }),
+    organiser: organiserTab({ boot: { strings: { en: tabStrings('en'), fr: tabStrings('fr') }, adminEnabled, teamsSignIn: !!config.teamsSignIn, tokenSignIn: !!config.adminToken }, script: organiserBundle, logger }),
     security: { directLineEndpoint: config.directLineAzure?.endpoint, https: config.publicUrl.startsWith('https:') },
     admin: adminEnabled ? adminRouter({ auth: adminAuth, confirmations, unanswered, digests, feedback, sources: sourceService, live: knowledge, t, logger, usage: generative?.usage }) : undefined,
     edge: { rateLimits: config.rateLimits, trustProxy: config.trustProxy, pool: stores.pool, maxMessageLength: config.maxMessageLength },

@@ -99,6 +99,12 @@ describe('the admin API with Teams sign-in only (no admin token)', () => {
     const refused = await fetch(`${started.base}/api/admin/events`, { headers: { authorization: 'Bearer undefined' } });
     expect(refused.status).toBe(401);
   });
+
+  test('when the tab page is served, then it tells its script to sign in through Teams only (there is no token to ask for)', async () => {
+    const html = await (await fetch(`${started.base}/organiser`)).text();
+    expect(html).toMatch(/"teamsSignIn":\s*true/);
+    expect(html).toMatch(/"tokenSignIn":\s*false/);
+  });
 });
 
 describe('the Teams sign-in settings', () => {

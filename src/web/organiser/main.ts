@@ -80,16 +80,21 @@ class OrganiserTab implements TabContext {
 
   start(): void {
     this.relabel();
-    if (!this.boot.adminEnabled) {
-      const notice = byId('disabled');
-      notice.hidden = false;
-      byId('login').hidden = true;
-      return;
-    }
+    if (!this.boot.adminEnabled) return this.notice('apiDisabled');
+    if (this.boot.teamsSignIn && !this.boot.tokenSignIn && !this.host) return this.notice('teamsOnly');
     const token = sessionStorage.getItem(TOKEN_KEY);
     if (token) void this.signIn(token, false);
     else if (this.boot.teamsSignIn && this.host) void this.signInWithTeams();
     else this.signOut();
+  }
+
+  /** Instead of the sign-in form: why the tab cannot open here, and what to do. */
+  private notice(key: 'apiDisabled' | 'teamsOnly'): void {
+    const notice = byId('disabled');
+    notice.dataset['text'] = key;
+    notice.textContent = this.texts.t(key);
+    notice.hidden = false;
+    byId('login').hidden = true;
   }
 
   /** Inside Teams with sign-in set up: the organiser's Teams account opens the tab, no token to type. */
@@ -171,7 +176,8 @@ class OrganiserTab implements TabContext {
     // The name starts with the visible text ("FR"), then says it in full for screen readers.
     lang.setAttribute('aria-label', `${T.t('switchShort')} — ${T.t('switchLabel')}`);
     byId('signout').textContent = T.t('signOut');
-    byId('disabled').textContent = T.t('apiDisabled');
+    const notice = byId('disabled');
+    notice.textContent = T.t(notice.dataset['text'] === 'teamsOnly' ? 'teamsOnly' : 'apiDisabled');
     byId('tokenPrompt').textContent = T.t('tokenPrompt');
     byId('tokenLabel').textContent = T.t('tokenLabel');
     byId('signin').textContent = T.t('signIn');
