@@ -111,7 +111,8 @@ function installCodeCache(): void {
 export function saveCodeCache(): void {
   if (!installed || !fresh.size) return;
   try {
-    const next = new Map(entries);
+    // Entries of files that are gone (an upgraded package, a removed module) are left behind.
+    const next = new Map([...entries].filter(([filename]) => existsSync(filename)));
     for (const [filename, { key, script }] of fresh) next.set(filename, { key, data: script.createCachedData() });
     fresh.clear();
     const list = [...next];
