@@ -14,6 +14,8 @@ import { LiveKnowledge } from './sources/live';
 import { SourceService, shippedFiles, toSources } from './sources/service';
 import { SourceVersionRepository } from './sources/versions';
 import { KnowledgeBase } from './knowledge/knowledgeBase';
+import { StemMemo } from './knowledge/analyzer';
+import { Gazetteer } from './schedule/gazetteer';
 import { Answerer } from './knowledge/answerer';
 import { guessLanguage, localeToLang } from './knowledge/language';
 import { systemClock, type Clock } from './schedule/time';
@@ -30,6 +32,7 @@ import { AssistantBot } from './bot/assistantBot';
 import { keepEntityProperties } from './bot/entities';
 import { createHttpApp } from './http/server';
 import { adminRouter } from './http/admin';
+import type * as EntraToken from './http/entraToken';
 import { organiserTab } from './http/organiserPage';
 import { organiserBundle } from './web/bundle';
 import type { TabStrings } from './web/organiser/boot';
@@ -47,7 +50,7 @@ import { DigestService } from './digests/service';
 import { DigestScheduler } from './digests/scheduler';
 import { proactiveSender, smtpSender } from './digests/senders';
 import { Retention } from './privacy/retention';
-import { generativeAnswers } from './knowledge/generation';
+import type * as Generation from './knowledge/generation';
 
 export interface AppOverrides {
   readonly clock?: Clock;
@@ -56,6 +59,8 @@ export interface AppOverrides {
   readonly botCredentials?: ServiceClientCredentialsFactory;
   /** Shortest time between two updates of a streamed answer; default 1 s, the most Teams accepts. */
   readonly streamIntervalMs?: number;
+  /** Stems known from an earlier start (see src/index.ts); default: none yet. */
+  readonly stems?: StemMemo;
 }
 
 export interface App {
@@ -90,8 +95,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   toSources(files);
   // Each version's index, for generative answers that read its passages beside the extractive answer.
   const bases = new WeakMap<KnowledgeSources, KnowledgeBase>();
+  // Shared by the indexes of every version: place names and stems do not change with the sources.
+  const gazetteer = new Gazetteer();
+  const stems = overrides.stems ?? new StemMemo();
   const makeAnswerer = (s: KnowledgeSources) => {
-    const kb = new KnowledgeBase(s);
+    const kb = new KnowledgeBase(s, gazetteer, stems);
     bases.set(s, kb);
     return new Answerer(kb, clock, t);
   };
@@ -174,7 +182,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   retention.register('questions-for-organisers', (before) => questions.purge(before));
   // With a model configured, it phrases the answers the sources give; without, the extractive answers alone.
   const generative = config.generation
-    ? generativeAnswers(config.generation, { base: knowledge, knowledgeBase: () => bases.get(knowledge.sources) ?? new KnowledgeBase(knowledge.sources), sql: stores.sql, clock, t, logger })
+    ? generation().generativeAnswers(config.generation, { base: knowledge, knowledgeBase: () => bases.get(knowledge.sources) ?? new KnowledgeBase(knowledge.sources, gazetteer, stems), sql: stores.sql, clock, t, logger })
     : undefined;
   const bot = new AssistantBot({
     answerer: generative?.answerer ?? knowledge,
@@ -227,6 +235,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     return { organiserTab: section('organiserTab'), groups: section('groups'), followUp: section('followUp'), status: section('status'), languages: section('languages') } as TabStrings;
   };
   const deliveryFailures = { count: 0 };
+  const adminEnabled = !!config.adminToken || !!config.teamsSignIn;
+  const adminAuth = {
+    token: config.adminToken,
+    // Organisers and admins alike may use the tab once signed in through Teams.
+    signIn: config.teamsSignIn ? { verifier: new (entraToken().EntraTokenVerifier)(config.teamsSignIn), organiserIds: [...config.organiserIds, ...config.adminIds] } : undefined,
+    logger,
+  };
   const http = createHttpApp({
     messages: { adapter, auth, bot, logger, authEnabled: !!config.botAuth.appId, allowedServiceUrls: config.allowedServiceUrls, deliveryFailures },
     logger,
@@ -240,9 +255,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     directLine: { ...dl, connectorPath },
     pageStrings: scriptJson(localeSection(config.localesDir, 'page')),
-    organiser: organiserTab({ boot: { strings: { en: tabStrings('en'), fr: tabStrings('fr') }, adminEnabled: !!config.adminToken }, script: organiserBundle, logger }),
+    organiser: organiserTab({ boot: { strings: { en: tabStrings('en'), fr: tabStrings('fr') }, adminEnabled, teamsSignIn: !!config.teamsSignIn, tokenSignIn: !!config.adminToken }, script: organiserBundle, logger }),
     security: { directLineEndpoint: config.directLineAzure?.endpoint, https: config.publicUrl.startsWith('https:') },
-    admin: config.adminToken ? adminRouter({ token: config.adminToken, confirmations, unanswered, digests, questions, feedback, sources: sourceService, live: knowledge, t, logger, usage: generative?.usage }) : undefined,
+    admin: adminEnabled ? adminRouter({ auth: adminAuth, confirmations, unanswered, digests, questions, feedback, sources: sourceService, live: knowledge, t, logger, usage: generative?.usage }) : undefined,
     edge: { rateLimits: config.rateLimits, trustProxy: config.trustProxy, pool: stores.pool, maxMessageLength: config.maxMessageLength },
     extra: [['/api/calendar', calendarRouter({ schedule: () => knowledge.sources.schedule, t, clock })], ['/', legalPages({ localesDir: config.localesDir, retentionDays: config.retentionDays, organisers: () => knowledge.sources.schedule.organisers })]],
   });
@@ -296,10 +311,25 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   };
 }
 
+/**
+ * Generative answers' module, with the model's client library: loaded only when a model is configured,
+ * since it is a noticeable part of what a start loads.
+ */
+function generation(): typeof Generation {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./knowledge/generation') as typeof Generation;
+}
+
+/** The Entra ID token checker, with jose: loaded only when Teams sign-in is set up. */
+function entraToken(): typeof EntraToken {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./http/entraToken') as typeof EntraToken;
+}
+
 /** The line that tells a newcomer where everything is, once the server listens. */
 function listeningLine(config: Config, port: number): string {
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const base = `http://${host}:${port}`;
-  const tab = `${base}/organiser${config.adminToken ? '' : ' (set ADMIN_TOKEN to open it)'}`;
+  const tab = `${base}/organiser${config.adminToken || config.teamsSignIn ? '' : ' (set ADMIN_TOKEN to open it)'}`;
   return `listening: chat page ${base}/ · organiser tab ${tab} · Bot Framework endpoint ${base}/api/messages`;
 }

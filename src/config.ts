@@ -8,6 +8,7 @@ import type { GenerationSettings } from './knowledge/generation/client';
 
 const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Every setting, read once from the environment. Names follow Bot Framework's where it has one. */
 const EnvSchema = z.object({
@@ -23,6 +24,17 @@ const EnvSchema = z.object({
   }),
   /** Bearer token of the organiser/admin HTTP API; the API is disabled while it is unset. */
   ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
+  /**
+   * Teams sign-in (SSO) of the organiser tab: the client id of the Entra ID app registration whose
+   * API the tab asks a token for. Unset: no sign-in, the admin token only.
+   */
+  AAD_APP_CLIENT_ID: optionalString.refine((v) => v === undefined || GUID.test(v), { message: 'must be the app registration\'s client id (a GUID)' }),
+  /** The Application ID URI the tab's tokens are issued for; default api://<host of PUBLIC_URL>/<AAD_APP_CLIENT_ID>. */
+  AAD_APP_ID_URI: optionalString.refine((v) => v === undefined || /^api:\/\/\S+$/.test(v), { message: 'must be an api:// URI' }),
+  /** Tenants whose users may sign in (comma-separated tenant ids); default MicrosoftAppTenantId. */
+  AAD_TENANT_IDS: optionalString.refine((v) => v === undefined || v.split(',').every((t) => GUID.test(t.trim())), { message: 'must be comma-separated tenant ids (GUIDs)' }),
+  /** Where Entra ID publishes its signing keys; default https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys. */
+  AAD_JWKS_URL: optionalString.refine((v) => v === undefined || /^https?:\/\/\S+$/.test(v), { message: 'must be an http(s):// URL' }),
   /** Organisers in chat: comma-separated channel user ids or Teams AAD object ids. */
   ORGANISER_IDS: optionalString,
   /** Admins in chat ("sources status"): comma-separated channel user ids or Teams AAD object ids. */
@@ -120,6 +132,8 @@ export type Config = Readonly<{
   directLineAzure?: Readonly<{ secret: string; endpoint: string }>;
   databaseUrl?: string;
   adminToken?: string;
+  /** Teams sign-in of the organiser tab, when AAD_APP_CLIENT_ID is set. */
+  teamsSignIn?: TeamsSignIn;
   organiserIds: readonly string[];
   adminIds: readonly string[];
   sourcesPollSeconds: number;
@@ -148,6 +162,15 @@ export type Config = Readonly<{
   connectorTimeoutMs: number;
   /** The model that phrases answers, when one is configured; absent: extractive answers only. */
   generation?: GenerationSettings;
+}>;
+
+/** What an Entra ID token of the organiser tab must say to be believed. */
+export type TeamsSignIn = Readonly<{
+  clientId: string;
+  /** The Application ID URI (api://host/client-id). */
+  applicationIdUri: string;
+  tenantIds: readonly string[];
+  jwksUrl: string;
 }>;
 
 export class ConfigError extends Error {
@@ -182,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     ...(e.DIRECT_LINE_SECRET ? { directLineAzure: Object.freeze({ secret: e.DIRECT_LINE_SECRET, endpoint: e.DIRECT_LINE_ENDPOINT }) } : {}),
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     ...(e.ADMIN_TOKEN ? { adminToken: e.ADMIN_TOKEN } : {}),
+    ...teamsSignIn(e),
     organiserIds: Object.freeze((e.ORGANISER_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
     adminIds: Object.freeze((e.ADMIN_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
     sourcesPollSeconds: e.SOURCES_POLL_SECONDS,
@@ -214,6 +238,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     connectorTimeoutMs: Math.round(e.CONNECTOR_TIMEOUT_SECONDS * 1000),
     ...generationSettings(e),
   });
+}
+
+/** Teams sign-in when a client id is set: which tenants, which audience, whose keys. */
+function teamsSignIn(e: z.infer<typeof EnvSchema>): { teamsSignIn?: TeamsSignIn } {
+  const clientId = e.AAD_APP_CLIENT_ID?.toLowerCase();
+  if (!clientId) return {};
+  const tenantIds = (e.AAD_TENANT_IDS ?? e.MicrosoftAppTenantId ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  if (!tenantIds.length) throw new ConfigError(['AAD_TENANT_IDS: required when AAD_APP_CLIENT_ID is set (whose users may sign in?), or set MicrosoftAppTenantId']);
+  if (!tenantIds.every((t) => GUID.test(t))) throw new ConfigError(['MicrosoftAppTenantId: must be a tenant id (a GUID) to serve as AAD_TENANT_IDS']);
+  const host = new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).host;
+  // One tenant: its own key set; several: the common one (Entra ID signs every tenant's tokens with the same keys).
+  const keysOf = tenantIds.length === 1 ? tenantIds[0]! : 'common';
+  return {
+    teamsSignIn: Object.freeze({
+      clientId,
+      applicationIdUri: e.AAD_APP_ID_URI ?? `api://${host}/${clientId}`,
+      tenantIds: Object.freeze(tenantIds),
+      jwksUrl: e.AAD_JWKS_URL ?? `https://login.microsoftonline.com/${keysOf}/discovery/v2.0/keys`,
+    }),
+  };
 }
 
 /** The model's settings when one is configured: Azure OpenAI first, else OpenAI or a compatible server. */

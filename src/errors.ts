@@ -11,6 +11,8 @@ export const ErrorCodes = {
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
   UNAUTHORIZED: { status: 401, message: 'Authentication is required.' },
   FORBIDDEN: { status: 403, message: 'Not allowed.' },
+  /** Signed in through Teams, but not listed among the organisers. */
+  NOT_ORGANISER: { status: 403, message: 'You are signed in, but not as an organiser.' },
   CONFLICT: { status: 409, message: 'The request conflicts with the current state.' },
   BAD_GATEWAY: { status: 502, message: 'The channel did not accept the reply.' },
   NOT_READY: { status: 503, message: 'The service is not ready.' },

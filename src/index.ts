@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './config';
 import { createApp } from './app';
 import { createLogger } from './logger';
 import { prettyDestination } from './prettyLog';
+import { readStems, saveCaches } from './startCaches';
 
 /**
  * Reads `.env` from the working directory (or ENV_FILE) into the environment, Node's own parser,
@@ -26,8 +27,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   // Readable lines on a terminal, JSON lines for anything that collects them.
   const logger = createLogger(config.logLevel, process.stdout.isTTY ? prettyDestination(process.stdout) : undefined);
-  const app = await createApp(config, { logger });
+  const stems = readStems();
+  const app = await createApp(config, { logger, stems });
   await app.start();
+  // Once serving: what this start compiled and stemmed, for the next (nothing to do when it came from the caches).
+  setTimeout(() => saveCaches(stems), 1000).unref();
   const shutdown = (): void => {
     void app.stop().then(() => process.exit(0));
   };

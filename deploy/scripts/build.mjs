@@ -7,7 +7,7 @@
 //                                             (`npm start` runs this first, so that a fresh clone or a
 //                                             pull starts on up-to-date code without a separate step)
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,8 @@ const DIST = join(ROOT, 'dist');
 /** Written last by a successful build: its time is the build's. */
 const STAMP = join(DIST, '.build-stamp');
 const ENTRY = join(DIST, 'src', 'index.js');
+/** Held by the build that is writing dist/: a second build waits for it instead of writing over it. */
+const LOCK = join(DIST, '.build-lock');
 /** What the build reads: a change to any of these makes dist/ stale. */
 const INPUTS = ['src', 'dialogs', 'tsconfig.json', 'tsconfig.build.json', 'deploy/scripts/build.mjs'];
 
@@ -70,11 +72,83 @@ function bundleOrganiserTab() {
   if (run.status !== 0) throw new Error(`the organiser tab's bundle failed (exit code ${run.status ?? run.signal})`);
 }
 
+/**
+ * The caches a start reads beside the compiled code (src/compileCache.ts, src/startCaches.ts): V8's
+ * compiled code of the modules the program loads, and the stems of the shipped sources' words, so
+ * that the first start is as quick as the next. Only an optimisation: without it the first start
+ * writes them itself.
+ */
+function warmStartCaches() {
+  const script = `require('./dist/src/compileCache');
+    require('./dist/src/app');
+    const { readStems, saveCaches } = require('./dist/src/startCaches');
+    const stems = readStems();
+    if (require('node:fs').existsSync('sources')) {
+      const { shippedFiles, toSources } = require('./dist/src/sources/service');
+      const { KnowledgeBase } = require('./dist/src/knowledge/knowledgeBase');
+      new KnowledgeBase(toSources(shippedFiles('sources')), undefined, stems);
+    }
+    saveCaches(stems);`;
+  const run = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, stdio: 'inherit' });
+  if (run.status !== 0) process.stderr.write(`warning: the start-up caches were not written (exit code ${run.status ?? run.signal}); the first start will write them\n`);
+}
+
 const STEPS = [
   ['compile', compile],
   ['assets', copyAssets],
   ['organiser tab', bundleOrganiserTab],
+  ['start-up caches', warmStartCaches],
 ];
+
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+};
+
+/**
+ * Takes the build lock: a file created only if absent, holding the builder's pid. While another live
+ * build holds it, waits (up to 10 minutes); a lock whose builder is gone (killed mid-build) is taken over.
+ */
+function lock() {
+  mkdirSync(DIST, { recursive: true });
+  const deadline = Date.now() + 600_000;
+  let waited = false;
+  for (;;) {
+    try {
+      const fd = openSync(LOCK, 'wx');
+      writeFileSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return waited;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+    }
+    let holder = NaN;
+    let age = 0;
+    try {
+      holder = Number(readFileSync(LOCK, 'utf8').trim() || NaN);
+      age = Date.now() - statSync(LOCK).mtimeMs;
+    } catch {
+      continue; // released meanwhile: try again
+    }
+    // A lock just created may not hold its pid yet: give its builder a moment before judging it.
+    if (Number.isInteger(holder) ? !alive(holder) : age > 10_000) rmSync(LOCK, { force: true });
+    else if (Date.now() > deadline) throw new Error(`another build (pid ${holder}) has held ${relative(ROOT, LOCK)} for 10 minutes`);
+    else {
+      if (!waited) process.stdout.write(`waiting for the build in progress (pid ${holder})\n`);
+      waited = true;
+      sleep(200);
+    }
+  }
+}
+
+function unlock() {
+  rmSync(LOCK, { force: true });
+}
 
 function build() {
   const started = Date.now();
@@ -84,17 +158,28 @@ function build() {
   process.stdout.write(`built dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
+let locked = false;
 try {
   if (process.argv.includes('--if-stale')) {
-    const why = staleness();
-    if (why) {
-      process.stdout.write(`building: ${why}\n`);
-      build();
+    // Checked before the lock (the usual case: nothing to do, no waiting), and again once it is held,
+    // since the build that held it may have brought dist/ up to date.
+    if (staleness()) {
+      lock();
+      locked = true;
+      const why = staleness();
+      if (why) {
+        process.stdout.write(`building: ${why}\n`);
+        build();
+      }
     }
   } else {
+    lock();
+    locked = true;
     build();
   }
 } catch (e) {
   process.stderr.write(`build failed: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
+  process.exitCode = 1;
+} finally {
+  if (locked) unlock();
 }

@@ -3,6 +3,9 @@
  * French localisation with the bot's app id and host name filled in, and the two icons.
  *
  *   MicrosoftAppId=<bot app id> PUBLIC_URL=https://bot.example.org npm run package:teams
+ *
+ * With AAD_APP_CLIENT_ID (and optionally AAD_APP_ID_URI) set, the manifest also declares the Entra ID
+ * app the organiser tab signs in with (webApplicationInfo), as the bot's settings do.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +19,8 @@ export interface PackageSettings {
   readonly hostName: string;
   /** The Teams app's own id; derived from the bot id when not given, so that it stays the same. */
   readonly appId?: string | undefined;
+  /** Teams sign-in of the organiser tab: the app registration's client id and Application ID URI (default api://<host>/<client id>). */
+  readonly signIn?: { readonly clientId: string; readonly applicationIdUri?: string | undefined } | undefined;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -34,10 +39,21 @@ export function filledManifest(s: PackageSettings): { manifest: Record<string, u
       .replaceAll('${{TEAMS_APP_ID}}', s.appId ?? derivedGuid(s.botId))
       .replaceAll('${{BOT_ID}}', s.botId)
       .replaceAll('${{HOST_NAME}}', s.hostName);
+  const manifest = JSON.parse(fill(readFileSync(join(HERE, 'manifest.json'), 'utf8'))) as Record<string, unknown>;
+  if (s.signIn) manifest['webApplicationInfo'] = webApplicationInfo(s.signIn, s.hostName);
   return {
-    manifest: JSON.parse(fill(readFileSync(join(HERE, 'manifest.json'), 'utf8'))) as Record<string, unknown>,
+    manifest,
     french: JSON.parse(fill(readFileSync(join(HERE, 'fr-fr.json'), 'utf8'))) as Record<string, unknown>,
   };
+}
+
+/** What Teams needs to get the tab a token for the bot's API: the same client id and URI the bot checks tokens against. */
+function webApplicationInfo(signIn: NonNullable<PackageSettings['signIn']>, hostName: string): { id: string; resource: string } {
+  if (!GUID.test(signIn.clientId)) throw new Error(`AAD_APP_CLIENT_ID must be the app registration's client id (a GUID); got "${signIn.clientId}"`);
+  const resource = signIn.applicationIdUri ?? `api://${hostName}/${signIn.clientId}`;
+  // Teams only gives tokens for a URI on the tab's own domain.
+  if (!resource.startsWith(`api://${hostName}/`)) throw new Error(`AAD_APP_ID_URI must be api://${hostName}/<client id> (the tab's host); got "${resource}"`);
+  return { id: signIn.clientId, resource };
 }
 
 export async function buildPackage(s: PackageSettings): Promise<Buffer> {
@@ -58,7 +74,9 @@ if (require.main === module) {
     process.stderr.write(`cannot build the Teams package:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
     process.exit(1);
   }
-  buildPackage({ botId, hostName: new URL(publicUrl).host, appId: process.env['TEAMS_APP_ID'] })
+  const clientId = process.env['AAD_APP_CLIENT_ID'];
+  const signIn = clientId ? { clientId, applicationIdUri: process.env['AAD_APP_ID_URI'] || undefined } : undefined;
+  buildPackage({ botId, hostName: new URL(publicUrl).host, appId: process.env['TEAMS_APP_ID'], signIn })
     .then((zip) => {
       const out = join(HERE, 'build');
       mkdirSync(out, { recursive: true });

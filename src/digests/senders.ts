@@ -1,9 +1,12 @@
-import nodemailer from 'nodemailer';
 import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { EmailSender, TeamsSender } from './service';
+import type * as Nodemailer from 'nodemailer';
 
 /** Email through SMTP with nodemailer: SMTP_URL is smtp:// or smtps://, credentials in it. */
 export function smtpSender(url: string): EmailSender & { close(): void } {
+  // Loaded only when email is configured, not by every start.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const nodemailer = require('nodemailer') as typeof Nodemailer;
   const transport = nodemailer.createTransport(url);
   return {
     async send(mail) {

@@ -1,5 +1,4 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
 import { CONFIRMATION_STATUSES, FOLLOW_UPS, type Confirmation, type ConfirmationStatus, type FollowUp, type StakeholderGroup } from '../confirmations/confirmation';
 import type { ConfirmationService } from '../confirmations/service';
@@ -17,9 +16,11 @@ import type { Translate } from '../knowledge/answerer';
 import type { Schedule } from '../schedule/schedule';
 import { capitalise } from '../knowledge/writer';
 import type * as Contract from './adminContract';
+import { adminAuthentication, type AdminAuthOptions } from './adminAuth';
 
 export interface AdminDeps {
-  readonly token: string;
+  /** Who may call: the admin token, Teams sign-in of organisers. */
+  readonly auth: AdminAuthOptions;
   readonly confirmations: ConfirmationService;
   readonly unanswered: UnansweredQuestionRepository;
   readonly digests: DigestService;
@@ -61,8 +62,6 @@ const ListQuery = z
 
 const FollowUpBody = z.object({ followUp: z.enum(FOLLOW_UPS) }).strict();
 
-const sha = (s: string) => createHash('sha256').update(s).digest();
-
 /** The confirmation as the API shows it: everything but the stored conversation reference and its history. */
 export function publicConfirmation(c: Confirmation): Contract.ConfirmationView & Record<string, unknown> {
   const { conversationReference, ...rest } = c;
@@ -79,17 +78,11 @@ function queryProblems(issues: readonly z.core.$ZodIssue[]): string {
     .join('; ');
 }
 
-/** Organiser and admin API under /api/admin, behind a bearer token. */
+/** Organiser and admin API under /api/admin, behind the admin token or a Teams sign-in. */
 export function adminRouter(deps: AdminDeps): Router {
   // Express 5 hands a rejected handler's error to the error handler: no try/catch needed below.
   const router = express.Router();
-  const expected = sha(deps.token);
-
-  router.use((req: Request, _res: Response, next: NextFunction) => {
-    const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
-    if (!m || !timingSafeEqual(sha(m[1]!.trim()), expected)) return next(new AppError('UNAUTHORIZED', 'A valid "Authorization: Bearer <ADMIN_TOKEN>" header is required.'));
-    next();
-  });
+  router.use(adminAuthentication(deps.auth));
 
   confirmationRoutes(router, deps);
   router.get('/events', (_req, res) => {
@@ -199,9 +192,15 @@ function labelledCsv(deps: AdminDeps, list: readonly Confirmation[], lang: Contr
   );
 }
 
+/** Who made a change: a Teams sign-in names the organiser by object id; the admin token by what its holder says. */
+function actor(req: Request): string {
+  const organiser: unknown = req.res?.locals['organiser'];
+  if (typeof organiser === 'string') return `teams:${organiser}`;
+  return typeof req.headers['x-admin-name'] === 'string' ? req.headers['x-admin-name'].slice(0, 80) : 'admin-api';
+}
+
 /** Sources: upload into the draft, preview against the golden questions, publish, roll back. */
 function sourceRoutes(router: Router, deps: AdminDeps): void {
-  const actor = (req: Request) => (typeof req.headers['x-admin-name'] === 'string' ? req.headers['x-admin-name'].slice(0, 80) : 'admin-api');
   const sourceName = (req: Request): SourceName => {
     const name = String(req.params['name']);
     if (!(SOURCE_NAMES as readonly string[]).includes(name)) throw new AppError('NOT_FOUND', `No source "${name}"; the sources are ${SOURCE_NAMES.join(', ')}.`);
@@ -282,7 +281,6 @@ const AnswerBody = z.object({ en: z.string().max(ANSWER_MAX_LENGTH, 'is too long
 
 /** Participants' questions for the organisers: the groups, the answer in both languages, teaching it to the bot. */
 function questionRoutes(router: Router, questions: QuestionService): void {
-  const actor = (req: Request) => (typeof req.headers['x-admin-name'] === 'string' ? req.headers['x-admin-name'].slice(0, 80) : 'admin-api');
   const coded = (e: unknown): unknown => {
     if (!(e instanceof QuestionError)) return e;
     return new AppError(e.code === 'NOT_FOUND' ? 'NOT_FOUND' : e.code === 'MISSING_LANGUAGE' ? 'MISSING_LANGUAGE' : 'CONFLICT', e.message);

@@ -19,7 +19,7 @@ export interface HttpDeps {
   readonly logger: Logger;
   /** Resolves with details when the sources are loaded and the database answers; throws otherwise. */
   readonly health: () => Promise<Record<string, unknown>>;
-  /** The organiser/admin API; absent (every call refused with 401) when no ADMIN_TOKEN is set. */
+  /** The organiser/admin API; absent (every call refused with 401) when neither ADMIN_TOKEN nor Teams sign-in is set. */
   readonly admin?: express.Router | undefined;
   /** The built-in Direct Line endpoint, its connector, and the page's token endpoint. */
   readonly directLine?: { api: express.Router; connector: express.Router; tokenEndpoint: express.Router; connectorPath: string } | undefined;
@@ -92,7 +92,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
   app.use('/api/admin', limits.admin);
   if (deps.admin) app.use('/api/admin', deps.admin);
-  else app.use('/api/admin', (_req, _res, next) => next(new AppError('UNAUTHORIZED', 'The admin API is disabled: set ADMIN_TOKEN to enable it.')));
+  else app.use('/api/admin', (_req, _res, next) => next(new AppError('UNAUTHORIZED', 'The admin API is disabled: set ADMIN_TOKEN (or AAD_APP_CLIENT_ID for Teams sign-in) to enable it.')));
 
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
 

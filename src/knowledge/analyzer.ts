@@ -6,6 +6,7 @@ import type { Lang } from '../vocabulary';
 
 export type { Lang };
 export const LANGS: readonly Lang[] = ['en', 'fr'];
+const MAX_REMEMBERED_STEMS = 50_000;
 
 /** A concept of the bilingual glossary, with the phrases (folded, tokenized) that name it. */
 export interface Glossary {
@@ -31,6 +32,38 @@ export interface Analysis {
 }
 
 /**
+ * Stems already computed, per language. Building an index stems the same few thousand words ten
+ * thousand times, and Snowball (about 0.1 ms a word) is much of what a start spends on it; a
+ * stem depends only on the word, so the table can be kept from one start to the next (see
+ * `stemsFile` in src/index.ts). Bounded, since questions bring new words.
+ */
+export class StemMemo {
+  private readonly stems: Record<Lang, Map<string, string>>;
+  /** Whether stems were added since the table was made or read. */
+  changed = false;
+
+  constructor(saved?: Partial<Record<Lang, Record<string, string>>>) {
+    this.stems = { en: new Map(Object.entries(saved?.en ?? {})), fr: new Map(Object.entries(saved?.fr ?? {})) };
+  }
+
+  get(word: string, lang: Lang): string | undefined {
+    return this.stems[lang].get(word);
+  }
+
+  set(word: string, lang: Lang, stem: string): string {
+    const known = this.stems[lang];
+    if (known.size >= MAX_REMEMBERED_STEMS) known.clear();
+    known.set(word, stem);
+    this.changed = true;
+    return stem;
+  }
+
+  toJSON(): Record<Lang, Record<string, string>> {
+    return { en: Object.fromEntries(this.stems.en), fr: Object.fromEntries(this.stems.fr) };
+  }
+}
+
+/**
  * Turns text into index terms for one language: folding, stop words, Snowball stemming, and the
  * glossary's concepts, so that "séance d'information" and "briefing" share the term `#briefing`.
  */
@@ -41,7 +74,11 @@ export class Analyzer {
   };
   private readonly phrasesByFirst = new Map<string, Array<{ concept: string; phrase: string[] }>>();
 
-  constructor(glossary: Glossary) {
+  constructor(
+    glossary: Glossary,
+    /** Stems already computed, shared by the indexes of successive versions of the sources. */
+    private readonly stems: StemMemo = new StemMemo(),
+  ) {
     for (const [concept, phrases] of glossary.concepts) {
       for (const phrase of phrases) {
         const first = phrase[0]!;
@@ -53,6 +90,10 @@ export class Analyzer {
   }
 
   stem(word: string, lang: Lang): string {
+    return this.stems.get(word, lang) ?? this.stems.set(word, lang, this.stemAfresh(word, lang));
+  }
+
+  private stemAfresh(word: string, lang: Lang): string {
     if (/\d/.test(word)) return word;
     if (lang === 'en') return this.stemmers.en.stem(word);
     // Words arrive folded; French Snowball needs the accent of past participles ("utilisée") to

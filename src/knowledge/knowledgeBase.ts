@@ -1,4 +1,4 @@
-import { Analyzer, buildGlossary, LANGS, type Lang } from './analyzer';
+import { Analyzer, buildGlossary, LANGS, type Lang, type StemMemo } from './analyzer';
 import type { Passage, Section } from './note';
 import { LexicalRetriever, type Retriever } from './retriever';
 import type { KnowledgeSources, QaPair } from './sources';
@@ -36,8 +36,9 @@ export class KnowledgeBase {
   constructor(
     readonly sources: KnowledgeSources,
     readonly gazetteer: Gazetteer = new Gazetteer(),
+    stems?: StemMemo,
   ) {
-    this.analyzer = new Analyzer(buildGlossary(sources.glossary));
+    this.analyzer = new Analyzer(buildGlossary(sources.glossary), stems);
     this.stakeholders = new PhraseTable(Object.entries(sources.stakeholders).map(([id, g]) => [id, g.phrases]));
     this.regions = new PhraseTable(Object.entries(sources.regions).map(([id, r]) => [id, r.phrases]));
     const known = new Set<string>([

@@ -45,6 +45,22 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * `count` distinct ports nobody listens on right now: all held open together, then released, so
+ * that two of them cannot be the same port handed out twice.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+      const server = createServer().listen(0, '127.0.0.1', () => resolve(server));
+      server.once('error', reject);
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
 async function waitUntil(what: string, ok: () => Promise<boolean>, timeoutMs: number, alive: () => boolean = () => true): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -202,8 +218,9 @@ export class Cluster {
   static async start(o: ClusterOptions): Promise<Cluster> {
     const binary = nginxBinary();
     if (!binary) throw new Error('nginx is not installed (apt-get install nginx)');
-    const ports = await Promise.all(Array.from({ length: o.instances }, () => freePort()));
-    const proxyPort = o.proxyPort ?? (await freePort());
+    const free = await freePorts(o.instances + 1);
+    const ports = free.slice(0, o.instances);
+    const proxyPort = o.proxyPort ?? free[o.instances]!;
     const dataDir = mkdtempSync(join(tmpdir(), 'pa-cluster-'));
     const common: Record<string, string> = {
       DATABASE_URL: o.databaseUrl,

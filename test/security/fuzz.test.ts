@@ -2,13 +2,15 @@
  * Generated activities, well-formed and hostile, against the two doors an anonymous client can
  * reach: POST /api/messages and the built-in Direct Line's POST …/activities. Whatever comes in,
  * the answer is never a 5xx, a refusal is coded JSON, and the bot stays healthy afterwards.
- * Replies to /api/messages come in the response (expectReplies) or go to a closed loopback port.
+ * Replies to /api/messages come in the response (expectReplies) or, when a mutation changes the
+ * delivery mode, go to a loopback connector that accepts them.
  */
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { createApp, type App } from '../../src/app';
 import { fixedClock } from '../../src/schedule/time';
 import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
+import { LoopbackConnector } from '../helpers/connector';
 
 // A fuzz run is a flood from one address: the limits are lifted for it (their own tests check them).
 const NO_LIMITS = { RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_TOKEN_PER_MINUTE: '0', RATE_LIMIT_CREATE_PER_MINUTE: '0' };
@@ -19,14 +21,17 @@ const TIME_LIMIT_MS = 15_000;
 let data: ReturnType<typeof tempDataDir>;
 let app: App;
 let base: string;
+const connector = new LoopbackConnector();
 
 beforeAll(async () => {
+  await connector.start();
   data = tempDataDir();
   app = await createApp(testConfig(data.dir, NO_LIMITS), { clock: fixedClock(AFTER), logger: silentLogger });
   base = `http://127.0.0.1:${await app.start(0)}`;
 });
 afterAll(async () => {
   await app.stop();
+  await connector.stop();
   data.cleanup();
 });
 
@@ -76,7 +81,7 @@ const activity = fc
     ),
   )
   .map(([a, mutations, depth, open]) => {
-    const body: Record<string, unknown> = { ...a, channelId: 'fuzz', serviceUrl: 'http://127.0.0.1:9/', recipient: { id: 'bot' }, deliveryMode: 'expectReplies' };
+    const body: Record<string, unknown> = { ...a, channelId: 'fuzz', serviceUrl: connector.url, recipient: { id: 'bot' }, deliveryMode: 'expectReplies' };
     for (const [field, value] of mutations) body[field] = value;
     const close = open === '[' ? ']' : '}';
     return JSON.stringify(body).replace(`"${DEEP}"`, deepJson(depth, open, close));

@@ -50,6 +50,19 @@ describe('the Teams app package', () => {
     expect(await size('outline.png')).toEqual([32, 32]);
   });
 
+  test('when Teams sign-in is set up, then the manifest names the app registration and its api:// URI, and stays valid', () => {
+    const clientId = '9b1c2d3e-4f50-4617-8a9b-0c1d2e3f4a5b';
+    const { manifest } = filledManifest({ ...settings, signIn: { clientId } });
+    expect(manifest['webApplicationInfo']).toEqual({ id: clientId, resource: `api://assistant.example.org/${clientId}` });
+    expect(validator('MicrosoftTeams.schema.json')(manifest)).toBe(true);
+    expect(filledManifest(settings).manifest['webApplicationInfo']).toBeUndefined();
+  });
+
+  test('when the sign-in client id or URI is not what Teams accepts, then packaging refuses with the reason', () => {
+    expect(() => filledManifest({ ...settings, signIn: { clientId: 'tab-app' } })).toThrow(/AAD_APP_CLIENT_ID/);
+    expect(() => filledManifest({ ...settings, signIn: { clientId: settings.botId, applicationIdUri: `api://elsewhere.org/${settings.botId}` } })).toThrow(/AAD_APP_ID_URI/);
+  });
+
   test('when the bot id or host name is not what Teams needs, then packaging refuses with the reason', () => {
     expect(() => filledManifest({ botId: 'my-bot', hostName: 'x.org' })).toThrow(/GUID/);
     expect(() => filledManifest({ botId: settings.botId, hostName: 'https://x.org/' })).toThrow(/bare host/);

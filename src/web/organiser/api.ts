@@ -54,12 +54,14 @@ const query = (params: Readonly<Record<string, string | undefined>>): string => 
 
 /** The organiser and admin API, typed by its contract (src/http/adminContract.ts). */
 export class AdminApi {
-  constructor(private readonly token: string) {}
+  /** The admin token, or where to get a token before each call (Teams sign-in). */
+  constructor(private readonly token: string | (() => Promise<string>)) {}
 
   private async call(path: string, init: RequestInit = {}): Promise<Response> {
+    const token = typeof this.token === 'string' ? this.token : await this.token();
     let res: Response;
     try {
-      res = await fetch(`/api/admin${path}`, { ...init, headers: { authorization: `Bearer ${this.token}`, ...(init.headers as Record<string, string> | undefined) } });
+      res = await fetch(`/api/admin${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) } });
     } catch (e) {
       throw new UnreachableError(e);
     }

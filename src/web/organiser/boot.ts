@@ -15,6 +15,10 @@ export interface OrganiserBoot {
   readonly strings: Readonly<Record<Lang, TabStrings>>;
   /** False while ADMIN_TOKEN is unset: the tab says so instead of asking for a token. */
   readonly adminEnabled: boolean;
+  /** True when AAD_APP_CLIENT_ID is set: inside Teams the tab signs the organiser in with Teams. */
+  readonly teamsSignIn: boolean;
+  /** True when ADMIN_TOKEN is set: the tab may ask for it (outside Teams, or when Teams sign-in fails). */
+  readonly tokenSignIn: boolean;
 }
 
 export const BOOT_ELEMENT_ID = 'boot';

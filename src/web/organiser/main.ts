@@ -2,7 +2,7 @@ import { AdminApi, ApiError } from './api';
 import { BOOT_ELEMENT_ID, type OrganiserBoot } from './boot';
 import { describeFailure, type TabContext, type View } from './context';
 import { byId, focusOn } from './dom';
-import { applyTheme, asTheme, teamsHost } from './teams';
+import { applyTheme, asTheme, objectIdOf, teamsHost, teamsSignInToken, type TeamsHost } from './teams';
 import { langOf, Texts } from './texts';
 import { ConfirmationsView } from './views/confirmations';
 import { DigestView } from './views/digest';
@@ -15,7 +15,7 @@ const TOKEN_KEY = 'pa-admin-token';
 type Tab = 'confirmations' | 'digest' | 'questions' | 'unanswered' | 'feedback' | 'sources' | 'usage';
 
 /**
- * The organisers' tab: sign-in with the admin token, then six views as ARIA tabs (arrow keys move
+ * The organisers' tab: sign-in with Teams (inside Teams, when set up) or the admin token, then seven views as ARIA tabs (arrow keys move
  * between them). One status line, announced politely, belongs to the view that is open: it is cleared
  * when another opens. The language follows Teams (or the browser, or ?lang=), with a switch.
  */
@@ -25,9 +25,13 @@ class OrganiserTab implements TabContext {
   private readonly views: Record<Tab, View>;
   private readonly tabs = Array.from(document.querySelectorAll<HTMLButtonElement>('[role=tab]'));
 
+  /** Set while the organiser is signed in through Teams rather than with the admin token. */
+  private teamsToken: string | undefined;
+
   constructor(
     private readonly boot: OrganiserBoot,
     readonly texts: Texts,
+    private readonly host: TeamsHost | undefined,
   ) {
     this.views = {
       confirmations: new ConfirmationsView(this),
@@ -46,7 +50,8 @@ class OrganiserTab implements TabContext {
   }
 
   fail(error: unknown): void {
-    if (error instanceof ApiError && error.status === 401) return this.signOut(this.texts.t('badToken'));
+    if (error instanceof ApiError && error.code === 'NOT_ORGANISER') return this.signOut(this.texts.t('notOrganiser', { id: objectIdOf(this.teamsToken ?? '') }));
+    if (error instanceof ApiError && error.status === 401) return this.signOut(this.teamsToken ? this.texts.t('teamsTokenRefused', { message: error.message }) : this.texts.t('badToken'));
     this.say(describeFailure(this.texts, error));
   }
 
@@ -79,19 +84,44 @@ class OrganiserTab implements TabContext {
 
   start(): void {
     this.relabel();
-    if (!this.boot.adminEnabled) {
-      const notice = byId('disabled');
-      notice.hidden = false;
-      byId('login').hidden = true;
-      return;
-    }
+    if (!this.boot.adminEnabled) return this.notice('apiDisabled');
+    if (this.boot.teamsSignIn && !this.boot.tokenSignIn && !this.host) return this.notice('teamsOnly');
     const token = sessionStorage.getItem(TOKEN_KEY);
     if (token) void this.signIn(token, false);
+    else if (this.boot.teamsSignIn && this.host) void this.signInWithTeams();
     else this.signOut();
   }
 
-  private async signIn(token: string, moveFocus: boolean): Promise<void> {
-    this.api = new AdminApi(token);
+  /** Instead of the sign-in form: why the tab cannot open here, and what to do. */
+  private notice(key: 'apiDisabled' | 'teamsOnly'): void {
+    const notice = byId('disabled');
+    notice.dataset['text'] = key;
+    notice.textContent = this.texts.t(key);
+    notice.hidden = false;
+    byId('login').hidden = true;
+  }
+
+  /** Inside Teams with sign-in set up: the organiser's Teams account opens the tab, no token to type. */
+  private async signInWithTeams(): Promise<void> {
+    this.say(this.texts.t('teamsSigningIn'));
+    try {
+      this.teamsToken = await teamsSignInToken();
+    } catch (e) {
+      return this.signOut(this.texts.t('teamsSignInFailed', { message: e instanceof Error ? e.message : String(e) }));
+    }
+    const fresh = async () => (this.teamsToken = await teamsSignInToken());
+    await this.open(new AdminApi(fresh), false);
+    // Signed in by Teams: there is nothing to sign out of here.
+    byId('signout').hidden = true;
+  }
+
+  private signIn(token: string, moveFocus: boolean): Promise<void> {
+    this.teamsToken = undefined;
+    return this.open(new AdminApi(token), moveFocus);
+  }
+
+  private async open(api: AdminApi, moveFocus: boolean): Promise<void> {
+    this.api = api;
     byId('login').hidden = true;
     byId('app').hidden = false;
     byId('signout').hidden = false;
@@ -103,6 +133,7 @@ class OrganiserTab implements TabContext {
 
   private signOut(message = ''): void {
     sessionStorage.removeItem(TOKEN_KEY);
+    this.teamsToken = undefined;
     this.api = new AdminApi('');
     byId('app').hidden = true;
     byId('login').hidden = false;
@@ -149,7 +180,8 @@ class OrganiserTab implements TabContext {
     // The name starts with the visible text ("FR"), then says it in full for screen readers.
     lang.setAttribute('aria-label', `${T.t('switchShort')} — ${T.t('switchLabel')}`);
     byId('signout').textContent = T.t('signOut');
-    byId('disabled').textContent = T.t('apiDisabled');
+    const notice = byId('disabled');
+    notice.textContent = T.t(notice.dataset['text'] === 'teamsOnly' ? 'teamsOnly' : 'apiDisabled');
     byId('tokenPrompt').textContent = T.t('tokenPrompt');
     byId('tokenLabel').textContent = T.t('tokenLabel');
     byId('signin').textContent = T.t('signIn');
@@ -168,7 +200,7 @@ async function main(): Promise<void> {
   const host = await teamsHost((theme) => applyTheme(theme));
   if (host) applyTheme(host.theme);
   const locale = host?.locale ?? params.get('locale') ?? params.get('lang') ?? navigator.language ?? 'en';
-  new OrganiserTab(boot, new Texts(boot.strings, langOf(locale), locale)).start();
+  new OrganiserTab(boot, new Texts(boot.strings, langOf(locale), locale), host).start();
 }
 
 void main();

@@ -1,4 +1,4 @@
-import { app } from '@microsoft/teams-js';
+import { app, authentication } from '@microsoft/teams-js';
 
 export type Theme = 'default' | 'dark' | 'contrast';
 
@@ -27,6 +27,24 @@ export async function teamsHost(onTheme: (theme: Theme) => void, waitMs = 3000):
   } catch {
     // Framed by something that is not Teams (or Teams did not answer): the page works as in a browser.
     return undefined;
+  }
+}
+
+/**
+ * A token for the bot's API from Teams sign-in (SSO): Teams signs the organiser in silently, asks
+ * consent the first time, and keeps the token fresh, so asking before each call costs nothing.
+ */
+export function teamsSignInToken(): Promise<string> {
+  return authentication.getAuthToken();
+}
+
+/** The object id a token names, to tell the organiser which account to have added (the server checks the token). */
+export function objectIdOf(token: string): string {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { oid?: unknown };
+    return typeof payload.oid === 'string' ? payload.oid : '?';
+  } catch {
+    return '?';
   }
 }
 
