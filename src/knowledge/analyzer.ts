@@ -1,6 +1,7 @@
 import { newStemmer, type Stemmer } from 'snowball-stemmers';
 import { fold, tokenize } from './text';
 import { isStopword } from './stopwords';
+import { Memo } from './memo';
 
 import type { Lang } from '../vocabulary';
 
@@ -40,6 +41,10 @@ export class Analyzer {
     fr: newStemmer('french'),
   };
   private readonly phrasesByFirst = new Map<string, Array<{ concept: string; phrase: string[] }>>();
+  // Stemming and analysis are pure and the same words and sentences come back every turn (the
+  // question's words, the passages' sentences): remembered, within bounds.
+  private readonly stems: Record<Lang, Memo<string>> = { en: new Memo(50_000), fr: new Memo(50_000) };
+  private readonly analyses: Record<Lang, Memo<Analysis>> = { en: new Memo(5_000), fr: new Memo(5_000) };
 
   constructor(glossary: Glossary) {
     for (const [concept, phrases] of glossary.concepts) {
@@ -54,6 +59,10 @@ export class Analyzer {
 
   stem(word: string, lang: Lang): string {
     if (/\d/.test(word)) return word;
+    return this.stems[lang].get(word, (w) => this.stemUncached(w, lang));
+  }
+
+  private stemUncached(word: string, lang: Lang): string {
     if (lang === 'en') return this.stemmers.en.stem(word);
     // Words arrive folded; French Snowball needs the accent of past participles ("utilisée") to
     // find the suffix, and folding leaves a trailing "e" on some stems ("utilise" for "utilisee").
@@ -89,7 +98,9 @@ export class Analyzer {
   }
 
   analyze(text: string, lang: Lang): Analysis {
-    return this.analyzeTokens(tokenize(text), lang);
+    const a = this.analyses[lang].get(text, (t) => this.analyzeTokens(tokenize(t), lang));
+    // A copy: callers own what they receive.
+    return { tokens: [...a.tokens], terms: [...a.terms], concepts: new Set(a.concepts), words: a.words.map((w) => ({ ...w })) };
   }
 
   analyzeTokens(tokens: string[], lang: Lang): Analysis {
