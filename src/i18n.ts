@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lang } from './knowledge/analyzer';
 import type { Translate } from './knowledge/answerer';
+import { Memo } from './memo';
 
 /** Loads locales/<lang>/translation.json into its own i18next instance (no global state). */
 export function createTranslator(localesDir: string): Translate {
@@ -17,7 +18,9 @@ export function createTranslator(localesDir: string): Translate {
     interpolation: { escapeValue: false },
     returnNull: false,
   });
-  return (lang, key, vars) => instance.t(key, { lng: lang, ...(vars ?? {}) });
+  // The resources are fixed once loaded: the same key with the same values gives the same text.
+  const texts = new Memo<string>(10_000);
+  return (lang, key, vars) => texts.get(`${lang}\u0000${key}\u0000${vars ? JSON.stringify(vars) : ''}`, () => instance.t(key, { lng: lang, ...(vars ?? {}) }));
 }
 
 /** One section of both locale files (e.g. the organiser tab's strings), for a page that switches language itself. */

@@ -1,7 +1,7 @@
 import { newStemmer, type Stemmer } from 'snowball-stemmers';
 import { fold, tokenize } from './text';
 import { isStopword } from './stopwords';
-import { Memo } from './memo';
+import { Memo } from '../memo';
 
 import type { Lang } from '../vocabulary';
 

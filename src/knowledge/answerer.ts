@@ -198,7 +198,7 @@ export class Answerer implements AnswerSource {
 
   /** The languages of the documents, from the note's own list; a yes or no when one is asked about. */
   private documentLanguages(frame: QuestionFrame, lang: Lang): Answer {
-    const passage = this.kb.sources.notes[lang].passages.find((p) => languagesNamed(p.text).length >= 3 && this.kb.termsOf([p.id]).has('#documents'));
+    const passage = this.kb.derived(`documentLanguages:${lang}`, () => this.kb.sources.notes[lang].passages.find((p) => languagesNamed(p.text).length >= 3 && this.kb.termsOf([p.id]).has('#documents')));
     if (!passage) return this.w.abstain(lang, 'no-match');
     const listed = languagesNamed(passage.text);
     const asked = frame.languages;

@@ -103,10 +103,43 @@ export type Timing = { state: 'past'; days: number } | { state: 'today' } | { st
 
 export function timing(when: When, zone: string, now: Date): Timing {
   const { start, end } = eventInterval(when, zone);
-  const today = DateTime.fromJSDate(now).setZone(zone).startOf('day');
-  if (end < DateTime.fromJSDate(now)) return { state: 'past', days: Math.max(1, Math.round(today.diff(end.startOf('day'), 'days').days)) };
-  if (start.startOf('day') > today) return { state: 'future', days: Math.round(start.startOf('day').diff(today, 'days').days) };
+  const today = startOfToday(zone, now);
+  const days = dayCounts(when, zone, today, start, end);
+  if (end.toMillis() < now.getTime()) return { state: 'past', days: days.past };
+  if (days.startDay > today.toMillis()) return { state: 'future', days: days.future };
   return { state: 'today' };
+}
+
+const todays = new Map<string, { from: number; to: number; day: DateTime }>();
+
+/** The start of the day `now` falls in, in a zone; remembered until that day ends (luxon's zone arithmetic is costly). */
+function startOfToday(zone: string, now: Date): DateTime {
+  const ms = now.getTime();
+  const known = todays.get(zone);
+  if (known && known.from <= ms && ms < known.to) return known.day;
+  const day = DateTime.fromJSDate(now).setZone(zone).startOf('day');
+  if (todays.size > 1000) todays.clear();
+  todays.set(zone, { from: day.toMillis(), to: day.plus({ days: 1 }).toMillis(), day });
+  return day;
+}
+
+const counts = new Map<string, { past: number; future: number; startDay: number }>();
+
+/** Whole days from an event's end to today, and from today to its start: the same all day long. */
+function dayCounts(when: When, zone: string, today: DateTime, start: DateTime, end: DateTime): { past: number; future: number; startDay: number } {
+  const key = `${zone}|${today.toMillis()}|${JSON.stringify(when)}`;
+  let found = counts.get(key);
+  if (!found) {
+    const startDay = start.startOf('day');
+    found = {
+      past: Math.max(1, Math.round(today.diff(end.startOf('day'), 'days').days)),
+      future: Math.round(startDay.diff(today, 'days').days),
+      startDay: startDay.toMillis(),
+    };
+    if (counts.size > 5000) counts.clear();
+    counts.set(key, found);
+  }
+  return found;
 }
 
 export function describeDuration(minutes: number, lang: Lang): string {

@@ -11,6 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import type { Profiler } from 'node:inspector';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -153,6 +154,9 @@ async function http(): Promise<void> {
   await load(bot.url, 'assistant (profiled)');
   const { profile } = await bot.request<{ profile: Profiler.Profile }>('profile-stop');
   printProfile(profile);
+  // `--profile-out=file.cpuprofile`: the whole profile, for Chrome DevTools or a closer look.
+  const out = process.argv.find((a) => a.startsWith('--profile-out='))?.slice('--profile-out='.length);
+  if (out) writeFileSync(out, JSON.stringify(profile));
   echo.stop();
   bot.stop();
 }
