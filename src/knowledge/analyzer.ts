@@ -24,11 +24,11 @@ export function buildGlossary(concepts: Record<string, string[]>): Glossary {
 
 /** The terms of a text: stems of its content words plus `#concept` tags from the glossary. */
 export interface Analysis {
-  readonly tokens: string[];
-  readonly terms: string[];
-  readonly concepts: Set<string>;
+  readonly tokens: readonly string[];
+  readonly terms: readonly string[];
+  readonly concepts: ReadonlySet<string>;
   /** Content words (folded, not stemmed) paired with their stem, for typo repair and reporting. */
-  readonly words: Array<{ word: string; stem: string }>;
+  readonly words: ReadonlyArray<{ readonly word: string; readonly stem: string }>;
 }
 
 /**
@@ -98,9 +98,8 @@ export class Analyzer {
   }
 
   analyze(text: string, lang: Lang): Analysis {
-    const a = this.analyses[lang].get(text, (t) => this.analyzeTokens(tokenize(t), lang));
-    // A copy: callers own what they receive.
-    return { tokens: [...a.tokens], terms: [...a.terms], concepts: new Set(a.concepts), words: a.words.map((w) => ({ ...w })) };
+    // Shared between callers: an Analysis is read-only.
+    return this.analyses[lang].get(text, (t) => this.analyzeTokens(tokenize(t), lang));
   }
 
   analyzeTokens(tokens: string[], lang: Lang): Analysis {
