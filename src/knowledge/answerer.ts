@@ -14,6 +14,7 @@ import { AnswerWriter, capitalise, dedupe } from './writer';
 import type { ScheduledEvent } from '../schedule/schedule';
 import { matchEvents } from '../schedule/matching';
 import { isValidZone, type Clock } from '../schedule/time';
+import { Memo } from '../memo';
 
 export type { Answer, AnswerSource, Citation, QuestionContext, Translate } from './answer';
 import type { Translate } from './answer';
@@ -48,6 +49,8 @@ export class Answerer implements AnswerSource {
   private readonly w: AnswerWriter;
   private readonly events: EventAnswers;
 
+  private readonly frames = new Memo<QuestionFrame>(2_000);
+
   constructor(
     private readonly kb: KnowledgeBase,
     clock: Clock,
@@ -62,10 +65,13 @@ export class Answerer implements AnswerSource {
     return { ...this.compose(frame, ctx), needs: [...frame.needs] };
   }
 
+  /** What a question asks, read against the sources: it depends on the text alone, so it is remembered (read-only, shared). */
   private frameOf(asked: string): QuestionFrame {
-    const question = expandShorthand(asked);
-    const retrieved = this.kb.retriever.search(question, 20);
-    return buildFrame(this.kb, applyCorrections(question, retrieved.corrections), retrieved, asked);
+    return this.frames.get(asked, () => {
+      const question = expandShorthand(asked);
+      const retrieved = this.kb.retriever.search(question, 20);
+      return buildFrame(this.kb, applyCorrections(question, retrieved.corrections), retrieved, asked);
+    });
   }
 
   private compose(frame: QuestionFrame, ctx: QuestionContext): Answer {
@@ -80,7 +86,7 @@ export class Answerer implements AnswerSource {
     if (regional) return regional;
     if (this.asksDocumentLanguages(frame)) return this.documentLanguages(frame, lang);
 
-    let events = frame.match.events;
+    let events = [...frame.match.events];
     const region = frame.regions.find((r) => this.scheduled(r.id));
     if (!events.length && region && this.asksWhen(frame.needs)) events = this.meetings().filter((e) => e.region === region.id);
     // "What are the dates?", "Quel est le calendrier ?": the whole schedule.
@@ -296,7 +302,7 @@ export class Answerer implements AnswerSource {
   /** The schedule's events a text names ("the 23 July briefing", "le forum mondial"), if any. */
   eventsNamedIn(text: string): ScheduledEvent[] {
     const concepts = this.kb.analyzer.conceptsOf(tokenize(expandShorthand(text)));
-    return matchEvents(this.kb.sources.schedule, { concepts, dates: datesIn(text), months: monthsIn(text) }).events;
+    return [...matchEvents(this.kb.sources.schedule, { concepts, dates: datesIn(text), months: monthsIn(text) }).events];
   }
 
   cite(passageId: string, lang: Lang): Citation {
