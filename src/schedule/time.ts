@@ -66,8 +66,25 @@ function computeInterval(when: When, zone: string): { start: DateTime; end: Date
   }
 }
 
+const descriptions = new Map<string, string>();
+
+/** A description that depends on its arguments alone, remembered: luxon's formatting is costly. */
+function remembered(key: string, describe: () => string): string {
+  let found = descriptions.get(key);
+  if (found === undefined) {
+    if (descriptions.size > 5000) descriptions.clear();
+    found = describe();
+    descriptions.set(key, found);
+  }
+  return found;
+}
+
 /** "Monday 20 July 2020, 11:00-13:00" or "early September 2020", in the event's own zone. */
 export function describeWhen(when: When, zone: string, lang: Lang): string {
+  return remembered(`when|${zone}|${lang}|${JSON.stringify(when)}`, () => describeWhenNow(when, zone, lang));
+}
+
+function describeWhenNow(when: When, zone: string, lang: Lang): string {
   const { start, end } = eventInterval(when, zone);
   switch (when.type) {
     case 'exact':
@@ -93,10 +110,12 @@ export function describeWhen(when: When, zone: string, lang: Lang): string {
 /** The same instant range shown in another zone, when the note gives times. */
 export function describeInZone(when: When, sourceZone: string, zone: string, lang: Lang): string | undefined {
   if (when.type !== 'exact') return undefined;
-  const { start, end } = eventInterval(when, sourceZone);
-  const s = start.setZone(zone);
-  const e = end.setZone(zone);
-  return `${formatDay(s, lang)}, ${formatClock(s, lang)} – ${formatClock(e, lang)} (${offsetLabel(s)})`;
+  return remembered(`inZone|${sourceZone}|${zone}|${lang}|${JSON.stringify(when)}`, () => {
+    const { start, end } = eventInterval(when, sourceZone);
+    const s = start.setZone(zone);
+    const e = end.setZone(zone);
+    return `${formatDay(s, lang)}, ${formatClock(s, lang)} – ${formatClock(e, lang)} (${offsetLabel(s)})`;
+  });
 }
 
 export type Timing = { state: 'past'; days: number } | { state: 'today' } | { state: 'future'; days: number };
