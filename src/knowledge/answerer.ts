@@ -15,6 +15,7 @@ import type { ScheduledEvent } from '../schedule/schedule';
 import { matchEvents } from '../schedule/matching';
 import { isValidZone, type Clock } from '../schedule/time';
 import { Memo } from '../memo';
+import { rememberTexts } from '../i18n';
 
 export type { Answer, AnswerSource, Citation, QuestionContext, Translate } from './answer';
 import type { Translate } from './answer';
@@ -56,7 +57,8 @@ export class Answerer implements AnswerSource {
     clock: Clock,
     t: Translate,
   ) {
-    this.w = new AnswerWriter(kb, t);
+    // Answers are made of the sources' words: their texts are remembered for this version of the sources.
+    this.w = new AnswerWriter(kb, rememberTexts(t));
     this.events = new EventAnswers(this.w, clock);
   }
 
