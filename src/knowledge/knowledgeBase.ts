@@ -34,6 +34,7 @@ export class KnowledgeBase {
   private readonly terms = new Map<string, Set<string>>();
   /** Values computed from the sources alone, once: the sources of a knowledge base never change. */
   private readonly derivedValues = new Map<string, unknown>();
+  private readonly eventTermsCache = new WeakMap<ScheduledEvent, ReadonlySet<string>>();
 
   constructor(
     readonly sources: KnowledgeSources,
@@ -97,7 +98,9 @@ export class KnowledgeBase {
    * (names, audience, registration …), so that "do I need an invitation?" finds its audience.
    */
   eventTerms(event: ScheduledEvent): ReadonlySet<string> {
-    return this.derived(`eventTerms:${event.id}`, () => this.computeEventTerms(event));
+    let terms = this.eventTermsCache.get(event);
+    if (!terms) this.eventTermsCache.set(event, (terms = this.computeEventTerms(event)));
+    return terms;
   }
 
   /**
