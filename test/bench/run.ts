@@ -49,6 +49,11 @@ async function inProcess(): Promise<void> {
   let t = performance.now();
   for (let i = 0; i < n; i++) answerer.answer(QUESTIONS[i % QUESTIONS.length]!, { lang: i % 2 ? 'fr' : 'en' });
   const answerRate = n / ((performance.now() - t) / 1000);
+  // The same questions, each made new to the answerer's memos by trailing spaces (which change no answer):
+  // what a question never asked before costs.
+  t = performance.now();
+  for (let i = 0; i < n; i++) answerer.answer(`${QUESTIONS[i % QUESTIONS.length]!}${' '.repeat(1 + Math.floor(i / QUESTIONS.length))}`, { lang: i % 2 ? 'fr' : 'en' });
+  const unseenRate = n / ((performance.now() - t) / 1000);
 
   const data = tempDataDir();
   const h = await botHarness(data.dir);
@@ -58,7 +63,7 @@ async function inProcess(): Promise<void> {
   const turnRate = turns / ((performance.now() - t) / 1000);
   await h.close();
   data.cleanup();
-  console.log(`in-process   answers/s (answerer alone): ${fmt(answerRate, 0)}   bot turns/s (TestAdapter + SQLite state): ${fmt(turnRate, 0)}`);
+  console.log(`in-process   answers/s (answerer alone): ${fmt(answerRate, 0)} (questions never asked before: ${fmt(unseenRate, 0)})   bot turns/s (TestAdapter + SQLite state): ${fmt(turnRate, 0)}`);
 }
 
 const QUICK = process.argv.includes('--quick');
