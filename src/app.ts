@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, UserState, type TurnContext } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import { SnapshotConversationState, SnapshotUserState } from './bot/snapshotState';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { channelAuthentication, channelIssuer } from './bot/channelAuth';
 import { ChannelAdapter } from './http/botEndpoint';
@@ -112,8 +113,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const sourceService = new SourceService({ repo: new SourceVersionRepository(stores.sql), live: knowledge, makeAnswerer, clock, logger, pollMs: config.sourcesPollSeconds * 1000 });
   await sourceService.init(files);
   const confirmations = new ConfirmationService(new SqlConfirmationRepository(stores.sql), () => knowledge.sources.schedule, clock, t);
-  const conversationState = new ConversationState(stores.botState);
-  const userState = new UserState(stores.botState);
+  const conversationState = new SnapshotConversationState(stores.botState);
+  const userState = new SnapshotUserState(stores.botState);
 
   const auth = channelAuthentication(config, overrides.botCredentials);
   const adapter = new ChannelAdapter(auth);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lang, Translate } from './vocabulary';
 import { frenchSpacingDeep } from './typography';
+import { Memo } from './memo';
 
 /** Loads locales/<lang>/translation.json into its own i18next instance (no global state). */
 export function createTranslator(localesDir: string): Translate {
@@ -17,7 +18,29 @@ export function createTranslator(localesDir: string): Translate {
     interpolation: { escapeValue: false },
     returnNull: false,
   });
-  return (lang, key, vars) => instance.t(key, { lng: lang, ...(vars ?? {}) });
+  // The resources are fixed once loaded: a key without values always gives the same text, so it is
+  // looked up once. Texts with values are not kept: they may carry a participant's name or address.
+  const texts = { en: new Map<string, string>(), fr: new Map<string, string>() };
+  return (lang, key, vars) => {
+    if (vars) return instance.t(key, { lng: lang, ...vars });
+    let text = texts[lang].get(key);
+    if (text === undefined) {
+      text = instance.t(key, { lng: lang });
+      // Keys come from the code; the bound only guards against one ever being built from input.
+      if (texts[lang].size < 5000) texts[lang].set(key, text);
+    }
+    return text;
+  };
+}
+
+/**
+ * A translator that remembers its texts, values included (bounded): for texts built from the
+ * sources alone, such as answers, which come back with the same values turn after turn. Never for
+ * texts that carry what a participant typed or gave (names, addresses): those must not be kept.
+ */
+export function rememberTexts(t: Translate, max = 5000): Translate {
+  const texts = new Memo<string>(max);
+  return (lang, key, vars) => (vars ? texts.get(`${lang}\u0000${key}\u0000${JSON.stringify(vars)}`, () => t(lang, key, vars)) : t(lang, key));
 }
 
 /** One section of both locale files (e.g. the organiser tab's strings), for a page that switches language itself. */

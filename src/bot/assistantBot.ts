@@ -1,5 +1,5 @@
 import { ActivityHandler, ActivityTypes, MessageFactory, TurnContext, type Activity, type ConversationState, type InvokeResponse, type StatePropertyAccessor, type UserState } from 'botbuilder';
-import { DialogSet, type DialogState } from 'botbuilder-dialogs';
+import { DialogSet, type DialogContext, type DialogState } from 'botbuilder-dialogs';
 import { CancellationDialog } from '../../dialogs/cancellationDialog';
 import { ConfirmationDialog } from '../../dialogs/confirmationDialog';
 import { AskOrganisersDialog } from '../../dialogs/askOrganisersDialog';
@@ -68,6 +68,7 @@ export interface AssistantBotDeps {
 export class AssistantBot extends ActivityHandler {
   private readonly profile: StatePropertyAccessor<UserProfile>;
   private readonly memory: StatePropertyAccessor<ConversationMemory>;
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly dialogs: DialogSet;
   private readonly dialogFirst: Route;
   private readonly routes: readonly Route[];
@@ -77,7 +78,8 @@ export class AssistantBot extends ActivityHandler {
     super();
     this.profile = deps.userState.createProperty<UserProfile>('profile');
     this.memory = deps.conversationState.createProperty<ConversationMemory>('memory');
-    this.dialogs = new DialogSet(deps.conversationState.createProperty<DialogState>('dialogState'));
+    this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
+    this.dialogs = new DialogSet(this.dialogState);
     this.dialogs.add(new ConfirmationDialog(deps.confirmations, deps.t, (text) => deps.answerer.eventsNamedIn(text), deps.logger));
     this.dialogs.add(new CancellationDialog(deps.confirmations, deps.t));
     this.dialogs.add(
@@ -166,9 +168,12 @@ export class AssistantBot extends ActivityHandler {
     const text = await this.readText(context, profile, fallbackLang);
     if (text === undefined) return;
 
+    let dc: Promise<DialogContext> | undefined;
     const turn: Turn = {
       context,
-      dc: await this.dialogs.createContext(context),
+      // The same test as DialogContext.activeDialog: the stack of the dialogs in progress is not empty.
+      inDialog: ((await this.dialogState.get(context))?.dialogStack?.length ?? 0) > 0,
+      dialogContext: () => (dc ??= this.dialogs.createContext(context)),
       profile,
       memory,
       text,

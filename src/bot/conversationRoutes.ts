@@ -34,9 +34,10 @@ const localeOf = (lang: 'en' | 'fr') => (lang === 'fr' ? 'fr-fr' : 'en-us');
 export function dialogRoute(d: ConversationTurnDeps): Route {
   return {
     name: 'dialog',
-    matches: (turn) => !!turn.dc.activeDialog,
+    matches: (turn) => turn.inDialog,
     run: async (turn) => {
-      const { dc, profile, memory, text, context } = turn;
+      const { profile, memory, text, context } = turn;
+      const dc = await turn.dialogContext();
       const dialogLang = memory.dialogLang ?? profile.language ?? memory.lastLang ?? 'en';
       context.activity.locale = localeOf(dialogLang);
       const switchTo = languageSwitch(text);

@@ -7,7 +7,10 @@ import type { ConversationMemory, UserProfile } from './state';
 /** One message being handled: what the routes read and write. */
 export interface Turn {
   readonly context: TurnContext;
-  readonly dc: DialogContext;
+  /** Whether a dialog is in progress (read from the state, without building a dialog context). */
+  readonly inDialog: boolean;
+  /** The turn's dialog context, built on first use: most turns neither start nor continue a dialog. */
+  dialogContext(): Promise<DialogContext>;
   readonly profile: UserProfile;
   readonly memory: ConversationMemory;
   /** The message as read: markup, mentions and control characters removed. */

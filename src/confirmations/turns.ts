@@ -26,7 +26,7 @@ function participant(context: TurnContext): ParticipantKey {
 /** A participant's own requests: confirm, change, cancel, see what is held, delete it. */
 export function confirmationRoutes(d: ConfirmationTurnDeps): Route[] {
   const begin = async (turn: Turn, id: string, options: object) => {
-    await turn.dc.beginDialog(id, options);
+    await (await turn.dialogContext()).beginDialog(id, options);
   };
   return [
     commandRoute('confirm', async (turn) => {

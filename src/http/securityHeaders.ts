@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 
 /**
@@ -83,8 +83,37 @@ export function securityHeaders(options: SecurityHeaderOptions = {}): RequestHan
     xFrameOptions: false,
     crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
   });
+  const headers = { page: replay(page), tab: replay(tab) };
   return (req, res, next) => {
-    res.locals['cspNonce'] = randomBytes(16).toString('base64');
-    (FRAMED_PATHS.test(req.path) ? tab : page)(req, res, next);
+    const nonce = randomBytes(16).toString('base64');
+    res.locals['cspNonce'] = nonce;
+    (FRAMED_PATHS.test(req.path) ? headers.tab : headers.page)(res, nonce);
+    next();
+  };
+}
+
+/** Stands for the response's nonce in the headers recorded once. */
+const NONCE_MARK = 'cspNonceMark0000';
+
+/**
+ * The headers a helmet middleware sets depend on nothing but the nonce: recorded once with a mark
+ * in place of the nonce, then replayed on each response with its own nonce (helmet builds its
+ * Content-Security-Policy anew on every request otherwise).
+ */
+function replay(middleware: RequestHandler): (res: ServerResponse, nonce: string) => void {
+  const set: Array<[string, string]> = [];
+  const removed: string[] = [];
+  const res = {
+    locals: { cspNonce: NONCE_MARK },
+    setHeader: (name: string, value: unknown) => void set.push([name, String(value)]),
+    removeHeader: (name: string) => void removed.push(name),
+  };
+  let done = false;
+  middleware({ path: '/', headers: {}, method: 'GET' } as Request, res as unknown as Response, () => (done = true));
+  if (!done) throw new Error('security headers: helmet did not complete synchronously');
+  const headers = set.map(([name, value]) => ({ name, parts: value.split(NONCE_MARK) }));
+  return (target, nonce) => {
+    for (const name of removed) target.removeHeader(name);
+    for (const { name, parts } of headers) target.setHeader(name, parts.length === 1 ? parts[0]! : parts.join(nonce));
   };
 }

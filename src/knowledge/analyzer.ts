@@ -1,6 +1,7 @@
 import { newStemmer, type Stemmer } from 'snowball-stemmers';
 import { fold, tokenize } from './text';
 import { isStopword } from './stopwords';
+import { Memo } from '../memo';
 
 import type { Lang } from '../vocabulary';
 
@@ -24,11 +25,11 @@ export function buildGlossary(concepts: Record<string, string[]>): Glossary {
 
 /** The terms of a text: stems of its content words plus `#concept` tags from the glossary. */
 export interface Analysis {
-  readonly tokens: string[];
-  readonly terms: string[];
-  readonly concepts: Set<string>;
+  readonly tokens: readonly string[];
+  readonly terms: readonly string[];
+  readonly concepts: ReadonlySet<string>;
   /** Content words (folded, not stemmed) paired with their stem, for typo repair and reporting. */
-  readonly words: Array<{ word: string; stem: string }>;
+  readonly words: ReadonlyArray<{ readonly word: string; readonly stem: string }>;
 }
 
 /**
@@ -73,6 +74,9 @@ export class Analyzer {
     fr: newStemmer('french'),
   };
   private readonly phrasesByFirst = new Map<string, Array<{ concept: string; phrase: string[] }>>();
+  // Analysis is pure and the same sentences come back every turn (the question's, the passages'):
+  // remembered, within bounds. Stems are remembered by the StemMemo below, shared across versions.
+  private readonly analyses: Record<Lang, Memo<Analysis>> = { en: new Memo(5_000), fr: new Memo(5_000) };
 
   constructor(
     glossary: Glossary,
@@ -130,7 +134,8 @@ export class Analyzer {
   }
 
   analyze(text: string, lang: Lang): Analysis {
-    return this.analyzeTokens(tokenize(text), lang);
+    // Shared between callers: an Analysis is read-only.
+    return this.analyses[lang].get(text, (t) => this.analyzeTokens(tokenize(t), lang));
   }
 
   analyzeTokens(tokens: string[], lang: Lang): Analysis {

@@ -15,6 +15,8 @@ import { AnswerWriter, capitalise, dedupe } from './writer';
 import type { ScheduledEvent } from '../schedule/schedule';
 import { matchEvents } from '../schedule/matching';
 import { isValidZone, type Clock } from '../schedule/time';
+import { Memo } from '../memo';
+import { rememberTexts } from '../i18n';
 
 export type { Answer, AnswerSource, Citation, QuestionContext, Translate } from './answer';
 import type { Translate } from './answer';
@@ -49,12 +51,15 @@ export class Answerer implements AnswerSource {
   private readonly w: AnswerWriter;
   private readonly events: EventAnswers;
 
+  private readonly frames = new Memo<QuestionFrame>(2_000);
+
   constructor(
     private readonly kb: KnowledgeBase,
     clock: Clock,
     t: Translate,
   ) {
-    this.w = new AnswerWriter(kb, t);
+    // Answers are made of the sources' words: their texts are remembered for this version of the sources.
+    this.w = new AnswerWriter(kb, rememberTexts(t));
     this.events = new EventAnswers(this.w, clock);
   }
 
@@ -63,10 +68,13 @@ export class Answerer implements AnswerSource {
     return { ...this.compose(frame, ctx), needs: [...frame.needs] };
   }
 
+  /** What a question asks, read against the sources: it depends on the text alone, so it is remembered (read-only, shared). */
   private frameOf(asked: string): QuestionFrame {
-    const question = expandShorthand(asked);
-    const retrieved = this.kb.retriever.search(question, 20);
-    return buildFrame(this.kb, applyCorrections(question, retrieved.corrections), retrieved, asked);
+    return this.frames.get(asked, () => {
+      const question = expandShorthand(asked);
+      const retrieved = this.kb.retriever.search(question, 20);
+      return buildFrame(this.kb, applyCorrections(question, retrieved.corrections), retrieved, asked);
+    });
   }
 
   private compose(frame: QuestionFrame, ctx: QuestionContext): Answer {
@@ -81,7 +89,7 @@ export class Answerer implements AnswerSource {
     if (regional) return regional;
     if (this.asksDocumentLanguages(frame)) return this.documentLanguages(frame, lang);
 
-    let events = frame.match.events;
+    let events = [...frame.match.events];
     const region = frame.regions.find((r) => this.scheduled(r.id));
     if (!events.length && region && this.asksWhen(frame.needs)) events = this.meetings().filter((e) => e.region === region.id);
     // "What are the dates?", "Quel est le calendrier ?": the whole schedule.
@@ -199,7 +207,7 @@ export class Answerer implements AnswerSource {
 
   /** The languages of the documents, from the note's own list; a yes or no when one is asked about. */
   private documentLanguages(frame: QuestionFrame, lang: Lang): Answer {
-    const passage = this.kb.sources.notes[lang].passages.find((p) => languagesNamed(p.text).length >= 3 && this.kb.termsOf([p.id]).has('#documents'));
+    const passage = this.kb.derived(`documentLanguages:${lang}`, () => this.kb.sources.notes[lang].passages.find((p) => languagesNamed(p.text).length >= 3 && this.kb.termsOf([p.id]).has('#documents')));
     if (!passage) return this.w.abstain(lang, 'no-match');
     const listed = languagesNamed(passage.text);
     const asked = frame.languages;
@@ -305,7 +313,7 @@ export class Answerer implements AnswerSource {
   /** The schedule's events a text names ("the 23 July briefing", "le forum mondial"), if any. */
   eventsNamedIn(text: string): ScheduledEvent[] {
     const concepts = this.kb.analyzer.conceptsOf(tokenize(expandShorthand(text)));
-    return matchEvents(this.kb.sources.schedule, { concepts, dates: datesIn(text), months: monthsIn(text) }).events;
+    return [...matchEvents(this.kb.sources.schedule, { concepts, dates: datesIn(text), months: monthsIn(text) }).events];
   }
 
   cite(passageId: string, lang: Lang): Citation {

@@ -94,7 +94,11 @@ function partnerNamed(w: AnswerWriter, frame: QuestionFrame, lang: Lang): string
 }
 
 /** The partners the note lists, each with its name and acronym folded for matching. */
-function partnerList(w: AnswerWriter, lang: Lang): Array<{ label: string; names: string[] }> {
+function partnerList(w: AnswerWriter, lang: Lang): ReadonlyArray<{ label: string; names: string[] }> {
+  return w.kb.derived(`partners:${lang}`, () => readPartners(w, lang));
+}
+
+function readPartners(w: AnswerWriter, lang: Lang): Array<{ label: string; names: string[] }> {
   const text = w.kb.passage(PARTNERS_PASSAGE, lang)?.text ?? '';
   const list = text.slice(Math.max(text.search(/\b(partners are|partenaires sont)\b/i), 0)).replace(/^\S+\s+\S+\s*/, '');
   return list

@@ -65,6 +65,6 @@ function withSoft(needs: ReadonlySet<Need>, own: ReadonlySet<Need>): Set<Need> {
 }
 
 /** The events of the same kind and region as the given ones, not those: "the other one". */
-function siblings(kb: KnowledgeBase, events: ScheduledEvent[]): ScheduledEvent[] {
+function siblings(kb: KnowledgeBase, events: readonly ScheduledEvent[]): ScheduledEvent[] {
   return kb.sources.schedule.events.filter((s) => !events.includes(s) && events.some((e) => e.kind === s.kind && e.region === s.region));
 }

@@ -35,8 +35,8 @@ export interface QuestionFrame {
   readonly original: string;
   readonly text: string;
   readonly tokens: readonly string[];
-  readonly needs: Set<Need>;
-  readonly concepts: Set<string>;
+  readonly needs: ReadonlySet<Need>;
+  readonly concepts: ReadonlySet<string>;
   readonly match: EventMatch;
   readonly regions: readonly RegionMention[];
   /** Stakeholder groups the question names, in order (ids of the glossary's stakeholders). */

@@ -104,18 +104,19 @@ export function datesIn(question: string): Array<{ day: number; month: number }>
   return out;
 }
 
+const MONTH_NAMES = [
+  ['january', 'janvier'], ['february', 'fevrier'], ['march', 'mars'], ['april', 'avril'], ['may', 'mai'], ['june', 'juin'],
+  ['july', 'juillet'], ['august', 'aout'], ['september', 'septembre'], ['october', 'octobre'], ['november', 'novembre'], ['december', 'decembre'],
+];
+/** One pattern per month, compiled once. "may" is also a verb: only "in May" / "en mai" counts for it. */
+const MONTH_PATTERNS: readonly RegExp[] = MONTH_NAMES.map((forms, i) => (i === 4 ? /\b(in|en|of|de|during|pendant|au mois de) (may|mai)\b/ : new RegExp(`\\b(${forms.join('|')})\\b`)));
+
 /** Months named without a day ("in September", "en septembre"). */
 export function monthsIn(question: string): number[] {
   const f = fold(question);
-  const names = [
-    ['january', 'janvier'], ['february', 'fevrier'], ['march', 'mars'], ['april', 'avril'], ['may', 'mai'], ['june', 'juin'],
-    ['july', 'juillet'], ['august', 'aout'], ['september', 'septembre'], ['october', 'octobre'], ['november', 'novembre'], ['december', 'decembre'],
-  ];
   const days = datesIn(question).map((d) => d.month);
   const out: number[] = [];
-  names.forEach((forms, i) => {
-    // "may" is also a verb: only "in May" / "en mai" counts for it.
-    const re = i === 4 ? /\b(in|en|of|de|during|pendant|au mois de) (may|mai)\b/ : new RegExp(`\\b(${forms.join('|')})\\b`);
+  MONTH_PATTERNS.forEach((re, i) => {
     if (re.test(f) && !days.includes(i + 1)) out.push(i + 1);
   });
   return out;

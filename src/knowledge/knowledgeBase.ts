@@ -32,6 +32,9 @@ export class KnowledgeBase {
   readonly regions: PhraseTable;
   /** Every term (stems in both languages, `#concepts`) of each passage and Q&A pair, both languages together. */
   private readonly terms = new Map<string, Set<string>>();
+  /** Values computed from the sources alone, once: the sources of a knowledge base never change. */
+  private readonly derivedValues = new Map<string, unknown>();
+  private readonly eventTermsCache = new WeakMap<ScheduledEvent, ReadonlySet<string>>();
 
   constructor(
     readonly sources: KnowledgeSources,
@@ -95,7 +98,24 @@ export class KnowledgeBase {
    * What an answer about an event can speak of: the passages of its section and its typed fields
    * (names, audience, registration …), so that "do I need an invitation?" finds its audience.
    */
-  eventTerms(event: ScheduledEvent): Set<string> {
+  eventTerms(event: ScheduledEvent): ReadonlySet<string> {
+    let terms = this.eventTermsCache.get(event);
+    if (!terms) this.eventTermsCache.set(event, (terms = this.computeEventTerms(event)));
+    return terms;
+  }
+
+  /**
+   * A value that depends on the sources alone (an event's terms, the partners' names …), computed on
+   * first use and kept with this knowledge base, so a new version of the sources starts afresh.
+   */
+  derived<T>(key: string, compute: () => T): T {
+    if (this.derivedValues.has(key)) return this.derivedValues.get(key) as T;
+    const value = compute();
+    this.derivedValues.set(key, value);
+    return value;
+  }
+
+  private computeEventTerms(event: ScheduledEvent): Set<string> {
     const own = this.sources.notes.fr.passages.filter((p) => p.sectionId === event.section).map((p) => p.id);
     const terms = this.termsOf([...own, ...event.passages]);
     const fields = [event.name, event.short, event.audience, event.registration, event.size, event.meetings, event.place, event.notice];

@@ -19,7 +19,7 @@ export interface RetrievalResult {
   /** Misspelt words of the question and the known words they were read as. */
   readonly corrections: ReadonlyMap<string, string>;
   /** Glossary concepts the question names. */
-  readonly concepts: Set<string>;
+  readonly concepts: ReadonlySet<string>;
 }
 
 /** What the bot needs from retrieval; a model-based retriever can implement it too. */
@@ -38,7 +38,7 @@ class LanguageIndex {
   readonly postings = new Map<string, Array<{ doc: number; tf: number }>>();
   avgLength = 0;
 
-  add(id: string, terms: string[]): void {
+  add(id: string, terms: readonly string[]): void {
     const tf = new Map<string, number>();
     for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
     const n = this.docs.length;
@@ -165,7 +165,7 @@ export class LexicalRetriever implements Retriever {
     const { tokens, corrections } = this.correct(tokenize(question));
     const best = new Map<string, RetrievalHit>();
     const known = new Map<string, boolean>();
-    let concepts = new Set<string>();
+    let concepts: ReadonlySet<string> = new Set<string>();
     for (const lang of LANGS) {
       const index = this.indexes[lang];
       const analysis = this.analyzer.analyzeTokens(tokens, lang);

@@ -13,7 +13,7 @@ export function questionRoutes(d: { readonly t: Translate; readonly questions?: 
     commandRoute('askOrganisers', async (turn) => {
       const pending = turn.memory.lastUnanswered;
       if (!pending) return turn.reply(d.t(turn.lang, 'questions.ask.nothing'));
-      await turn.dc.beginDialog(DialogIds.askOrganisers, { lang: pending.lang, question: pending.question } satisfies AskOrganisersOptions);
+      await (await turn.dialogContext()).beginDialog(DialogIds.askOrganisers, { lang: pending.lang, question: pending.question } satisfies AskOrganisersOptions);
     }),
   ];
 }

@@ -2,7 +2,7 @@ import type { Schedule, ScheduledEvent } from './schedule';
 import { eventInterval } from './time';
 
 export interface EventMatch {
-  readonly events: ScheduledEvent[];
+  readonly events: readonly ScheduledEvent[];
   /** True when something in the question (a language, a date) singled these events out of their kind. */
   readonly selective: boolean;
 }

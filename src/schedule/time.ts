@@ -66,8 +66,25 @@ function computeInterval(when: When, zone: string): { start: DateTime; end: Date
   }
 }
 
+const descriptions = new Map<string, string>();
+
+/** A description that depends on its arguments alone, remembered: luxon's formatting is costly. */
+function remembered(key: string, describe: () => string): string {
+  let found = descriptions.get(key);
+  if (found === undefined) {
+    if (descriptions.size > 5000) descriptions.clear();
+    found = describe();
+    descriptions.set(key, found);
+  }
+  return found;
+}
+
 /** "Monday 20 July 2020, 11:00-13:00" or "early September 2020", in the event's own zone. */
 export function describeWhen(when: When, zone: string, lang: Lang): string {
+  return remembered(`when|${zone}|${lang}|${JSON.stringify(when)}`, () => describeWhenNow(when, zone, lang));
+}
+
+function describeWhenNow(when: When, zone: string, lang: Lang): string {
   const { start, end } = eventInterval(when, zone);
   switch (when.type) {
     case 'exact':
@@ -93,20 +110,55 @@ export function describeWhen(when: When, zone: string, lang: Lang): string {
 /** The same instant range shown in another zone, when the note gives times. */
 export function describeInZone(when: When, sourceZone: string, zone: string, lang: Lang): string | undefined {
   if (when.type !== 'exact') return undefined;
-  const { start, end } = eventInterval(when, sourceZone);
-  const s = start.setZone(zone);
-  const e = end.setZone(zone);
-  return `${formatDay(s, lang)}, ${formatClock(s, lang)} – ${formatClock(e, lang)} (${offsetLabel(s)})`;
+  return remembered(`inZone|${sourceZone}|${zone}|${lang}|${JSON.stringify(when)}`, () => {
+    const { start, end } = eventInterval(when, sourceZone);
+    const s = start.setZone(zone);
+    const e = end.setZone(zone);
+    return `${formatDay(s, lang)}, ${formatClock(s, lang)} – ${formatClock(e, lang)} (${offsetLabel(s)})`;
+  });
 }
 
 export type Timing = { state: 'past'; days: number } | { state: 'today' } | { state: 'future'; days: number };
 
 export function timing(when: When, zone: string, now: Date): Timing {
   const { start, end } = eventInterval(when, zone);
-  const today = DateTime.fromJSDate(now).setZone(zone).startOf('day');
-  if (end < DateTime.fromJSDate(now)) return { state: 'past', days: Math.max(1, Math.round(today.diff(end.startOf('day'), 'days').days)) };
-  if (start.startOf('day') > today) return { state: 'future', days: Math.round(start.startOf('day').diff(today, 'days').days) };
+  const today = startOfToday(zone, now);
+  const days = dayCounts(when, zone, today, start, end);
+  if (end.toMillis() < now.getTime()) return { state: 'past', days: days.past };
+  if (days.startDay > today.toMillis()) return { state: 'future', days: days.future };
   return { state: 'today' };
+}
+
+const todays = new Map<string, { from: number; to: number; day: DateTime }>();
+
+/** The start of the day `now` falls in, in a zone; remembered until that day ends (luxon's zone arithmetic is costly). */
+function startOfToday(zone: string, now: Date): DateTime {
+  const ms = now.getTime();
+  const known = todays.get(zone);
+  if (known && known.from <= ms && ms < known.to) return known.day;
+  const day = DateTime.fromJSDate(now).setZone(zone).startOf('day');
+  if (todays.size > 1000) todays.clear();
+  todays.set(zone, { from: day.toMillis(), to: day.plus({ days: 1 }).toMillis(), day });
+  return day;
+}
+
+const counts = new Map<string, { past: number; future: number; startDay: number }>();
+
+/** Whole days from an event's end to today, and from today to its start: the same all day long. */
+function dayCounts(when: When, zone: string, today: DateTime, start: DateTime, end: DateTime): { past: number; future: number; startDay: number } {
+  const key = `${zone}|${today.toMillis()}|${JSON.stringify(when)}`;
+  let found = counts.get(key);
+  if (!found) {
+    const startDay = start.startOf('day');
+    found = {
+      past: Math.max(1, Math.round(today.diff(end.startOf('day'), 'days').days)),
+      future: Math.round(startDay.diff(today, 'days').days),
+      startDay: startDay.toMillis(),
+    };
+    if (counts.size > 5000) counts.clear();
+    counts.set(key, found);
+  }
+  return found;
 }
 
 export function describeDuration(minutes: number, lang: Lang): string {

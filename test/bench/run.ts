@@ -2,27 +2,27 @@
  * Benchmarks (`npm run bench`): prints figures, asserts nothing.
  *  1. answer turns per second in-process (the answerer alone, and a whole bot turn with SQLite state);
  *  2. HTTP turns per second and p50/p99 latency at 50 concurrent connections on /api/messages
- *     (expectReplies), beside a plain echo bot on the same stack (express + CloudAdapter), same run;
+ *     (expectReplies), alternated in one run with a plain echo bot (node:http + the same CloudAdapter),
+ *     each server in a process of its own (test/bench/server.ts) so the load generator stays apart;
+ *     then a CPU profile of the assistant under the same load: self time by own function and by package;
  *  3. retrieval latency on the note and on a synthetic corpus 1,000 times its size;
  *  4. confirmations recorded per second in the ledger, on SQLite and on PostgreSQL.
+ * `--quick` (about a minute): 1 and 2 only, shorter rounds.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import type { Profiler } from 'node:inspector';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { ActivityHandler, ConfigurationBotFrameworkAuthentication, MessageFactory } from 'botbuilder';
-import { createApp } from '../../src/app';
-import { createHttpApp } from '../../src/http/server';
-import { ChannelAdapter } from '../../src/http/botEndpoint';
 import { KnowledgeBase } from '../../src/knowledge/knowledgeBase';
 import { LexicalRetriever } from '../../src/knowledge/retriever';
-import { fixedClock } from '../../src/schedule/time';
 import { botHarness } from '../helpers/botHarness';
 import pg from 'pg';
 import { openStores } from '../../src/storage/stores';
 import { SqlConfirmationRepository } from '../../src/confirmations/repository';
 import type { ConfirmationInput, ConfirmationRepository } from '../../src/confirmations/confirmation';
-import { AFTER, makeAnswerer, shippedSources, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
+import { makeAnswerer, shippedSources, tempDataDir } from '../helpers/fixtures';
 import { FEATURE_MIGRATIONS } from '../../src/schema';
 
 const QUESTIONS = [
@@ -50,6 +50,11 @@ async function inProcess(): Promise<void> {
   let t = performance.now();
   for (let i = 0; i < n; i++) answerer.answer(QUESTIONS[i % QUESTIONS.length]!, { lang: i % 2 ? 'fr' : 'en' });
   const answerRate = n / ((performance.now() - t) / 1000);
+  // The same questions, each made new to the answerer's memos by trailing spaces (which change no answer):
+  // what a question never asked before costs.
+  t = performance.now();
+  for (let i = 0; i < n; i++) answerer.answer(`${QUESTIONS[i % QUESTIONS.length]!}${' '.repeat(1 + Math.floor(i / QUESTIONS.length))}`, { lang: i % 2 ? 'fr' : 'en' });
+  const unseenRate = n / ((performance.now() - t) / 1000);
 
   const data = tempDataDir();
   const h = await botHarness(data.dir);
@@ -59,15 +64,26 @@ async function inProcess(): Promise<void> {
   const turnRate = turns / ((performance.now() - t) / 1000);
   await h.close();
   data.cleanup();
-  console.log(`in-process   answers/s (answerer alone): ${fmt(answerRate, 0)}   bot turns/s (TestAdapter + SQLite state): ${fmt(turnRate, 0)}`);
+  console.log(`in-process   answers/s (answerer alone): ${fmt(answerRate, 0)} (questions never asked before: ${fmt(unseenRate, 0)})   bot turns/s (TestAdapter + SQLite state): ${fmt(turnRate, 0)}`);
 }
 
-async function load(url: string, label: string): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+const QUICK = process.argv.includes('--quick');
+const ROUNDS = QUICK ? 2 : 3;
+const SECONDS = QUICK ? 4 : 8;
+
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(url: string, label: string, seconds = SECONDS): Promise<Load> {
   let i = 0;
   const result = await autocannon({
     url: `${url}/api/messages`,
     connections: 50,
-    duration: 8,
+    duration: seconds,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     requests: [
@@ -90,34 +106,107 @@ async function load(url: string, label: string): Promise<{ rps: number; p50: num
     ],
   });
   const errors = result.errors + result.non2xx;
-  console.log(`  ${label.padEnd(20)} ${fmt(result.requests.average, 0).padStart(6)} turns/s   p50 ${fmt(result.latency.p50)} ms   p99 ${fmt(result.latency.p99)} ms   errors ${errors}`);
+  console.log(`  ${label.padEnd(24)} ${fmt(result.requests.average, 0).padStart(6)} turns/s   p50 ${fmt(result.latency.p50)} ms   p99 ${fmt(result.latency.p99)} ms   errors ${errors}`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors };
 }
 
-async function http(): Promise<void> {
-  console.log('HTTP /api/messages, expectReplies, 50 connections, 8 s each:');
-  const echoAuth = new ConfigurationBotFrameworkAuthentication({});
-  const echoAdapter = new ChannelAdapter(echoAuth);
-  const echo = new ActivityHandler();
-  echo.onMessage(async (context, next) => {
-    await context.sendActivity(MessageFactory.text(`echo: ${context.activity.text}`));
-    await next();
+interface Child {
+  url: string;
+  request<T>(msg: string): Promise<T>;
+  stop(): void;
+}
+
+/** Starts test/bench/server.ts in a process of its own (TypeScript through tsx). */
+function startServer(kind: 'echo' | 'bot'): Promise<Child> {
+  const child = fork(join(__dirname, 'server.ts'), [kind], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const next = <T>() => new Promise<T>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as T));
+    child.once('exit', (code) => reject(new Error(`bench server ${kind} exited with ${code}`)));
   });
-  const echoServer = createServer(createHttpApp({ messages: { adapter: echoAdapter, auth: echoAuth, bot: echo, logger: silentLogger, authEnabled: false, allowedServiceUrls: [], deliveryFailures: { count: 0 } }, logger: silentLogger, health: () => Promise.resolve({}), pageStrings: '{}' }));
-  await new Promise<void>((r) => echoServer.listen(0, '127.0.0.1', r));
-  const echoUrl = `http://127.0.0.1:${(echoServer.address() as AddressInfo).port}`;
+  return next<{ port: number }>().then(({ port }) => ({
+    url: `http://127.0.0.1:${port}`,
+    request: <T>(msg: string) => {
+      const reply = next<T>();
+      child.send(msg);
+      return reply;
+    },
+    stop: () => void child.send('exit'),
+  }));
+}
 
-  const data = tempDataDir();
-  // A load test is a flood from one address: the rate limits are lifted for it.
-  const app = await createApp(testConfig(data.dir, { RATE_LIMIT_PER_MINUTE: '0' }), { clock: fixedClock(AFTER), logger: silentLogger });
-  const botUrl = `http://127.0.0.1:${await app.start(0)}`;
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-  const e = await load(echoUrl, 'echo bot');
-  const b = await load(botUrl, 'participant assistant');
-  console.log(`  ratio assistant/echo: throughput ${fmt(b.rps / e.rps, 2)}   p50 ${fmt(b.p50 / Math.max(e.p50, 0.01), 2)}x   p99 ${fmt(b.p99 / Math.max(e.p99, 0.01), 2)}x`);
-  await app.stop();
-  await new Promise<void>((r) => echoServer.close(() => r()));
-  data.cleanup();
+async function http(): Promise<void> {
+  console.log(`HTTP /api/messages, expectReplies, 50 connections, ${ROUNDS} rounds of ${SECONDS} s each, alternated:`);
+  console.log('  echo bot: node:http + CloudAdapter; assistant: createApp (express, SQLite state), each in its own process');
+  const [echo, bot] = await Promise.all([startServer('echo'), startServer('bot')]);
+  // Warm both up (JIT, SQLite pages, first-turn state) before measuring.
+  await load(echo.url, 'warm-up echo', 2);
+  await load(bot.url, 'warm-up assistant', 2);
+  const e: Load[] = [];
+  const b: Load[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    e.push(await load(echo.url, `echo bot #${r + 1}`));
+    b.push(await load(bot.url, `participant assistant #${r + 1}`));
+  }
+  const avg = (xs: Load[]) => ({ rps: mean(xs.map((x) => x.rps)), p50: mean(xs.map((x) => x.p50)), p99: mean(xs.map((x) => x.p99)) });
+  const ea = avg(e);
+  const ba = avg(b);
+  console.log(`  mean echo bot             ${fmt(ea.rps, 0).padStart(6)} turns/s   p50 ${fmt(ea.p50)} ms   p99 ${fmt(ea.p99)} ms`);
+  console.log(`  mean participant assistant ${fmt(ba.rps, 0).padStart(5)} turns/s   p50 ${fmt(ba.p50)} ms   p99 ${fmt(ba.p99)} ms`);
+  console.log(`  ratio assistant/echo: throughput ${fmt(ba.rps / ea.rps, 2)}   p50 ${fmt(ba.p50 / Math.max(ea.p50, 0.01), 2)}x   p99 ${fmt(ba.p99 / Math.max(ea.p99, 0.01), 2)}x`);
+
+  await bot.request('profile-start');
+  await load(bot.url, 'assistant (profiled)');
+  const { profile } = await bot.request<{ profile: Profiler.Profile }>('profile-stop');
+  printProfile(profile);
+  // `--profile-out=file.cpuprofile`: the whole profile, for Chrome DevTools or a closer look.
+  const out = process.argv.find((a) => a.startsWith('--profile-out='))?.slice('--profile-out='.length);
+  if (out) writeFileSync(out, JSON.stringify(profile));
+  echo.stop();
+  bot.stop();
+}
+
+/** Where a function lives: the project's own file, a package, node itself, or the VM. */
+function owner(url: string): { own: boolean; name: string } {
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return { own: false, name: pkg[1]! };
+  const own = /\/((?:src|dialogs)\/.+)$/.exec(url);
+  if (own) return { own: true, name: own[1]! };
+  if (url.startsWith('node:') || !url.includes('/')) return { own: false, name: url ? '(node internals)' : '(vm: gc, program, native)' };
+  return { own: false, name: url.replace(/^.*\/wt\/[^/]+\//, '') };
+}
+
+/** Self time by own function and by package, from a sampled profile. */
+function printProfile(profile: Profiler.Profile): void {
+  const total = profile.nodes.reduce((n, node) => n + (node.hitCount ?? 0), 0);
+  const byFunction = new Map<string, number>();
+  const byOwner = new Map<string, number>();
+  let idle = 0;
+  for (const node of profile.nodes) {
+    const hits = node.hitCount ?? 0;
+    if (!hits) continue;
+    const { functionName, url } = node.callFrame;
+    if (functionName === '(idle)') {
+      idle += hits;
+      continue;
+    }
+    const o = owner(url);
+    byOwner.set(o.name, (byOwner.get(o.name) ?? 0) + hits);
+    if (o.own) {
+      const key = `${functionName || '(anonymous)'} ${o.name}`;
+      byFunction.set(key, (byFunction.get(key) ?? 0) + hits);
+    }
+  }
+  const busy = total - idle;
+  const pct = (n: number) => `${fmt((100 * n) / busy, 1).padStart(5)} %`;
+  const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n);
+  console.log(`CPU profile of the assistant under load (self time, % of non-idle samples; idle ${fmt((100 * idle) / total, 0)} %):`);
+  console.log('  own code (src/, dialogs/), by function:');
+  for (const [k, v] of top(byFunction, 15)) console.log(`    ${pct(v)}  ${k}`);
+  const ownTotal = [...byOwner].filter(([k]) => k.startsWith('src/') || k.startsWith('dialogs/')).reduce((n, [, v]) => n + v, 0);
+  console.log(`  by package or file (own code together: ${pct(ownTotal).trim()}):`);
+  for (const [k, v] of top(byOwner, 20)) console.log(`    ${pct(v)}  ${k}`);
 }
 
 function retrieval(): void {
@@ -205,6 +294,7 @@ async function ledger(): Promise<void> {
 async function main(): Promise<void> {
   await inProcess();
   await http();
+  if (QUICK) return;
   retrieval();
   await ledger();
 }

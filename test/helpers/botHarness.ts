@@ -1,4 +1,5 @@
-import { ConversationState, TestAdapter, UserState, type Activity } from 'botbuilder';
+import { TestAdapter, type Activity } from 'botbuilder';
+import { SnapshotConversationState, SnapshotUserState } from '../../src/bot/snapshotState';
 import type { ConfirmationRepository } from '../../src/confirmations/confirmation';
 import type { Logger } from '../../src/logger';
 import { AuthenticationConstants, ClaimsIdentity } from 'botframework-connector';
@@ -46,8 +47,8 @@ export async function botHarness(
     clock,
     unanswered,
     questions: opts.questions?.(stores),
-    conversationState: new ConversationState(stores.botState),
-    userState: new UserState(stores.botState),
+    conversationState: new SnapshotConversationState(stores.botState),
+    userState: new SnapshotUserState(stores.botState),
     logger: opts.logger ?? silentLogger,
     maxMessageLength: opts.maxMessageLength ?? 2000,
     confirmations: service,

@@ -1,0 +1,87 @@
+/**
+ * One server for the HTTP benchmark (test/bench/run.ts), in a process of its own so that the load
+ * generator does not share its event loop: `echo` (a plain echo bot on node:http with botbuilder's
+ * CloudAdapter) or `bot` (the participant assistant as createApp builds it, on SQLite).
+ * Prints its port through IPC; on request, records a CPU profile (node:inspector) and sends it back.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Session, type Profiler } from 'node:inspector';
+import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, MessageFactory, type Request, type Response } from 'botbuilder';
+import { createApp } from '../../src/app';
+import { fixedClock } from '../../src/schedule/time';
+import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
+
+/** The smallest adapter between node:http and what CloudAdapter.process reads and writes. */
+function echoServer() {
+  const auth = new ConfigurationBotFrameworkAuthentication({});
+  const adapter = new CloudAdapter(auth);
+  const echo = new ActivityHandler();
+  echo.onMessage(async (context, next) => {
+    await context.sendActivity(MessageFactory.text(`echo: ${context.activity.text}`));
+    await next();
+  });
+  return createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const request: Request = { body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>, headers: req.headers, method: req.method };
+      const response: Response = {
+        socket: req.socket,
+        status: (code: number) => void (res.statusCode = code),
+        header: (name: string, value: unknown) => void res.setHeader(name, String(value)),
+        send: (body?: unknown) => {
+          if (body === undefined) return;
+          res.setHeader('content-type', 'application/json');
+          res.write(typeof body === 'string' ? body : JSON.stringify(body));
+        },
+        end: () => void res.end(),
+      };
+      adapter.process(request, response, (context) => echo.run(context)).catch(() => {
+        res.statusCode = 500;
+        res.end();
+      });
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const kind = process.argv[2];
+  let port: number;
+  if (kind === 'echo') {
+    const server = echoServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as AddressInfo).port;
+  } else {
+    const data = tempDataDir();
+    process.on('exit', () => data.cleanup());
+    // A load test is a flood from one address: the rate limits are lifted for it.
+    const app = await createApp(testConfig(data.dir, { RATE_LIMIT_PER_MINUTE: '0' }), { clock: fixedClock(AFTER), logger: silentLogger });
+    port = await app.start(0);
+  }
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string, params?: object) =>
+    new Promise<T>((resolve, reject) => session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result as T))));
+  process.on('message', (msg: string) => {
+    void (async () => {
+      if (msg === 'profile-start') {
+        await post('Profiler.enable');
+        await post('Profiler.setSamplingInterval', { interval: 500 });
+        await post('Profiler.start');
+        process.send!({ started: true });
+      } else if (msg === 'profile-stop') {
+        const { profile } = await post<{ profile: Profiler.Profile }>('Profiler.stop');
+        process.send!({ profile });
+      } else if (msg === 'exit') {
+        process.exit(0);
+      }
+    })();
+  });
+  process.send!({ port });
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
