@@ -122,10 +122,11 @@ export class QuestionRepository {
     });
   }
 
-  async groups(status?: 'open' | 'answered'): Promise<QuestionGroup[]> {
+  async groups(status?: 'open' | 'answered', id?: string): Promise<QuestionGroup[]> {
+    const where = [...(status ? ['status = ?'] : []), ...(id !== undefined ? ['id = ?'] : [])];
     const groups = await this.sql.all<{ id: string; text: string; language: Lang; status: 'open' | 'answered'; created_at: string }>(
-      `SELECT id, text, language, status, created_at FROM question_groups ${status ? 'WHERE status = ?' : ''} ORDER BY created_at`,
-      status ? [status] : [],
+      `SELECT id, text, language, status, created_at FROM question_groups ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at`,
+      [...(status ? [status] : []), ...(id !== undefined ? [id] : [])],
     );
     const out: QuestionGroup[] = [];
     for (const g of groups) {
@@ -149,8 +150,9 @@ export class QuestionRepository {
     return out.sort((a, b) => b.askers - a.askers);
   }
 
+  /** One group, read alone: every participant's question reads it, however long the queue. */
   async group(id: string): Promise<QuestionGroup | undefined> {
-    return (await this.groups()).find((g) => g.id === id);
+    return (await this.groups(undefined, id))[0];
   }
 
   async answer(groupId: string): Promise<OrganisersAnswer | null> {

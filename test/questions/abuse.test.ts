@@ -17,11 +17,14 @@ let notified: number;
 let posted: Array<Partial<Activity>>;
 /** The clock the service reads; a test moves it forward. */
 let now: Date;
+/** When set, the channel fails as in an outage: the delivery waits to be retried. */
+let outage: boolean;
 
 beforeEach(async () => {
   data = tempDataDir();
   notified = 0;
   now = new Date(AFTER);
+  outage = false;
   posted = [];
   const kb = new KnowledgeBase(shippedSources());
   h = await botHarness(data.dir, {
@@ -30,6 +33,7 @@ beforeEach(async () => {
         repo: new QuestionRepository(stores.sql),
         analyzer: () => kb.analyzer,
         conversation: async (_reference, message) => {
+          if (outage) throw Object.assign(new Error('service unavailable'), { statusCode: 503 });
           posted.push(message);
         },
         teach: () => Promise.resolve(0),
@@ -110,4 +114,20 @@ test('when a retention purge removes the first asker of a group, then the group 
   await questions.purge(new Date(Date.parse(AFTER) + 86_400_000));
   const groups = await questions.groups();
   expect(groups.map((g) => g.text)).toEqual(['Is there a certificate for participants who attend?']);
+});
+
+test('when a participant deletes their data while the answer waits to reach them, then it is never delivered', async () => {
+  const { channelId, userId } = participant();
+  await questions.ask({ text: 'Will participants receive a certificate of attendance?', language: 'en', channelId, userId, reference: {} });
+  const [group] = await questions.groups();
+  outage = true;
+  await questions.answer(group!.id, { en: 'Yes.', fr: 'Oui.' }, 'test');
+  await questions.deliverDue();
+  expect((await questions.groups())[0]!.deliveries.pending).toBe(1);
+  await questions.forget(channelId, userId);
+  outage = false;
+  now = new Date(Date.parse(AFTER) + 86_400_000);
+  expect(await questions.deliverDue()).toBe(0);
+  expect(posted).toEqual([]);
+  expect((await questions.groups())[0]!.deliveries).toEqual({ pending: 0, sent: 0 });
 });
