@@ -5,6 +5,9 @@ import { QuestionRepository } from '../../src/questions/repository';
 import { MAX_OPEN_PER_PARTICIPANT, QuestionService } from '../../src/questions/service';
 import { botHarness, say, type Harness } from '../helpers/botHarness';
 import { AFTER, LOCALES_DIR, shippedSources, silentLogger, tempDataDir } from '../helpers/fixtures';
+import { describePg, pgSchemaUrl } from '../helpers/postgres';
+import { openStores } from '../../src/storage/stores';
+import { FEATURE_MIGRATIONS } from '../../src/schema';
 
 /**
  * "Ask the organisers" as an attacker would use it: flooding the queue from one conversation,
@@ -130,4 +133,26 @@ test('when a participant deletes their data while the answer waits to reach them
   expect(await questions.deliverDue()).toBe(0);
   expect(posted).toEqual([]);
   expect((await questions.groups())[0]!.deliveries).toEqual({ pending: 0, sent: 0 });
+});
+
+describePg('on PostgreSQL', () => {
+  test('when the first asker of answered and open groups deletes their data, then the groups are worded by those left, or by the answer', async () => {
+    const pgDb = pgSchemaUrl();
+    const dir = tempDataDir();
+    const stores = await openStores({ dataDir: dir.dir, databaseUrl: pgDb.url, features: FEATURE_MIGRATIONS });
+    try {
+      const repo = new QuestionRepository(stores.sql);
+      const add = (text: string, userId: string, groupId?: string) => repo.add({ groupId, terms: [], text, language: 'en', channelId: 'webchat', userId, conversationReference: {}, email: null, now: new Date(AFTER) });
+      const alone = await add('Amina asks: is there a certificate?', 'amina');
+      await repo.saveAnswer(alone, { en: 'Yes.', fr: 'Oui.', by: 'test', now: new Date(AFTER) });
+      const shared = await add('Amina asks: can I bring a dog?', 'amina');
+      await add('Are dogs allowed?', 'other', shared);
+      await repo.forget('webchat', 'amina');
+      expect((await repo.groups()).map((g) => g.text).sort()).toEqual(['Are dogs allowed?', 'Yes.']);
+    } finally {
+      await stores.close();
+      await pgDb.drop();
+      dir.cleanup();
+    }
+  });
 });
