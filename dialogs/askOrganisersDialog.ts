@@ -1,8 +1,10 @@
 import { MessageFactory, type TurnContext } from 'botbuilder';
 import { ComponentDialog, ListStyle, TextPrompt, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { escapeMarkdown } from '../src/bot/markdown';
 import { EMAIL, LIMITS } from '../src/confirmations/confirmation';
 import type { Lang } from '../src/knowledge/analyzer';
 import type { Translate } from '../src/knowledge/answerer';
+import { MAX_OPEN_PER_PARTICIPANT } from '../src/questions/service';
 import { DialogIds } from './ids';
 import { TextChoicePrompt } from './choicePrompt';
 import { yesNoChoices } from './yesNo';
@@ -12,8 +14,8 @@ export interface AskOrganisersOptions {
   question: string;
 }
 
-/** Queues the question; resolves with how many participants asked it, or undefined when it could not be kept. */
-export type QueueQuestion = (context: TurnContext, q: { question: string; lang: Lang; email: string | undefined }) => Promise<number | undefined>;
+/** Queues the question; resolves with how many participants asked it, or why it was not queued. */
+export type QueueQuestion = (context: TurnContext, q: { question: string; lang: Lang; email: string | undefined }) => Promise<number | 'empty' | 'too-many'>;
 
 /** "No email", in either language: the email is optional. */
 const NO_EMAIL = /^\s*(no|non|none|aucun|aucune|skip|passer|no email|no thanks|non merci|sans e-?mail|pas d'e-?mail|pas de mail)\s*[.!]*\s*$/i;
@@ -45,7 +47,8 @@ export class AskOrganisersDialog extends ComponentDialog {
 
   private async consent(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { lang, question } = step.options as AskOrganisersOptions;
-    const prompt = this.t(lang, 'questions.ask.consent', { question });
+    // The participant's words, shown as typed: Markdown and links inert, every line quoted.
+    const prompt = this.t(lang, 'questions.ask.consent', { question: escapeMarkdown(question).replace(/\n/g, '\n> ') });
     return step.prompt(DialogIds.choice, { prompt: MessageFactory.text(prompt), retryPrompt: MessageFactory.text(prompt), choices: yesNoChoices(this.t, lang), style: ListStyle.suggestedAction });
   }
 
@@ -64,8 +67,9 @@ export class AskOrganisersDialog extends ComponentDialog {
     const value = String(step.result ?? '').trim();
     const email = EMAIL.test(value) ? value.toLowerCase() : undefined;
     const askers = await this.queue(step.context, { question, lang, email });
-    if (askers === undefined) await step.context.sendActivity(this.t(lang, 'questions.ask.notKept'));
+    if (askers === 'empty') await step.context.sendActivity(this.t(lang, 'questions.ask.notKept'));
+    else if (askers === 'too-many') await step.context.sendActivity(this.t(lang, 'questions.ask.tooMany', { max: MAX_OPEN_PER_PARTICIPANT }));
     else await step.context.sendActivity(this.t(lang, email ? 'questions.ask.queuedEmail' : 'questions.ask.queued', { count: askers - 1 }));
-    return step.endDialog({ queued: askers !== undefined });
+    return step.endDialog({ queued: typeof askers === 'number' });
   }
 }

@@ -67,6 +67,19 @@ const toAsked = (r: AskedRow): AskedQuestion => ({
 });
 
 /**
+ * A group's wording is its first asker's: once their question is gone (deleted at their request, or
+ * purged), the earliest remaining asker's, or, when none remains of an answered group, the
+ * organisers' answer in the group's language — never the words of a participant no longer there.
+ */
+const REWORD = `UPDATE question_groups SET
+    text = COALESCE(
+      (SELECT a.text FROM asked_questions a WHERE a.group_id = question_groups.id ORDER BY a.asked_at LIMIT 1),
+      (SELECT CASE WHEN question_groups.language = 'fr' THEN q.answer_fr ELSE q.answer_en END FROM question_answers q WHERE q.group_id = question_groups.id),
+      ''),
+    language = COALESCE((SELECT a.language FROM asked_questions a WHERE a.group_id = question_groups.id ORDER BY a.asked_at LIMIT 1), question_groups.language)
+  WHERE id = ?`;
+
+/**
  * The organisers' question queue: groups of questions that mean the same, each participant's
  * question with the conversation to answer in, the organisers' answer, and the delivery ledger
  * (one row per asker, sent once: a row is claimed before sending and marked sent after).
@@ -77,6 +90,15 @@ export class QuestionRepository {
   async openGroups(): Promise<Array<{ id: string; terms: string[] }>> {
     const rows = await this.sql.all<{ id: string; terms: string }>("SELECT id, terms FROM question_groups WHERE status = 'open' ORDER BY created_at");
     return rows.map((r) => ({ id: r.id, terms: JSON.parse(r.terms) as string[] }));
+  }
+
+  /** How many of the participant's questions wait for the organisers' answer. */
+  async waiting(channelId: string, userId: string): Promise<number> {
+    const r = await this.sql.get<{ n: number | string }>(
+      "SELECT COUNT(*) AS n FROM asked_questions a JOIN question_groups g ON g.id = a.group_id WHERE g.status = 'open' AND a.channel_id = ? AND a.user_id = ?",
+      [channelId, userId],
+    );
+    return Number(r?.n ?? 0);
   }
 
   /** Queues a question, in the group given, or in a new group of its own; resolves with the group's id. */
@@ -100,10 +122,11 @@ export class QuestionRepository {
     });
   }
 
-  async groups(status?: 'open' | 'answered'): Promise<QuestionGroup[]> {
+  async groups(status?: 'open' | 'answered', id?: string): Promise<QuestionGroup[]> {
+    const where = [...(status ? ['status = ?'] : []), ...(id !== undefined ? ['id = ?'] : [])];
     const groups = await this.sql.all<{ id: string; text: string; language: Lang; status: 'open' | 'answered'; created_at: string }>(
-      `SELECT id, text, language, status, created_at FROM question_groups ${status ? 'WHERE status = ?' : ''} ORDER BY created_at`,
-      status ? [status] : [],
+      `SELECT id, text, language, status, created_at FROM question_groups ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at`,
+      [...(status ? [status] : []), ...(id !== undefined ? [id] : [])],
     );
     const out: QuestionGroup[] = [];
     for (const g of groups) {
@@ -127,8 +150,9 @@ export class QuestionRepository {
     return out.sort((a, b) => b.askers - a.askers);
   }
 
+  /** One group, read alone: every participant's question reads it, however long the queue. */
   async group(id: string): Promise<QuestionGroup | undefined> {
-    return (await this.groups()).find((g) => g.id === id);
+    return (await this.groups(undefined, id))[0];
   }
 
   async answer(groupId: string): Promise<OrganisersAnswer | null> {
@@ -199,20 +223,25 @@ export class QuestionRepository {
     await this.sql.run('UPDATE question_deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_until = NULL WHERE asked_id = ?', [error.slice(0, 500), next.toISOString(), askedId]);
   }
 
-  /** "Delete my data": the participant's questions go, and the open groups only they had asked. */
+  /** "Delete my data": the participant's questions go, the open groups only they had asked, and their wording of the others. */
   async forget(channelId: string, userId: string): Promise<number> {
     return this.sql.tx(async (sql) => {
+      const groups = await sql.all<{ group_id: string }>('SELECT DISTINCT group_id FROM asked_questions WHERE channel_id = ? AND user_id = ?', [channelId, userId]);
       const n = await sql.run('DELETE FROM asked_questions WHERE channel_id = ? AND user_id = ?', [channelId, userId]);
       await sql.run("DELETE FROM question_groups WHERE status = 'open' AND NOT EXISTS (SELECT 1 FROM asked_questions a WHERE a.group_id = question_groups.id)", []);
+      for (const g of groups) await sql.run(REWORD, [g.group_id]);
       return n;
     });
   }
 
-  /** Retention: questions asked before the date go, with their delivery rows; then the groups left empty. */
+  /** Retention: questions asked before the date go, with their delivery rows; then the groups left empty, and their wording of the others. */
   async purge(before: Date): Promise<number> {
     return this.sql.tx(async (sql) => {
-      const n = await sql.run('DELETE FROM asked_questions WHERE asked_at < ?', [before.toISOString()]);
-      await sql.run('DELETE FROM question_groups WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM asked_questions a WHERE a.group_id = question_groups.id)', [before.toISOString()]);
+      const at = before.toISOString();
+      const groups = await sql.all<{ group_id: string }>('SELECT DISTINCT group_id FROM asked_questions WHERE asked_at < ?', [at]);
+      const n = await sql.run('DELETE FROM asked_questions WHERE asked_at < ?', [at]);
+      await sql.run('DELETE FROM question_groups WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM asked_questions a WHERE a.group_id = question_groups.id)', [at]);
+      for (const g of groups) await sql.run(REWORD, [g.group_id]);
       return n;
     });
   }

@@ -21,6 +21,15 @@ export class QuestionError extends Error {
   }
 }
 
+/**
+ * The most questions one participant may have waiting for the organisers at once: more are refused
+ * until some are answered, so that one conversation cannot flood the queue and the organisers' Teams.
+ */
+export const MAX_OPEN_PER_PARTICIPANT = 5;
+
+/** What became of a participant's question: queued (in a group of how many askers), or why not. */
+export type AskOutcome = { readonly queued: true; readonly groupId: string; readonly askers: number } | { readonly queued: false; readonly reason: 'empty' | 'too-many' };
+
 /** The longest answer, in each language, the organisers may give. */
 export const ANSWER_MAX_LENGTH = 4000;
 
@@ -65,10 +74,14 @@ export class QuestionService {
 
   constructor(private readonly deps: QuestionDeps) {}
 
-  /** Queues a participant's question; undefined when nothing of it may be stored (only contact details). */
-  async ask(q: { text: string; language: Lang; channelId: string; userId: string; reference: Record<string, unknown>; email?: string | undefined }): Promise<{ groupId: string; askers: number } | undefined> {
+  /** Queues a participant's question, unless nothing of it may be stored (only contact details) or they have too many waiting. */
+  async ask(q: { text: string; language: Lang; channelId: string; userId: string; reference: Record<string, unknown>; email?: string | undefined }): Promise<AskOutcome> {
     const text = storableQuestion(q.text, UNANSWERED_LIMITS.maxLength);
-    if (!text) return undefined;
+    if (!text) return { queued: false, reason: 'empty' };
+    if ((await this.deps.repo.waiting(q.channelId, q.userId)) >= MAX_OPEN_PER_PARTICIPANT) {
+      this.deps.logger.warn({ event: 'question-refused', reason: 'too-many', channel: q.channelId }, 'question not queued: the participant has too many waiting');
+      return { queued: false, reason: 'too-many' };
+    }
     const terms = questionTerms(this.deps.analyzer(), text, q.language);
     const open = await this.deps.repo.openGroups();
     const best = open.map((g) => ({ id: g.id, score: closeness(terms, g.terms) })).sort((a, b) => b.score - a.score)[0];
@@ -88,7 +101,7 @@ export class QuestionService {
     if (group?.askers === 1 && this.deps.notify) {
       void this.deps.notify(group).catch((err: unknown) => this.deps.logger.warn({ err }, 'could not tell the organisers of a new question; the digest lists it'));
     }
-    return { groupId, askers: group?.askers ?? 1 };
+    return { queued: true, groupId, askers: group?.askers ?? 1 };
   }
 
   groups(status?: 'open' | 'answered'): Promise<QuestionGroup[]> {

@@ -23,6 +23,6 @@ export function queueFrom(questions: QuestionService): QueueQuestion {
   return async (context: TurnContext, q) => {
     const a = context.activity;
     const queued = await questions.ask({ text: q.question, language: q.lang, channelId: a.channelId, userId: a.from.id, reference: storableReference(a), email: q.email });
-    return queued?.askers;
+    return queued.queued ? queued.askers : queued.reason;
   };
 }

@@ -102,3 +102,34 @@ describe.each(['en', 'fr'] as const)('a language switch in the middle of the dia
     if (step + 1 < ANSWERS[other].length && step !== 5) expect(await say(ANSWERS[other][step + 1]!)).toMatch(PROMPTS[other][step + 1]!);
   });
 });
+
+/** "Ask the organisers" as Teams delivers it: [what the participant says, what the reply must say]. */
+const ASK: Record<'en' | 'fr', Array<[string, RegExp]>> = {
+  en: [
+    ['Will participants receive a certificate of attendance?', /./],
+    ['Ask the organisers', /send your question to the organisers/],
+    ['perhaps', /send your question to the organisers/],
+    ['yes', /email address/],
+    ['amina@', /doesn't look like an email address/],
+    ['en français svp', /desormais en francais[\s\S]*transmettre votre question aux organisateurs/],
+    ['oui', /adresse e-mail/],
+    ['non', /transmise aux organisateurs/],
+  ],
+  fr: [
+    ['Est-ce que nous recevrons un certificat de participation ?', /./],
+    ['Poser la question aux organisateurs', /transmettre votre question aux organisateurs/],
+    ['peut-être', /transmettre votre question aux organisateurs/],
+    ['oui', /adresse e-mail/],
+    ['amina@', /ne ressemble pas a une adresse e-mail/],
+    ['in English please', /answer in english from now on[\s\S]*send your question to the organisers/],
+    ['yes', /email address/],
+    ['no', /sent to the organisers/],
+  ],
+};
+
+describe.each(['en', 'fr'] as const)('asking the organisers in %s, delivered as Teams delivers it', (lang) => {
+  test('when the participant answers wrongly and switches language, then every prompt and re-ask arrives, and the question is queued', async () => {
+    const say = teamsParticipant(lang);
+    for (const [text, reply] of ASK[lang]) expect(await say(text)).toMatch(reply);
+  });
+});

@@ -63,6 +63,22 @@ function member(conversation: string, from: { id: string; aadObjectId: string },
 }
 const texts = (activities: Array<Partial<Activity>>) => plain(activities.map((a) => `${a.text ?? ''} [${(a.suggestedActions?.actions ?? []).map((x) => x.title).join(' | ')}]`).join('\n'));
 
+/** The card's value posted from the web chat page (the built-in Direct Line), in the organiser's name: resolves with the bot's reply. */
+async function fromWebChat(value: Record<string, unknown>): Promise<string> {
+  const { token } = (await (await fetch(`${base}/api/directline/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { token: string };
+  const { conversationId } = (await (await fetch(`${base}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).json()) as { conversationId: string };
+  const url = `${base}/v3/directline/conversations/${conversationId}/activities`;
+  const body = { type: 'message', value, channelData: { tenant: { id: 'tenant-1' } }, from: { id: ORGANISER, aadObjectId: ORGANISER, name: 'Organiser' }, locale: 'en-US' };
+  expect((await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).status).toBeLessThan(300);
+  for (let i = 0; i < 200; i++) {
+    const { activities } = (await (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).json()) as { activities: Array<{ type: string; text?: string; from: { role?: string } }> };
+    const reply = activities.find((a) => a.type === 'message' && a.from.role !== 'user');
+    if (reply) return plain(reply.text ?? '');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('no reply in web chat');
+}
+
 interface Card {
   body: Array<{ type: string; text?: string; inlines?: Array<{ type: string; text: string }> }>;
   actions: Array<{ type: string; title: string; card: { body: Array<{ type: string; id: string; label: string }>; actions: Array<{ type: string; title: string; data: { action: string; groupId: string } }> } }>;
@@ -104,6 +120,8 @@ test('when a participant asks something new, then the organisers answer from the
   const colleague = member(channel, { id: '29:colleague', aadObjectId: 'aad-colleague' }, 'en-US');
   expect(texts(await colleague.send(value(ANSWER.en, ANSWER.fr)))).toMatch(/for the organisers/);
   expect((await organiser.post(value(ANSWER.en, ANSWER.fr), false)).status).toBe(401);
+  // The web chat page says whatever `from` it likes: it is never an organiser.
+  expect(await fromWebChat(value(ANSWER.en, ANSWER.fr).value)).toMatch(/for the organisers/);
   // One language only: told which is missing, in the organiser's language, by message or by invoke.
   expect(texts(await organiser.send(value('', ANSWER.fr)))).toContain('la reponse est necessaire en anglais aussi');
   const execute = await organiser.post({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: submit.data.action, data: { groupId: submit.data.groupId, answerEn: ANSWER.en } } } });
