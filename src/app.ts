@@ -43,7 +43,7 @@ import { DigestService } from './digests/service';
 import { DigestScheduler } from './digests/scheduler';
 import { proactiveSender, smtpSender } from './digests/senders';
 import { Retention } from './privacy/retention';
-import { generativeAnswers } from './knowledge/generation';
+import { generativeAnswers, type GenerativeAnswerer, type SemanticIndex } from './knowledge/generation';
 
 export interface AppOverrides {
   readonly clock?: Clock;
@@ -67,6 +67,8 @@ export interface App {
   /** The periodic purge of old data; stores register their purge with it. */
   readonly retention: Retention;
   readonly logger: Logger;
+  /** Generative answers, when a model is configured, and the semantic index when an embedding model is too. */
+  readonly generation: { readonly answerer: GenerativeAnswerer; readonly semantic: SemanticIndex | undefined } | undefined;
   /** Listens on the given port (0 for any free one) and resolves with the port in use. */
   start(port?: number): Promise<number>;
   stop(): Promise<void>;
@@ -95,7 +97,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const unanswered = new RetryingUnansweredQuestions(stores.unanswered, (err, pending) =>
     logger.error({ err, pending }, 'could not store an unanswered question; it will be retried'),
   );
-  const sourceService = new SourceService({ repo: new SourceVersionRepository(stores.sql), live: knowledge, makeAnswerer, clock, logger, pollMs: config.sourcesPollSeconds * 1000 });
+  // With a model configured, it phrases the answers the sources give; without, the extractive answers alone.
+  const baseOf = (s: KnowledgeSources) => bases.get(s) ?? new KnowledgeBase(s);
+  const generative = config.generation
+    ? generativeAnswers(config.generation, { base: knowledge, knowledgeBase: () => baseOf(knowledge.sources), sql: stores.sql, clock, t, logger })
+    : undefined;
+  // With an embedding model, each version's passages are embedded as it goes live (once per version, across instances).
+  const onLive = generative?.semantic ? (s: KnowledgeSources, version: number) => void generative.semantic!.prepare(version, baseOf(s)) : undefined;
+  const sourceService = new SourceService({ repo: new SourceVersionRepository(stores.sql), live: knowledge, makeAnswerer, clock, logger, pollMs: config.sourcesPollSeconds * 1000, onLive });
   await sourceService.init(files);
   const confirmations = new ConfirmationService(new SqlConfirmationRepository(stores.sql), () => knowledge.sources.schedule, clock, t);
   const conversationState = new ConversationState(stores.botState);
@@ -138,10 +147,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const retention = new Retention({ days: config.retentionDays }, clock, logger);
   retention.register('unanswered-questions', (before) => unanswered.purge(before));
   retention.register('feedback', (before) => feedback.purge(before));
-  // With a model configured, it phrases the answers the sources give; without, the extractive answers alone.
-  const generative = config.generation
-    ? generativeAnswers(config.generation, { base: knowledge, knowledgeBase: () => bases.get(knowledge.sources) ?? new KnowledgeBase(knowledge.sources), sql: stores.sql, clock, t, logger })
-    : undefined;
   const bot = new AssistantBot({
     answerer: generative?.answerer ?? knowledge,
     t,
@@ -232,6 +237,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     digests,
     retention,
     logger,
+    generation: generative ? { answerer: generative.answerer, semantic: generative.semantic } : undefined,
     start: (port = config.port) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
