@@ -43,7 +43,7 @@ import { DigestService } from './digests/service';
 import { DigestScheduler } from './digests/scheduler';
 import { proactiveSender, smtpSender } from './digests/senders';
 import { Retention } from './privacy/retention';
-import { generativeAnswers, type GenerativeAnswerer, type SemanticIndex } from './knowledge/generation';
+import { generativeAnswers, type GenerativeAnswerer, type SemanticIndex, type UsageRepository } from './knowledge/generation';
 
 export interface AppOverrides {
   readonly clock?: Clock;
@@ -68,7 +68,7 @@ export interface App {
   readonly retention: Retention;
   readonly logger: Logger;
   /** Generative answers, when a model is configured, and the semantic index when an embedding model is too. */
-  readonly generation: { readonly answerer: GenerativeAnswerer; readonly semantic: SemanticIndex | undefined } | undefined;
+  readonly generation: { readonly answerer: GenerativeAnswerer; readonly semantic: SemanticIndex | undefined; readonly usage: UsageRepository } | undefined;
   /** Listens on the given port (0 for any free one) and resolves with the port in use. */
   start(port?: number): Promise<number>;
   stop(): Promise<void>;
@@ -237,7 +237,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     digests,
     retention,
     logger,
-    generation: generative ? { answerer: generative.answerer, semantic: generative.semantic } : undefined,
+    generation: generative,
     start: (port = config.port) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -64,8 +64,8 @@ export function buildContext(kb: KnowledgeBase, question: string, ctx: QuestionC
   // The events the answer is about, those whose lines in the note it cites, and those it names.
   const named = fold(extractive.text);
   const events = kb.sources.schedule.events.filter((e) => extractive.eventIds.includes(e.id) || e.passages.some((p) => cited.includes(p)) || named.includes(fold(e.short[lang])));
-  const retrieved = retrievedIds(kb, question, similarity);
-  const ids = [...new Set([...pairsAnswering(kb, extractive), ...cited, ...events.flatMap((e) => e.passages), ...retrieved])];
+  const given = [...pairsAnswering(kb, extractive), ...cited, ...events.flatMap((e) => e.passages)];
+  const ids = [...new Set([...given, ...retrievedIds(kb, question, similarity, new Set(given))])];
   const sources = ids.map((id) => sourceText(kb, id, lang)).filter((s): s is SourceText => !!s);
   const place = kb.gazetteer.find(question);
   const zone = place?.zone ?? (ctx.timezone && isValidZone(ctx.timezone) ? ctx.timezone : undefined);
@@ -77,14 +77,16 @@ export function buildContext(kb: KnowledgeBase, question: string, ctx: QuestionC
  * The passages the retriever finds beyond those cited: by words alone (BM25, enough of the question
  * covered), or, with the question's similarity to each passage, by words and meaning together.
  */
-function retrievedIds(kb: KnowledgeBase, question: string, similarity: ReadonlyMap<string, number> | undefined): string[] {
+function retrievedIds(kb: KnowledgeBase, question: string, similarity: ReadonlyMap<string, number> | undefined, given: ReadonlySet<string>): string[] {
   const hits = kb.retriever.search(question, 12).hits.filter((h) => h.coverage >= 0.3);
   if (!similarity?.size) return hits.map((h) => h.id).slice(0, RETRIEVED);
+  // The places left go to passages not given already.
   const best = hits[0]?.score || 1;
   const words = new Map(hits.map((h) => [h.id, h.score / best]));
   const nearest = [...similarity].sort((a, b) => b[1] - a[1]).slice(0, SEMANTIC_CANDIDATES).map(([id]) => id);
   const score = (id: string): number => (1 - EMBEDDING_WEIGHT) * (words.get(id) ?? 0) + EMBEDDING_WEIGHT * Math.max(0, similarity.get(id) ?? 0);
   return [...new Set([...words.keys(), ...nearest])]
+    .filter((id) => !given.has(id))
     .map((id) => ({ id, score: score(id) }))
     .sort((a, b) => b.score - a.score)
     .slice(0, RETRIEVED)

@@ -32,8 +32,8 @@ interface Doc {
 const MAX_INPUT_CHARS = 4000;
 /** Question vectors kept per instance (oldest out). */
 const QUESTION_CACHE = 500;
-/** After a failed or someone else's run, how long before the database is read (and, if still needed, a run started) again. */
-const RETRY_MS = 60_000;
+/** After a failed run or another instance's, how long before the database is read (and, if still needed, a run started) again. */
+const RETRY_MS = 30_000;
 
 /**
  * The meaning of the passages, for choosing what a model is shown: every passage and Q&A pair of a
@@ -52,6 +52,11 @@ export class SemanticIndex {
 
   get model(): string {
     return this.deps.model.name;
+  }
+
+  /** Resolves when no run of this instance is under way. */
+  async idle(): Promise<void> {
+    while (this.runs.size) await Promise.all(this.runs.values());
   }
 
   /** Embeds what the database does not hold yet for this version; never rejects (failures are logged and counted). */
