@@ -4,7 +4,7 @@ import { fold } from '../text';
 import { redactContacts } from '../../privacy/redaction';
 import type { Logger } from '../../logger';
 import type { Clock } from '../../schedule/time';
-import { EmbeddingRepository, vectorKey, type VectorKey } from './embeddingStore';
+import { vectorKey, type EmbeddingRepository, type VectorKey } from './embeddingStore';
 import { dot, EMBEDDING_BATCH, type EmbeddingModel } from './embeddings';
 import { failureReason } from './failure';
 
