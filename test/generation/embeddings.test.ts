@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp, type App } from '../../src/app';
+import { ConfigError } from '../../src/config';
+import { createModelClient } from '../../src/knowledge/generation/client';
+import { OpenAIEmbeddings } from '../../src/knowledge/generation/embeddings';
 import { fixedClock } from '../../src/schedule/time';
 import { AFTER, silentLogger, SOURCES_DIR, tempDataDir, testConfig } from '../helpers/fixtures';
 import { describePg, pgSchemaUrl } from '../helpers/postgres';
@@ -125,6 +128,23 @@ for (const [name, storage] of storages) storageTests(describe, name, storage);
 storageTests(describePg, 'PostgreSQL', () => {
   const pg = pgSchemaUrl();
   return { env: { DATABASE_URL: pg.url }, cleanup: pg.drop };
+});
+
+describe('embedding settings', () => {
+  test('when an embedding model is set without a model, then the bot does not start and names the variable', () => {
+    expect(() => testConfig('/tmp/unused', { OPENAI_EMBEDDING_MODEL: 'text-embedding-3-small' })).toThrow(ConfigError);
+    expect(() => testConfig('/tmp/unused', { OPENAI_EMBEDDING_MODEL: 'text-embedding-3-small' })).toThrow(/OPENAI_EMBEDDING_MODEL/);
+  });
+
+  test('when Azure OpenAI has an embedding deployment, then passages go to that deployment with the resource’s key', async () => {
+    const config = testConfig('/tmp/unused', { AZURE_OPENAI_ENDPOINT: url, AZURE_OPENAI_DEPLOYMENT: 'chat', AZURE_OPENAI_API_KEY: 'azure-key', AZURE_OPENAI_EMBEDDING_DEPLOYMENT: 'embed' });
+    const settings = config.generation!;
+    expect(settings.embeddingModel).toBe('embed');
+    const vectors = await new OpenAIEmbeddings(createModelClient(settings, 'embed'), 'embed').embed(['The meetings will use Webex videoconferencing.'], { signal: AbortSignal.timeout(5000) });
+    expect(vectors).toHaveLength(1);
+    expect(server.embeddings[0]!.path).toMatch(/^\/openai\/deployments\/embed\/embeddings\?api-version=/);
+    expect(server.embeddings[0]!.headers['api-key']).toBe('azure-key');
+  });
 });
 
 describePg('two instances on one PostgreSQL database', () => {
