@@ -263,6 +263,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           void retention
             .stop()
             .then(() => dlHub.close())
+            // An embedding run in progress is cut short (it gives its version back to other instances) before the database closes.
+            .then(() => generative?.semantic?.stop())
             .then(() => stores.close())
             .then(() => resolve());
         });

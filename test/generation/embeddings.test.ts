@@ -83,6 +83,19 @@ function storageTests(describeIt: jest.Describe, name: string, storage: () => { 
       await again.stop();
     });
 
+    test('when the bot stops while it embeds, then the next start embeds the version at once', async () => {
+      server.embeddingDelayMs = 2000;
+      const stopped = await createApp(testConfig(data.dir, { ...model(), ...db.env }), { clock: fixedClock(AFTER), logger: silentLogger });
+      for (let i = 0; i < 100 && !server.embeddings.length; i++) await new Promise((r) => setTimeout(r, 20));
+      await stopped.stop();
+
+      server.embeddingDelayMs = 0;
+      server.seen.splice(0);
+      const next = await start(data.dir, db.env);
+      expect(server.embeddedTexts).toHaveLength(documentCount(next));
+      await next.stop();
+    });
+
     test('when a changed source is published, then the new version is embedded; rolling back embeds nothing', async () => {
       const app = await start(data.dir, db.env);
       const count = documentCount(app);

@@ -47,6 +47,7 @@ export class SemanticIndex {
   private readonly lastAttempt = new Map<number, number>();
   private readonly questions = new Map<string, Float32Array>();
   private readonly docsOf = new WeakMap<KnowledgeBase, Doc[]>();
+  private readonly stopping = new AbortController();
 
   constructor(private readonly deps: SemanticDeps) {}
 
@@ -59,8 +60,15 @@ export class SemanticIndex {
     while (this.runs.size) await Promise.all(this.runs.values());
   }
 
+  /** Cuts short the runs under way (another instance, or the next start, takes the version up) and starts none. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.idle();
+  }
+
   /** Embeds what the database does not hold yet for this version; never rejects (failures are logged and counted). */
   prepare(version: number, kb: KnowledgeBase): Promise<void> {
+    if (this.stopping.signal.aborted) return Promise.resolve();
     let run = this.runs.get(version);
     if (!run) {
       this.lastAttempt.set(version, this.deps.clock.now().getTime());
@@ -85,7 +93,7 @@ export class SemanticIndex {
         const batch = missing.slice(i, i + EMBEDDING_BATCH);
         const vectors = await model.embed(
           batch.map((d) => d.text),
-          { signal: AbortSignal.timeout(this.deps.timeoutMs) },
+          { signal: AbortSignal.any([AbortSignal.timeout(this.deps.timeoutMs), this.stopping.signal]) },
         );
         await repo.save(version, model.name, batch.map((d, n) => ({ id: d.id, lang: d.lang, vector: vectors[n]! })), this.deps.clock.now());
       }
@@ -149,6 +157,7 @@ export class SemanticIndex {
   }
 
   private failed(err: unknown, message: string): void {
+    if (this.stopping.signal.aborted) return;
     const reason = failureReason(err);
     this.deps.logger.warn({ event: 'embedding-failed', reason }, message);
     this.deps.onFailure(reason);
