@@ -52,6 +52,7 @@ import { DigestScheduler } from './digests/scheduler';
 import { proactiveSender, smtpSender } from './digests/senders';
 import { Retention } from './privacy/retention';
 import type * as Generation from './knowledge/generation';
+import type { GenerativeAnswerer, SemanticIndex, UsageRepository } from './knowledge/generation';
 
 export interface AppOverrides {
   readonly clock?: Clock;
@@ -79,6 +80,8 @@ export interface App {
   /** The periodic purge of old data; stores register their purge with it. */
   readonly retention: Retention;
   readonly logger: Logger;
+  /** Generative answers, when a model is configured, and the semantic index when an embedding model is too. */
+  readonly generation: { readonly answerer: GenerativeAnswerer; readonly semantic: SemanticIndex | undefined; readonly usage: UsageRepository } | undefined;
   /** Listens on the given port (0 for any free one) and resolves with the port in use. */
   start(port?: number): Promise<number>;
   stop(): Promise<void>;
@@ -110,7 +113,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const unanswered = new RetryingUnansweredQuestions(new SqlUnansweredQuestions(stores.sql), (err, pending) =>
     logger.error({ err, pending }, 'could not store an unanswered question; it will be retried'),
   );
-  const sourceService = new SourceService({ repo: new SourceVersionRepository(stores.sql), live: knowledge, makeAnswerer, clock, logger, pollMs: config.sourcesPollSeconds * 1000 });
+  // With a model configured, it phrases the answers the sources give; without, the extractive answers alone.
+  const baseOf = (s: KnowledgeSources) => bases.get(s) ?? new KnowledgeBase(s, gazetteer, stems);
+  const generative = config.generation
+    ? generation().generativeAnswers(config.generation, { base: knowledge, knowledgeBase: () => baseOf(knowledge.sources), sql: stores.sql, clock, t, logger })
+    : undefined;
+  // With an embedding model, each version's passages are embedded as it goes live (once per version, across instances).
+  const onLive = generative?.semantic ? (s: KnowledgeSources, version: number) => void generative.semantic!.prepare(version, baseOf(s)) : undefined;
+  const sourceService = new SourceService({ repo: new SourceVersionRepository(stores.sql), live: knowledge, makeAnswerer, clock, logger, pollMs: config.sourcesPollSeconds * 1000, onLive });
   await sourceService.init(files);
   const confirmations = new ConfirmationService(new SqlConfirmationRepository(stores.sql), () => knowledge.sources.schedule, clock, t);
   const conversationState = new SnapshotConversationState(stores.botState);
@@ -181,10 +191,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   retention.register('unanswered-questions', (before) => unanswered.purge(before));
   retention.register('feedback', (before) => feedback.purge(before));
   retention.register('questions-for-organisers', (before) => questions.purge(before));
-  // With a model configured, it phrases the answers the sources give; without, the extractive answers alone.
-  const generative = config.generation
-    ? generation().generativeAnswers(config.generation, { base: knowledge, knowledgeBase: () => bases.get(knowledge.sources) ?? new KnowledgeBase(knowledge.sources, gazetteer, stems), sql: stores.sql, clock, t, logger })
-    : undefined;
   const bot = new AssistantBot({
     answerer: generative?.answerer ?? knowledge,
     t,
@@ -278,6 +284,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     questions,
     retention,
     logger,
+    generation: generative,
     start: (port = config.port) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -305,6 +312,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           void questionsStopped
             .then(() => retention.stop())
             .then(() => dlHub.close())
+            // An embedding run in progress is cut short (it gives its version back to other instances) before the database closes.
+            .then(() => generative?.semantic?.stop())
             .then(() => stores.close())
             .then(() => resolve());
         });

@@ -120,6 +120,13 @@ const EnvSchema = z.object({
   OPENAI_TIMEOUT_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().min(0.1).max(120).default(8)),
   /** Retries (with backoff) after a 429 or 5xx from the model's server. */
   OPENAI_MAX_RETRIES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10).default(2)),
+  /**
+   * An embedding model (e.g. text-embedding-3-small): passages are embedded once per version of the
+   * sources and the question's meaning joins its words in choosing what the model is shown. Needs a model.
+   */
+  OPENAI_EMBEDDING_MODEL: optionalString,
+  /** The same on Azure OpenAI: the embedding model's deployment. */
+  AZURE_OPENAI_EMBEDDING_DEPLOYMENT: optionalString,
   /** Tokens (prompt and completion) the model may use per UTC day; beyond, extractive answers only. 0: no limit. */
   OPENAI_DAILY_TOKEN_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(0)),
 });
@@ -263,10 +270,17 @@ function teamsSignIn(e: z.infer<typeof EnvSchema>): { teamsSignIn?: TeamsSignIn 
 /** The model's settings when one is configured: Azure OpenAI first, else OpenAI or a compatible server. */
 function generationSettings(e: z.infer<typeof EnvSchema>): { generation?: GenerationSettings } {
   const limits = { timeoutMs: Math.round(e.OPENAI_TIMEOUT_SECONDS * 1000), maxRetries: e.OPENAI_MAX_RETRIES, dailyTokenLimit: e.OPENAI_DAILY_TOKEN_LIMIT };
+  if (!e.AZURE_OPENAI_ENDPOINT && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
+    if (e.OPENAI_EMBEDDING_MODEL || e.AZURE_OPENAI_EMBEDDING_DEPLOYMENT) {
+      throw new ConfigError([`${e.OPENAI_EMBEDDING_MODEL ? 'OPENAI_EMBEDDING_MODEL' : 'AZURE_OPENAI_EMBEDDING_DEPLOYMENT'}: embeddings serve generative answers; set a model too (OPENAI_API_KEY, OPENAI_BASE_URL or AZURE_OPENAI_ENDPOINT)`]);
+    }
+    return {};
+  }
   if (e.AZURE_OPENAI_ENDPOINT) {
     if (!e.AZURE_OPENAI_DEPLOYMENT) throw new ConfigError(['AZURE_OPENAI_DEPLOYMENT: required when AZURE_OPENAI_ENDPOINT is set (the deployment names the model)']);
     const apiKey = e.AZURE_OPENAI_API_KEY ?? e.OPENAI_API_KEY;
-    const azure = { provider: 'azure' as const, endpoint: e.AZURE_OPENAI_ENDPOINT, deployment: e.AZURE_OPENAI_DEPLOYMENT, apiVersion: e.AZURE_OPENAI_API_VERSION, model: e.AZURE_OPENAI_DEPLOYMENT, ...limits };
+    const embeddingModel = e.AZURE_OPENAI_EMBEDDING_DEPLOYMENT ?? e.OPENAI_EMBEDDING_MODEL;
+    const azure = { provider: 'azure' as const, endpoint: e.AZURE_OPENAI_ENDPOINT, deployment: e.AZURE_OPENAI_DEPLOYMENT, apiVersion: e.AZURE_OPENAI_API_VERSION, model: e.AZURE_OPENAI_DEPLOYMENT, ...limits, embeddingModel };
     if (apiKey) return { generation: Object.freeze({ ...azure, apiKey }) };
     // No key: the managed identity of the App Service or Container App, whose platform sets both variables.
     if (!e.IDENTITY_ENDPOINT || !e.IDENTITY_HEADER) {
@@ -274,9 +288,8 @@ function generationSettings(e: z.infer<typeof EnvSchema>): { generation?: Genera
     }
     return { generation: Object.freeze({ ...azure, managedIdentity: { endpoint: e.IDENTITY_ENDPOINT, header: e.IDENTITY_HEADER, clientId: e.AZURE_CLIENT_ID } }) };
   }
-  if (!e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) return {};
   // Local servers ask for no key, but the client sends one: any placeholder does.
-  return { generation: Object.freeze({ provider: 'openai', apiKey: e.OPENAI_API_KEY ?? 'not-needed', ...(e.OPENAI_BASE_URL ? { baseURL: e.OPENAI_BASE_URL } : {}), model: e.OPENAI_MODEL, ...limits }) };
+  return { generation: Object.freeze({ provider: 'openai', apiKey: e.OPENAI_API_KEY ?? 'not-needed', ...(e.OPENAI_BASE_URL ? { baseURL: e.OPENAI_BASE_URL } : {}), model: e.OPENAI_MODEL, ...limits, embeddingModel: e.OPENAI_EMBEDDING_MODEL }) };
 }
 
 /** The project's locales/: beside src/ when run from TypeScript, two levels up from the build (dist/src/). */

@@ -1,6 +1,7 @@
 import { CONFIRMATIONS_SCHEMA } from './confirmations/repository';
 import { DIGEST_SCHEMA } from './digests/schema';
 import { DIRECTLINE_SCHEMA } from './directline/store';
+import { EMBEDDINGS_SCHEMA } from './knowledge/generation/embeddingStore';
 import { FEEDBACK_SCHEMA } from './feedback/repository';
 import { SOURCES_SCHEMA } from './sources/versions';
 import { QUESTION_MIGRATIONS } from './questions/schema';
@@ -17,4 +18,5 @@ export const FEATURE_MIGRATIONS: readonly Migration[] = [
   { id: 6, name: 'source versions', sql: SOURCES_SCHEMA },
   { id: 7, name: 'direct line', sql: DIRECTLINE_SCHEMA },
   ...QUESTION_MIGRATIONS,
+  { id: 10, name: 'passage embeddings', sql: EMBEDDINGS_SCHEMA },
 ].sort((a, b) => a.id - b.id);

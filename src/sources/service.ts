@@ -76,8 +76,15 @@ export class SourceService {
       clock: Clock;
       logger: Logger;
       pollMs: number;
+      /** Told of each version that goes live here (loaded, published, rolled back to): e.g. to embed its passages. */
+      onLive?: ((sources: KnowledgeSources, version: number) => void) | undefined;
     },
   ) {}
+
+  private goLive(sources: KnowledgeSources, version: number): void {
+    this.deps.live.swap(sources, version);
+    this.deps.onLive?.(sources, version);
+  }
 
   /** Creates the first version from the shipped files if the database has none, and loads the live one. */
   async init(files: SourceFiles): Promise<void> {
@@ -90,7 +97,7 @@ export class SourceService {
     const number = await this.deps.repo.liveNumber();
     if (number === undefined || number === this.deps.live.version) return false;
     const version = (await this.deps.repo.byNumber(number))!;
-    this.deps.live.swap(toSources(version.files), number);
+    this.goLive(toSources(version.files), number);
     this.deps.logger.info({ version: number }, 'sources live');
     return true;
   }
@@ -137,7 +144,7 @@ export class SourceService {
     if (problems.length) throw new PublishError(problems);
     const sources = toSources(draft.files);
     await this.deps.repo.makeLive(draft.number, actor, this.deps.clock.now(), 'published');
-    this.deps.live.swap(sources, draft.number);
+    this.goLive(sources, draft.number);
     this.deps.logger.info({ version: draft.number }, 'sources published');
     return draft.number;
   }
@@ -147,7 +154,7 @@ export class SourceService {
     if (!version || version.status !== 'published') throw new PublishError([`version ${number} was never published`]);
     const sources = toSources(version.files);
     await this.deps.repo.makeLive(number, actor, this.deps.clock.now(), 'rolled-back');
-    this.deps.live.swap(sources, number);
+    this.goLive(sources, number);
     this.deps.logger.info({ version: number }, 'sources rolled back');
     return number;
   }

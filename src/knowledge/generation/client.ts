@@ -8,6 +8,8 @@ interface Limits {
   readonly maxRetries: number;
   /** Tokens per UTC day; 0: no limit. */
   readonly dailyTokenLimit: number;
+  /** The embedding model (Azure: its deployment); unset: the context is chosen by words alone. */
+  readonly embeddingModel?: string | undefined;
 }
 
 /** A key, or the managed identity of the App Service or Container App the bot runs in. */
@@ -22,13 +24,14 @@ export type GenerationSettings = Readonly<
 /**
  * The `openai` package's client for the configured service. Settings are passed explicitly, so
  * that variables the package would read by itself (OPENAI_BASE_URL, OPENAI_ORG_ID …) change nothing.
+ * `deployment`: on Azure, another deployment than the chat model's (the embedding model's).
  */
-export function createModelClient(settings: GenerationSettings): OpenAI {
+export function createModelClient(settings: GenerationSettings, deployment?: string): OpenAI {
   const common = { maxRetries: settings.maxRetries, timeout: settings.timeoutMs, organization: null, project: null };
   if (settings.provider === 'azure') {
     // The base URL rather than the endpoint: the package would otherwise also read OPENAI_BASE_URL and refuse both.
     const credential = settings.managedIdentity ? { azureADTokenProvider: managedIdentityTokenProvider(settings.managedIdentity) } : { apiKey: settings.apiKey };
-    return new AzureOpenAI({ ...common, ...credential, baseURL: `${settings.endpoint.replace(/\/+$/, '')}/openai`, deployment: settings.deployment, apiVersion: settings.apiVersion });
+    return new AzureOpenAI({ ...common, ...credential, baseURL: `${settings.endpoint.replace(/\/+$/, '')}/openai`, deployment: deployment ?? settings.deployment, apiVersion: settings.apiVersion });
   }
   return new OpenAI({ ...common, apiKey: settings.apiKey, ...(settings.baseURL ? { baseURL: settings.baseURL } : { baseURL: 'https://api.openai.com/v1' }) });
 }

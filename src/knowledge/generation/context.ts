@@ -44,6 +44,13 @@ export interface ZoneClocks {
 
 /** Passages beyond those the extractive answer cites that the model may also use. */
 const RETRIEVED = 4;
+/**
+ * With embeddings, how much a passage's meaning counts against its words in choosing those
+ * passages: score = (1 − w) × BM25 score / best BM25 score + w × cosine similarity with the question.
+ */
+export const EMBEDDING_WEIGHT = 0.5;
+/** Passages nearest in meaning that may join the lexical candidates. */
+const SEMANTIC_CANDIDATES = 12;
 /** Longest passage text given, per language. */
 const MAX_SOURCE_CHARS = 1500;
 
@@ -51,23 +58,39 @@ const MAX_SOURCE_CHARS = 1500;
  * The context of a generated answer: the passages the extractive answer rests on and the next ones
  * the retriever found (both languages), and the schedule facts of the events it is about.
  */
-export function buildContext(kb: KnowledgeBase, question: string, ctx: QuestionContext, extractive: Answer, clock: Clock): GenerationContext {
+export function buildContext(kb: KnowledgeBase, question: string, ctx: QuestionContext, extractive: Answer, clock: Clock, similarity?: ReadonlyMap<string, number>): GenerationContext {
   const lang = ctx.lang;
   const cited = extractive.citations.map((c) => c.passageId);
   // The events the answer is about, those whose lines in the note it cites, and those it names.
   const named = fold(extractive.text);
   const events = kb.sources.schedule.events.filter((e) => extractive.eventIds.includes(e.id) || e.passages.some((p) => cited.includes(p)) || named.includes(fold(e.short[lang])));
-  const retrieved = kb.retriever
-    .search(question, 12)
-    .hits.filter((h) => h.coverage >= 0.3)
-    .map((h) => h.id)
-    .slice(0, RETRIEVED);
-  const ids = [...new Set([...pairsAnswering(kb, extractive), ...cited, ...events.flatMap((e) => e.passages), ...retrieved])];
+  const given = [...pairsAnswering(kb, extractive), ...cited, ...events.flatMap((e) => e.passages)];
+  const ids = [...new Set([...given, ...retrievedIds(kb, question, similarity, new Set(given))])];
   const sources = ids.map((id) => sourceText(kb, id, lang)).filter((s): s is SourceText => !!s);
   const place = kb.gazetteer.find(question);
   const zone = place?.zone ?? (ctx.timezone && isValidZone(ctx.timezone) ? ctx.timezone : undefined);
   const facts = events.slice(0, 8).map((e) => scheduleFacts(kb, e, zone, place?.name, clock, events.length));
   return { lang, question: redactContacts(question), sources, facts: [...facts, organisers(kb)], draft: extractive.text, clocks: zoneClocks(kb, events, zone, place?.name, sources) };
+}
+
+/**
+ * The passages the retriever finds beyond those cited: by words alone (BM25, enough of the question
+ * covered), or, with the question's similarity to each passage, by words and meaning together.
+ */
+function retrievedIds(kb: KnowledgeBase, question: string, similarity: ReadonlyMap<string, number> | undefined, given: ReadonlySet<string>): string[] {
+  const hits = kb.retriever.search(question, 12).hits.filter((h) => h.coverage >= 0.3);
+  if (!similarity?.size) return hits.map((h) => h.id).slice(0, RETRIEVED);
+  // The places left go to passages not given already.
+  const best = hits[0]?.score || 1;
+  const words = new Map(hits.map((h) => [h.id, h.score / best]));
+  const nearest = [...similarity].sort((a, b) => b[1] - a[1]).slice(0, SEMANTIC_CANDIDATES).map(([id]) => id);
+  const score = (id: string): number => (1 - EMBEDDING_WEIGHT) * (words.get(id) ?? 0) + EMBEDDING_WEIGHT * Math.max(0, similarity.get(id) ?? 0);
+  return [...new Set([...words.keys(), ...nearest])]
+    .filter((id) => !given.has(id))
+    .map((id) => ({ id, score: score(id) }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, RETRIEVED)
+    .map((c) => c.id);
 }
 
 /** So that a time right in Nairobi cannot be given as the time in Paris: each zone's own times. */

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { APIError } from 'openai';
 import type { Lang } from '../analyzer';
 import type { Answer, AnswerSource, Citation, QuestionContext, Translate } from '../answer';
 import type { KnowledgeBase } from '../knowledgeBase';
@@ -9,9 +8,11 @@ import type { Logger } from '../../logger';
 import type { ScheduledEvent } from '../../schedule/schedule';
 import type { Clock } from '../../schedule/time';
 import { buildContext, type GenerationContext } from './context';
+import { failureReason } from './failure';
 import { GroundingGuard } from './guard';
 import type { AnswerModel } from './model';
 import { messagesFor, type GeneratedAnswer } from './prompt';
+import type { SemanticIndex } from './semantic';
 import type { Outcome, UsageEvent } from './usage';
 
 export interface GenerativeDeps {
@@ -30,6 +31,8 @@ export interface GenerativeDeps {
   readonly dailyTokenLimit: number;
   /** Answers kept per (question, language, version of the sources); default 500. */
   readonly cacheSize?: number;
+  /** With an embedding model: the passages' meaning joins their words in choosing what the model is shown. */
+  readonly semantic?: Pick<SemanticIndex, 'similarities'> | undefined;
 }
 
 /** What the model's answer came to, kept per question so that the same question costs one call. */
@@ -52,8 +55,10 @@ export class GenerativeAnswerer implements AnswerSource {
     const extractive = this.deps.base.answer(question, ctx);
     if (extractive.kind === 'abstain' || extractive.partial) return extractive;
     const kb = this.deps.knowledgeBase();
-    const context = buildContext(kb, question, ctx, extractive, this.deps.clock);
-    const key = cacheKey(question, ctx.lang, this.deps.base.version, context);
+    const version = this.deps.base.version;
+    const similarity = await this.deps.semantic?.similarities(question, version, kb);
+    const context = buildContext(kb, question, ctx, extractive, this.deps.clock, similarity);
+    const key = cacheKey(question, ctx.lang, version, context);
     let decision = this.cache.get(key);
     if (decision) {
       this.count({ outcome: 'cached' });
@@ -146,11 +151,4 @@ function cacheKey(question: string, lang: Lang, version: number, context: Genera
   const normalised = fold(question).replace(/[^\p{L}\p{N}@.]+/gu, ' ').trim();
   const shown = JSON.stringify([context.sources.map((s) => s.id), context.facts, context.draft]);
   return createHash('sha256').update(JSON.stringify([normalised, lang, version, shown])).digest('hex');
-}
-
-function failureReason(err: unknown): string {
-  if (err instanceof APIError && err.status) return `http-${err.status}`;
-  if (err instanceof Error && /abort|timeout|timed out/i.test(`${err.name} ${err.message}`)) return 'timeout';
-  if (err instanceof Error && err.name === 'UnreadableOutputError') return 'unreadable';
-  return 'error';
 }

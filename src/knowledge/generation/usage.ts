@@ -64,6 +64,12 @@ export class UsageRepository {
     });
   }
 
+  /** A failure outside the answer's own call (the embedding service): counted by reason on its day. */
+  async recordReason(at: Date, reason: string): Promise<void> {
+    await this.ensure();
+    await this.sql.run('INSERT INTO generation_reasons (day, reason, count) VALUES (?, ?, 1) ON CONFLICT (day, reason) DO UPDATE SET count = generation_reasons.count + 1', [at.toISOString().slice(0, 10), reason.slice(0, 64)]);
+  }
+
   /** Prompt and completion tokens used on the UTC day of the date. */
   async tokensOn(at: Date): Promise<number> {
     await this.ensure();
