@@ -177,6 +177,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     conversation: conversationSender({ adapter, appId: config.botAuth.appId ?? '' }, { adapter: directLineAdapter, connectorUrl }),
     email,
     teach: (pair, actor) => sourceService.addQaPair(pair, actor),
+    untaught: (pairId, phrasings, actor) => sourceService.removeQaPhrasings(pairId, phrasings, actor),
     // Each Teams conversation subscribed to the digests gets the new question with its "Answer" form, updated once answered.
     organisers: {
       ledger: new QuestionCardLedger(stores.sql),

@@ -227,6 +227,15 @@ export class QuestionRepository {
     await this.sql.run('UPDATE question_deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_until = NULL WHERE asked_id = ?', [error.slice(0, 500), next.toISOString(), askedId]);
   }
 
+  /** The participant's questions, in the groups whose answer was taught to the bot: their words may be in the sources' draft. */
+  async taughtWordings(channelId: string, userId: string): Promise<Array<{ groupId: string; text: string; language: Lang }>> {
+    const rows = await this.sql.all<{ group_id: string; text: string; language: Lang }>(
+      'SELECT a.group_id, a.text, a.language FROM asked_questions a JOIN question_answers q ON q.group_id = a.group_id WHERE q.taught_at IS NOT NULL AND a.channel_id = ? AND a.user_id = ?',
+      [channelId, userId],
+    );
+    return rows.map((r) => ({ groupId: r.group_id, text: r.text.trim(), language: r.language }));
+  }
+
   /** "Delete my data": the participant's questions go, the open groups only they had asked, and their wording of the others. */
   async forget(channelId: string, userId: string): Promise<number> {
     return this.sql.tx(async (sql) => {

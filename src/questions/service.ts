@@ -51,6 +51,8 @@ export interface QuestionDeps {
   readonly email?: EmailSender | undefined;
   /** Puts a Q&A pair into the sources' draft; resolves with the draft's number. */
   readonly teach: (pair: QaPair, actor: string) => Promise<number>;
+  /** Takes a participant's words out of a pair of the sources' draft (never out of a published version). */
+  readonly untaught?: ((pairId: string, phrasings: { en: string[]; fr: string[] }, actor: string) => Promise<boolean>) | undefined;
   /**
    * The organisers' Teams conversations: each gets a card for a question no one asked before,
    * updated in place once it is answered; posts and updates are retried as deliveries are.
@@ -71,6 +73,9 @@ export interface QuestionDeps {
 }
 
 const LEASE_MS = 120_000;
+
+/** The Q&A pair an answered group is taught as. */
+const taughtPairId = (groupId: string): string => `qa.organisers.${groupId.slice(0, 8)}`;
 
 /** A connector's refusal that retrying will not change: the conversation or the bot is gone from it. */
 const unreachable = (e: unknown) => [403, 404].includes(Number((e as { statusCode?: number }).statusCode));
@@ -221,7 +226,7 @@ export class QuestionService {
     const phrasings = (lang: Lang) => [...new Set(group.questions.filter((q) => q.language === lang).map((q) => q.text.trim()))];
     const en = phrasings('en');
     const fr = phrasings('fr');
-    const pairId = `qa.organisers.${groupId.slice(0, 8)}`;
+    const pairId = taughtPairId(groupId);
     const pair: QaPair = {
       id: pairId,
       passages: [],
@@ -235,8 +240,18 @@ export class QuestionService {
     return { draft, pairId };
   }
 
-  forget(channelId: string, userId: string): Promise<number> {
-    return this.deps.repo.forget(channelId, userId);
+  /**
+   * "Delete my data": the participant's questions, and their words in any Q&A pair taught from them
+   * that waits in the sources' draft. A published version is the organisers' content and stays.
+   */
+  async forget(channelId: string, userId: string): Promise<number> {
+    const taught = this.deps.untaught ? await this.deps.repo.taughtWordings(channelId, userId) : [];
+    const n = await this.deps.repo.forget(channelId, userId);
+    for (const groupId of new Set(taught.map((w) => w.groupId))) {
+      const mine = (lang: Lang) => taught.filter((w) => w.groupId === groupId && w.language === lang).map((w) => w.text);
+      await this.deps.untaught!(taughtPairId(groupId), { en: mine('en'), fr: mine('fr') }, 'participant-data-deletion');
+    }
+    return n;
   }
 
   purge(before: Date): Promise<number> {

@@ -131,3 +131,45 @@ test('when the connector fails, then the new-question card is posted later, and 
   // The participant got the answer once.
   expect((connector.received.get(personal) ?? []).filter((a) => a.text?.includes(ANSWER.en))).toHaveLength(1);
 });
+
+test('when a participant deletes their data, then their words leave the taught pair of the draft, not the published sources', async () => {
+  const qaPair = async (version: 'draft' | 'live', pairId: string) => {
+    const status = await app.sources.status();
+    const qa = (await app.sources.file('qa', version === 'draft' ? status.draft?.number : undefined)) as { pairs: Array<{ id: string; q: { en: string[]; fr: string[] } }> };
+    return qa.pairs.find((p) => p.id === pairId);
+  };
+  const ask = async (conversation: string, user: { id: string; aadObjectId: string }, locale: string, text: string, words: [string, string, string]) => {
+    await say(conversation, user, locale, text);
+    await say(conversation, user, locale, words[0]);
+    await say(conversation, user, locale, words[1]);
+    await say(conversation, user, locale, words[2]);
+  };
+  const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+  const QUESTION_FR = 'Les repas des participants sont-ils végétariens pendant la consultation ?';
+  const published = { id: '29:published', aadObjectId: 'aad-published' };
+  const drafted = { id: '29:drafted', aadObjectId: 'aad-drafted' };
+  const one = `a:published-${randomUUID()}`;
+  const two = `a:drafted-${randomUUID()}`;
+  await ask(one, published, 'en-US', 'Will the lunch served to participants be vegetarian?', ['Ask the organisers', 'yes', 'no']);
+  const [group] = ((await (await fetch(`${base}/api/admin/questions?status=open`, { headers })).json()) as QuestionGroupList).groups.filter((g) => g.text.includes('lunch'));
+  await fetch(`${base}/api/admin/questions/${group!.id}/answer`, { method: 'POST', headers, body: JSON.stringify({ en: 'Yes, vegetarian lunches are served.', fr: 'Oui, des repas végétariens sont servis.' }) });
+  const taught = (await (await fetch(`${base}/api/admin/questions/${group!.id}/teach`, { method: 'POST', headers })).json()) as { pairId: string };
+  expect((await fetch(`${base}/api/admin/sources/draft/publish`, { method: 'POST', headers })).status).toBe(200);
+  // Published: the organisers' content from now on. A second group, taught but not published.
+  await ask(two, drafted, 'fr-FR', QUESTION_FR, ['Poser la question aux organisateurs', 'oui', 'non']);
+  const [second] = ((await (await fetch(`${base}/api/admin/questions?status=open`, { headers })).json()) as QuestionGroupList).groups.filter((g) => g.text.includes('repas'));
+  await fetch(`${base}/api/admin/questions/${second!.id}/answer`, { method: 'POST', headers, body: JSON.stringify({ en: 'Meals are served.', fr: 'Des repas sont servis.' }) });
+  const draftPair = (await (await fetch(`${base}/api/admin/questions/${second!.id}/teach`, { method: 'POST', headers })).json()) as { pairId: string };
+  expect((await qaPair('draft', draftPair.pairId))!.q.fr).toEqual([QUESTION_FR]);
+
+  for (const [conversation, user, locale, words] of [[one, published, 'en-US', ['delete my data', 'yes']], [two, drafted, 'fr-FR', ['supprimer mes données', 'oui']]] as const) {
+    await say(conversation, user, locale, words[0]);
+    await say(conversation, user, locale, words[1]);
+  }
+  const left = await qaPair('draft', draftPair.pairId);
+  expect(JSON.stringify(left)).not.toContain(QUESTION_FR);
+  // A language left without the participant's words is phrased by the organisers' answer.
+  expect(left!.q.fr).toEqual(['Des repas sont servis.']);
+  expect((await qaPair('live', taught.pairId))!.q.en).toEqual(['Will the lunch served to participants be vegetarian?']);
+  expect((await qaPair('draft', taught.pairId))!.q.en).toEqual(['Will the lunch served to participants be vegetarian?']);
+});
