@@ -1,5 +1,5 @@
 import { MessageFactory, type TurnContext } from 'botbuilder';
-import { ComponentDialog, ListStyle, TextPrompt, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, Dialog, ListStyle, type DialogContext, TextPrompt, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { escapeMarkdown } from '../src/bot/markdown';
 import { EMAIL, LIMITS } from '../src/confirmations/confirmation';
 import type { Lang } from '../src/knowledge/analyzer';
@@ -10,12 +10,19 @@ import { TextChoicePrompt } from './choicePrompt';
 import { yesNoChoices } from './yesNo';
 
 export interface AskOrganisersOptions {
+  /** The dialog's language, and the one the participant wants the answer in: a switch changes it. */
   lang: Lang;
   question: string;
+  /** The language the question was asked in: it stays, whatever the dialog's language becomes. */
+  questionLang: Lang;
+  /** Who asked: in a group chat or channel only they answer the dialog. */
+  askerId: string;
+  /** Consent given: a language switch at the email prompt asks for the email again, not for consent. */
+  consented?: boolean;
 }
 
 /** Queues the question; resolves with how many participants asked it, or why it was not queued. */
-export type QueueQuestion = (context: TurnContext, q: { question: string; lang: Lang; email: string | undefined }) => Promise<number | 'empty' | 'too-many'>;
+export type QueueQuestion = (context: TurnContext, q: { question: string; questionLang: Lang; lang: Lang; email: string | undefined }) => Promise<number | 'empty' | 'too-many'>;
 
 /** "No email", in either language: the email is optional. */
 const NO_EMAIL = /^\s*(no|non|none|aucun|aucune|skip|passer|no email|no thanks|non merci|sans e-?mail|pas d'e-?mail|pas de mail)\s*[.!]*\s*$/i;
@@ -45,28 +52,42 @@ export class AskOrganisersDialog extends ComponentDialog {
     this.initialDialogId = DialogIds.askOrganisersSteps;
   }
 
+  /** Another member of the conversation answering someone else's dialog is told so; the dialog waits for its asker. */
+  protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
+    const options = (inner.stack[0]?.state as { options?: Partial<AskOrganisersOptions> } | undefined)?.options;
+    if (options?.askerId && inner.context.activity.from?.id !== options.askerId) {
+      await inner.context.sendActivity(this.t(options.lang ?? 'en', 'questions.ask.notYours'));
+      return Dialog.EndOfTurn;
+    }
+    return super.onContinueDialog(inner);
+  }
+
   private async consent(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { lang, question } = step.options as AskOrganisersOptions;
+    const { lang, question, consented } = step.options as AskOrganisersOptions;
+    if (consented) return step.next({ value: 'yes' } satisfies Partial<FoundChoice>);
     // The participant's words, shown as typed: Markdown and links inert, every line quoted.
     const prompt = this.t(lang, 'questions.ask.consent', { question: escapeMarkdown(question).replace(/\n/g, '\n> ') });
     return step.prompt(DialogIds.choice, { prompt: MessageFactory.text(prompt), retryPrompt: MessageFactory.text(prompt), choices: yesNoChoices(this.t, lang), style: ListStyle.suggestedAction });
   }
 
   private async email(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { lang } = step.options as AskOrganisersOptions;
+    const options = step.options as AskOrganisersOptions;
+    const { lang } = options;
     if ((step.result as FoundChoice).value !== 'yes') {
       await step.context.sendActivity(this.t(lang, 'questions.ask.kept'));
       return step.endDialog();
     }
+    // Kept in the dialog's options, which a language switch starts the dialog again with.
+    options.consented = true;
     const prompt = MessageFactory.suggestedActions([this.t(lang, 'questions.ask.noEmail')], this.t(lang, 'questions.ask.email'));
     return step.prompt(DialogIds.askEmail, { prompt, lang } as object);
   }
 
   private async send(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { lang, question } = step.options as AskOrganisersOptions;
+    const { lang, question, questionLang } = step.options as AskOrganisersOptions;
     const value = String(step.result ?? '').trim();
     const email = EMAIL.test(value) ? value.toLowerCase() : undefined;
-    const askers = await this.queue(step.context, { question, lang, email });
+    const askers = await this.queue(step.context, { question, questionLang: questionLang ?? lang, lang, email });
     if (askers === 'empty') await step.context.sendActivity(this.t(lang, 'questions.ask.notKept'));
     else if (askers === 'too-many') await step.context.sendActivity(this.t(lang, 'questions.ask.tooMany', { max: MAX_OPEN_PER_PARTICIPANT }));
     else await step.context.sendActivity(this.t(lang, email ? 'questions.ask.queuedEmail' : 'questions.ask.queued', { count: askers - 1 }));

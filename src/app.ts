@@ -25,7 +25,8 @@ import { FEATURE_MIGRATIONS } from './schema';
 import { RetryingUnansweredQuestions, SqlUnansweredQuestions } from './questions/unanswered';
 import { QuestionRepository } from './questions/repository';
 import { QuestionService } from './questions/service';
-import { conversationSender } from './questions/delivery';
+import { cardPoster, conversationSender } from './questions/delivery';
+import { QuestionCardLedger } from './questions/cardLedger';
 import { answerAction, questionCard } from './questions/teamsCard';
 import { ConfirmationService } from './confirmations/service';
 import { SqlConfirmationRepository } from './confirmations/repository';
@@ -176,9 +177,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     conversation: conversationSender({ adapter, appId: config.botAuth.appId ?? '' }, { adapter: directLineAdapter, connectorUrl }),
     email,
     teach: (pair, actor) => sourceService.addQaPair(pair, actor),
-    // Each Teams conversation subscribed to the digests gets the new question with its "Answer" form.
-    notify: async (group) => {
-      for (const s of await digestRepo.subscriptions()) await teams.send(s.conversationReference, questionCard(t, s.language, group), t(s.language, 'questions.card.title'));
+    untaught: (pairId, phrasings, actor) => sourceService.removeQaPhrasings(pairId, phrasings, actor),
+    // Each Teams conversation subscribed to the digests gets the new question with its "Answer" form, updated once answered.
+    organisers: {
+      ledger: new QuestionCardLedger(stores.sql),
+      destinations: async () => (await digestRepo.subscriptions()).map((s) => ({ key: s.conversationKey, reference: s.conversationReference, language: s.language })),
+      cards: cardPoster(adapter, config.botAuth.appId ?? ''),
+      render: (lang, group) => ({ card: questionCard(t, lang, group), summary: t(lang, 'questions.card.title') }),
     },
     clock,
     t,

@@ -138,8 +138,10 @@ export function answerRoute(d: ConversationTurnDeps): Route {
         d.logger.info({ event: 'unanswered', language: lang, reason: answer.reason }, 'question not answered by the sources');
       }
       const offerAsk = unanswered && !!d.questions;
-      if (offerAsk) memory.lastUnanswered = { question, lang: answer.lang };
-      else delete memory.lastUnanswered;
+      const asker = turn.context.activity.from.id;
+      const others = Object.entries(memory.unansweredBy ?? {}).filter(([id]) => id !== asker);
+      // The latest askers only: a busy channel does not grow its conversation state without end.
+      if (offerAsk || memory.unansweredBy?.[asker]) memory.unansweredBy = Object.fromEntries(offerAsk ? [...others, [asker, { question, lang: answer.lang }] as const].slice(-20) : others);
       const feedbackKey = answer.kind === 'abstain' ? undefined : randomUUID();
       const offerOriginal = !memory.originalOffered && answer.citations.length > 0 && answer.lang === 'en';
       const shown = offerAsk ? { ...answer, suggestions: [d.t(answer.lang, 'questions.ask.button'), ...answer.suggestions] } : answer;

@@ -23,8 +23,11 @@ export interface ConversationMemory {
   answers?: Array<{ keys: string[]; question: string; kind: string; lang: Lang }>;
   /** "Say original to see the French text" has been offered: once per conversation is enough. */
   originalOffered?: boolean;
-  /** The last question the sources did not answer: what "Ask the organisers" sends. */
-  lastUnanswered?: { question: string; lang: Lang };
+  /**
+   * Each participant's last question the sources did not answer, by user id: what their "Ask the
+   * organisers" sends. By user, as a group chat or channel is one conversation for all its members.
+   */
+  unansweredBy?: Record<string, { question: string; lang: Lang }>;
 }
 
 export const emptyMemory = (): ConversationMemory => ({ eventIds: [], citedPassages: [] });

@@ -1,4 +1,4 @@
-import { MessageFactory, TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import { CardFactory, MessageFactory, TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import { escapeMarkdown } from '../bot/markdown';
 import type { Lang, Translate } from '../vocabulary';
 import type { AskedQuestion, OrganisersAnswer } from './repository';
@@ -39,9 +39,45 @@ export function conversationSender(channels: { adapter: CloudAdapter; appId: str
   };
 }
 
+/** Posts a card to an organisers' conversation (resolving with the activity's id) and updates it in place later. */
+export interface CardPoster {
+  post(reference: Record<string, unknown>, card: Record<string, unknown>, summary: string): Promise<string | undefined>;
+  update(reference: Record<string, unknown>, activityId: string, card: Record<string, unknown>, summary: string): Promise<void>;
+}
+
+/** The organisers' cards through the channel adapter: Teams keeps the activity id, with which the card is replaced later. */
+export function cardPoster(adapter: CloudAdapter, appId: string): CardPoster {
+  const withContext = async <T>(reference: Record<string, unknown>, act: (context: TurnContext) => Promise<T>): Promise<T> => {
+    // The adapter's turn-error handler would swallow a failure: catch it here and report it.
+    let failure: unknown;
+    let result: T | undefined;
+    await adapter.continueConversationAsync(appId, reference as unknown as Partial<ConversationReference>, async (context) => {
+      try {
+        result = await act(context);
+      } catch (e) {
+        failure = e;
+      }
+    });
+    if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
+    return result as T;
+  };
+  const message = (card: Record<string, unknown>, summary: string) => {
+    const m = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+    m.summary = summary;
+    return m;
+  };
+  return {
+    post: (reference, card, summary) => withContext(reference, async (context) => (await context.sendActivity(message(card, summary)))?.id),
+    update: (reference, activityId, card, summary) =>
+      withContext(reference, async (context) => {
+        await context.updateActivity({ ...message(card, summary), id: activityId, conversation: context.activity.conversation });
+      }),
+  };
+}
+
 /** The answer as the asker reads it: marked as the organisers', their question quoted, in their language. */
-export function answerMessage(t: Translate, asked: Pick<AskedQuestion, 'text' | 'language'>, answer: OrganisersAnswer): Partial<Activity> {
-  const lang: Lang = asked.language;
+export function answerMessage(t: Translate, asked: Pick<AskedQuestion, 'text' | 'answerLanguage'>, answer: OrganisersAnswer): Partial<Activity> {
+  const lang: Lang = asked.answerLanguage;
   const text = [`**${t(lang, 'questions.delivered.heading')}**`, t(lang, 'questions.delivered.yourQuestion'), `> ${escapeMarkdown(asked.text).replace(/\n/g, '\n> ')}`, answer[lang], `*${t(lang, 'questions.delivered.signature', { date: answer.answeredAt.slice(0, 10) })}*`].join('\n\n');
   const message = MessageFactory.text(text);
   message.textFormat = 'markdown';
@@ -50,8 +86,8 @@ export function answerMessage(t: Translate, asked: Pick<AskedQuestion, 'text' | 
 }
 
 /** The same answer by email, for an asker whose conversation cannot be reached. */
-export function answerMail(t: Translate, asked: Pick<AskedQuestion, 'text' | 'language'>, answer: OrganisersAnswer): { subject: string; text: string; html: string } {
-  const lang = asked.language;
+export function answerMail(t: Translate, asked: Pick<AskedQuestion, 'text' | 'answerLanguage'>, answer: OrganisersAnswer): { subject: string; text: string; html: string } {
+  const lang = asked.answerLanguage;
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   const heading = t(lang, 'questions.delivered.heading');
   const intro = t(lang, 'questions.delivered.yourQuestion');

@@ -7,6 +7,8 @@ export interface AskedQuestion {
   readonly groupId: string;
   readonly text: string;
   readonly language: Lang;
+  /** The language the asker wants the answer in: their question's, unless they switched while sending it. */
+  readonly answerLanguage: Lang;
   readonly channelId: string;
   readonly userId: string;
   readonly conversationReference: Record<string, unknown>;
@@ -48,6 +50,7 @@ interface AskedRow {
   group_id: string;
   text: string;
   language: Lang;
+  answer_language: Lang | null;
   channel_id: string;
   user_id: string;
   conversation_reference: string;
@@ -59,6 +62,7 @@ const toAsked = (r: AskedRow): AskedQuestion => ({
   groupId: r.group_id,
   text: r.text,
   language: r.language,
+  answerLanguage: r.answer_language ?? r.language,
   channelId: r.channel_id,
   userId: r.user_id,
   conversationReference: JSON.parse(r.conversation_reference) as Record<string, unknown>,
@@ -102,7 +106,7 @@ export class QuestionRepository {
   }
 
   /** Queues a question, in the group given, or in a new group of its own; resolves with the group's id. */
-  async add(q: Omit<AskedQuestion, 'id' | 'groupId' | 'askedAt'> & { groupId: string | undefined; terms: string[]; now: Date }): Promise<string> {
+  async add(q: Omit<AskedQuestion, 'id' | 'groupId' | 'askedAt' | 'answerLanguage'> & { answerLanguage?: Lang | undefined } & { groupId: string | undefined; terms: string[]; now: Date }): Promise<string> {
     return this.sql.tx(async (sql) => {
       const now = q.now.toISOString();
       let groupId = q.groupId;
@@ -115,8 +119,8 @@ export class QuestionRepository {
       // One question per participant and group: asking again in other words counts once.
       await sql.run('DELETE FROM asked_questions WHERE group_id = ? AND channel_id = ? AND user_id = ?', [groupId, q.channelId, q.userId]);
       await sql.run(
-        'INSERT INTO asked_questions (id, group_id, text, language, channel_id, user_id, conversation_reference, email, asked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [randomUUID(), groupId, q.text, q.language, q.channelId, q.userId, JSON.stringify(q.conversationReference), q.email, now],
+        'INSERT INTO asked_questions (id, group_id, text, language, answer_language, channel_id, user_id, conversation_reference, email, asked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [randomUUID(), groupId, q.text, q.language, q.answerLanguage ?? q.language, q.channelId, q.userId, JSON.stringify(q.conversationReference), q.email, now],
       );
       return groupId;
     });
@@ -198,7 +202,7 @@ export class QuestionRepository {
   async claimDue(now: Date, leaseMs: number, limit = 50): Promise<DueDelivery[]> {
     const at = now.toISOString();
     const rows = await this.sql.all<AskedRow & { attempts: number | string }>(
-      `SELECT a.id, a.group_id, a.text, a.language, a.channel_id, a.user_id, a.conversation_reference, a.email, a.asked_at, d.attempts
+      `SELECT a.id, a.group_id, a.text, a.language, a.answer_language, a.channel_id, a.user_id, a.conversation_reference, a.email, a.asked_at, d.attempts
        FROM question_deliveries d JOIN asked_questions a ON a.id = d.asked_id
        WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.claimed_until IS NULL OR d.claimed_until < ?)
        ORDER BY d.next_attempt_at LIMIT ?`,
@@ -221,6 +225,15 @@ export class QuestionRepository {
 
   async markFailed(askedId: string, error: string, next: Date): Promise<void> {
     await this.sql.run('UPDATE question_deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_until = NULL WHERE asked_id = ?', [error.slice(0, 500), next.toISOString(), askedId]);
+  }
+
+  /** The participant's questions, in the groups whose answer was taught to the bot: their words may be in the sources' draft. */
+  async taughtWordings(channelId: string, userId: string): Promise<Array<{ groupId: string; text: string; language: Lang }>> {
+    const rows = await this.sql.all<{ group_id: string; text: string; language: Lang }>(
+      'SELECT a.group_id, a.text, a.language FROM asked_questions a JOIN question_answers q ON q.group_id = a.group_id WHERE q.taught_at IS NOT NULL AND a.channel_id = ? AND a.user_id = ?',
+      [channelId, userId],
+    );
+    return rows.map((r) => ({ groupId: r.group_id, text: r.text.trim(), language: r.language }));
   }
 
   /** "Delete my data": the participant's questions go, the open groups only they had asked, and their wording of the others. */

@@ -64,8 +64,31 @@ const ANSWERS_SCHEMA = `
     sent_at TEXT);
   CREATE INDEX question_deliveries_due ON question_deliveries (status, next_attempt_at);`;
 
+/**
+ * The "new question" cards posted to the organisers' Teams conversations, one row per group and
+ * conversation: what the card shows, the activity to update once answered, and when to try again
+ * (due_at NULL: nothing to do). And the language each asker wants the answer in, which may differ
+ * from the language of their question (they switched languages while sending it).
+ */
+const CARDS_SCHEMA = `
+  CREATE TABLE question_cards (
+    group_id TEXT NOT NULL REFERENCES question_groups (id) ON DELETE CASCADE,
+    conversation_key TEXT NOT NULL,
+    conversation_reference TEXT NOT NULL,
+    language TEXT NOT NULL CHECK (language IN ('en', 'fr')),
+    activity_id TEXT,
+    shown TEXT NOT NULL DEFAULT 'none' CHECK (shown IN ('none', 'open', 'answered')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    due_at TEXT,
+    claimed_until TEXT,
+    PRIMARY KEY (group_id, conversation_key));
+  CREATE INDEX question_cards_due ON question_cards (due_at);
+  ALTER TABLE asked_questions ADD COLUMN answer_language TEXT CHECK (answer_language IN ('en', 'fr'));`;
+
 export const QUESTION_MIGRATIONS: readonly Migration[] = [
   { id: 2, name: 'unanswered questions', sql: { sqlite: UNANSWERED_SQLITE, postgres: UNANSWERED_POSTGRES } },
   { id: 8, name: 'questions for the organisers', sql: QUESTIONS_SCHEMA },
   { id: 9, name: 'organisers answers and their delivery', sql: ANSWERS_SCHEMA },
+  { id: 11, name: 'organisers question cards and answer language', sql: CARDS_SCHEMA },
 ];

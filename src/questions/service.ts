@@ -4,7 +4,8 @@ import type { QaPair } from '../knowledge/sources';
 import type { Logger } from '../logger';
 import type { Clock } from '../schedule/time';
 import type { Translate } from '../vocabulary';
-import { answerMail, answerMessage, type ConversationSender } from './delivery';
+import type { CardDestination, DueCard, QuestionCardLedger } from './cardLedger';
+import { answerMail, answerMessage, type CardPoster, type ConversationSender } from './delivery';
 import type { DueDelivery, QuestionGroup, QuestionRepository } from './repository';
 import { closeness, questionTerms, SAME_QUESTION } from './similarity';
 import { storableQuestion, UNANSWERED_LIMITS } from './unanswered';
@@ -50,8 +51,21 @@ export interface QuestionDeps {
   readonly email?: EmailSender | undefined;
   /** Puts a Q&A pair into the sources' draft; resolves with the draft's number. */
   readonly teach: (pair: QaPair, actor: string) => Promise<number>;
-  /** Tells the organisers (their Teams conversations) of a question no one asked before; a failure is only logged. */
-  readonly notify?: ((group: QuestionGroup) => Promise<void>) | undefined;
+  /** Takes a participant's words out of a pair of the sources' draft (never out of a published version). */
+  readonly untaught?: ((pairId: string, phrasings: { en: string[]; fr: string[] }, actor: string) => Promise<boolean>) | undefined;
+  /**
+   * The organisers' Teams conversations: each gets a card for a question no one asked before,
+   * updated in place once it is answered; posts and updates are retried as deliveries are.
+   */
+  readonly organisers?:
+    | {
+        readonly ledger: QuestionCardLedger;
+        readonly destinations: () => Promise<readonly CardDestination[]>;
+        readonly cards: CardPoster;
+        /** The card in a conversation's language: the question and its form, or, answered, the answer. */
+        readonly render: (lang: Lang, group: QuestionGroup) => { card: Record<string, unknown>; summary: string };
+      }
+    | undefined;
   readonly clock: Clock;
   readonly t: Translate;
   readonly logger: Logger;
@@ -59,6 +73,9 @@ export interface QuestionDeps {
 }
 
 const LEASE_MS = 120_000;
+
+/** The Q&A pair an answered group is taught as. */
+const taughtPairId = (groupId: string): string => `qa.organisers.${groupId.slice(0, 8)}`;
 
 /** A connector's refusal that retrying will not change: the conversation or the bot is gone from it. */
 const unreachable = (e: unknown) => [403, 404].includes(Number((e as { statusCode?: number }).statusCode));
@@ -75,7 +92,7 @@ export class QuestionService {
   constructor(private readonly deps: QuestionDeps) {}
 
   /** Queues a participant's question, unless nothing of it may be stored (only contact details) or they have too many waiting. */
-  async ask(q: { text: string; language: Lang; channelId: string; userId: string; reference: Record<string, unknown>; email?: string | undefined }): Promise<AskOutcome> {
+  async ask(q: { text: string; language: Lang; answerLanguage?: Lang | undefined; channelId: string; userId: string; reference: Record<string, unknown>; email?: string | undefined }): Promise<AskOutcome> {
     const text = storableQuestion(q.text, UNANSWERED_LIMITS.maxLength);
     if (!text) return { queued: false, reason: 'empty' };
     if ((await this.deps.repo.waiting(q.channelId, q.userId)) >= MAX_OPEN_PER_PARTICIPANT) {
@@ -90,6 +107,7 @@ export class QuestionService {
       terms,
       text,
       language: q.language,
+      answerLanguage: q.answerLanguage,
       channelId: q.channelId,
       userId: q.userId,
       conversationReference: q.reference,
@@ -98,9 +116,7 @@ export class QuestionService {
     });
     const group = await this.deps.repo.group(groupId);
     this.deps.logger.info({ event: 'question-queued', language: q.language, askers: group?.askers }, 'question queued for the organisers');
-    if (group?.askers === 1 && this.deps.notify) {
-      void this.deps.notify(group).catch((err: unknown) => this.deps.logger.warn({ err }, 'could not tell the organisers of a new question; the digest lists it'));
-    }
+    if (group?.askers === 1 && this.deps.organisers) await this.queueCards(groupId);
     return { queued: true, groupId, askers: group?.askers ?? 1 };
   }
 
@@ -114,6 +130,7 @@ export class QuestionService {
     const missing = (['en', 'fr'] as const).filter((l) => !answer[l]?.trim());
     if (missing.length) throw new QuestionError('MISSING_LANGUAGE', `The answer is needed in ${missing.map((l) => (l === 'en' ? 'English' : 'French')).join(' and ')} too: each participant is answered in their language.`, missing);
     await this.deps.repo.saveAnswer(groupId, { en: answer.en!.trim(), fr: answer.fr!.trim(), by, now: this.deps.clock.now() });
+    await this.deps.organisers?.ledger.answered(groupId, this.deps.clock.now());
     // Delivered at once where possible; what fails waits in the ledger for the next run.
     void this.deliverDue().catch((err: unknown) => this.deps.logger.error({ err }, 'question delivery failed; it will be retried'));
     return (await this.deps.repo.group(groupId))!;
@@ -128,7 +145,47 @@ export class QuestionService {
   private async deliverAll(): Promise<number> {
     let sent = 0;
     for (const d of await this.deps.repo.claimDue(this.deps.clock.now(), LEASE_MS)) if (await this.deliver(d)) sent++;
+    if (this.deps.organisers) for (const c of await this.deps.organisers.ledger.claimDue(this.deps.clock.now(), LEASE_MS)) await this.syncCard(c);
     return sent;
+  }
+
+  /** A new question's card is due in each organisers' conversation; it is posted now, or retried. */
+  private async queueCards(groupId: string): Promise<void> {
+    try {
+      await this.deps.organisers!.ledger.queue(groupId, await this.deps.organisers!.destinations(), this.deps.clock.now());
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'could not tell the organisers of a new question; the digest lists it');
+      return;
+    }
+    void this.deliverDue().catch((err: unknown) => this.deps.logger.error({ err }, 'question card not posted; it will be retried'));
+  }
+
+  /**
+   * Brings one organisers' card up to date: posted while the question is open, replaced once it is
+   * answered (a card never posted before the answer is not posted at all: nothing is left to do).
+   * A failure is logged and retried with backoff; it never touches the answer or its deliveries.
+   */
+  private async syncCard(c: DueCard): Promise<void> {
+    const o = this.deps.organisers!;
+    const group = await this.deps.repo.group(c.groupId);
+    try {
+      if (!group || (group.status === 'answered' && !c.activityId)) return await o.ledger.done(c, c.shown, c.activityId);
+      const { card, summary } = o.render(c.destination.language, group);
+      if (!c.activityId) {
+        const id = await o.cards.post(c.destination.reference, card, summary);
+        await o.ledger.done(c, 'open', id ?? null);
+        this.deps.logger.info({ event: 'question-card-posted' }, "new question posted to the organisers' conversation");
+      } else if (group.status === 'answered') {
+        await o.cards.update(c.destination.reference, c.activityId, card, summary);
+        await o.ledger.done(c, 'answered', c.activityId);
+        this.deps.logger.info({ event: 'question-card-updated' }, "organisers' card updated with the answer");
+      } else await o.ledger.done(c, c.shown, c.activityId);
+    } catch (error) {
+      const next = new Date(this.deps.clock.now().getTime() + Math.min(this.deps.settings.retryMaxMs, this.deps.settings.retryBaseMs * 2 ** c.attempts));
+      const message = (error as Error)?.message ?? String(error);
+      await o.ledger.failed(c, message, next);
+      this.deps.logger.warn({ event: 'question-card-failed', attempt: c.attempts + 1, nextAttemptAt: next.toISOString(), err: message }, "organisers' card not posted or updated; it will be retried");
+    }
   }
 
   private async deliver(d: DueDelivery): Promise<boolean> {
@@ -169,7 +226,7 @@ export class QuestionService {
     const phrasings = (lang: Lang) => [...new Set(group.questions.filter((q) => q.language === lang).map((q) => q.text.trim()))];
     const en = phrasings('en');
     const fr = phrasings('fr');
-    const pairId = `qa.organisers.${groupId.slice(0, 8)}`;
+    const pairId = taughtPairId(groupId);
     const pair: QaPair = {
       id: pairId,
       passages: [],
@@ -183,8 +240,18 @@ export class QuestionService {
     return { draft, pairId };
   }
 
-  forget(channelId: string, userId: string): Promise<number> {
-    return this.deps.repo.forget(channelId, userId);
+  /**
+   * "Delete my data": the participant's questions, and their words in any Q&A pair taught from them
+   * that waits in the sources' draft. A published version is the organisers' content and stays.
+   */
+  async forget(channelId: string, userId: string): Promise<number> {
+    const taught = this.deps.untaught ? await this.deps.repo.taughtWordings(channelId, userId) : [];
+    const n = await this.deps.repo.forget(channelId, userId);
+    for (const groupId of new Set(taught.map((w) => w.groupId))) {
+      const mine = (lang: Lang) => taught.filter((w) => w.groupId === groupId && w.language === lang).map((w) => w.text);
+      await this.deps.untaught!(taughtPairId(groupId), { en: mine('en'), fr: mine('fr') }, 'participant-data-deletion');
+    }
+    return n;
   }
 
   purge(before: Date): Promise<number> {

@@ -28,8 +28,22 @@ export function answerAction(t: Translate, lang: Lang, groupId: string): Record<
   };
 }
 
-/** The card the organisers' Teams conversation receives when participants ask something new. */
-export function questionCard(t: Translate, lang: Lang, group: Pick<QuestionGroup, 'id' | 'text' | 'askers'>): Record<string, unknown> {
+/**
+ * The card the organisers' Teams conversation receives when participants ask something new; once
+ * answered, the same card (updated in place) says by whom and when, with the answer in both
+ * languages and no form: no one answers it twice by mistake.
+ */
+export function questionCard(t: Translate, lang: Lang, group: Pick<QuestionGroup, 'id' | 'text' | 'askers'> & { readonly answer?: QuestionGroup['answer'] }): Record<string, unknown> {
+  const answer = group.answer;
+  const answered = answer
+    ? [
+        { type: 'TextBlock', text: t(lang, 'questions.card.answered', { by: answer.answeredBy, date: answer.answeredAt.slice(0, 10) }), weight: 'Bolder', spacing: 'Medium', wrap: true },
+        { type: 'TextBlock', text: t(lang, 'questions.card.inEnglish'), isSubtle: true, wrap: true },
+        literal(answer.en),
+        { type: 'TextBlock', text: t(lang, 'questions.card.inFrench'), isSubtle: true, wrap: true },
+        literal(answer.fr),
+      ]
+    : [];
   return {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     type: 'AdaptiveCard',
@@ -39,8 +53,9 @@ export function questionCard(t: Translate, lang: Lang, group: Pick<QuestionGroup
       // The participant's words: a TextRun, never read as Markdown.
       literal(group.text, { spacing: 'Medium' }),
       { type: 'TextBlock', text: t(lang, 'digest.askers', { count: group.askers }), isSubtle: true, wrap: true },
+      ...answered,
     ],
-    actions: [answerAction(t, lang, group.id)],
+    actions: answer ? [] : [answerAction(t, lang, group.id)],
   };
 }
 

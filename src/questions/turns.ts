@@ -11,9 +11,11 @@ export function questionRoutes(d: { readonly t: Translate; readonly questions?: 
   if (!d.questions) return [];
   return [
     commandRoute('askOrganisers', async (turn) => {
-      const pending = turn.memory.lastUnanswered;
+      // This member's own question: in a group chat or channel, never another member's.
+      const askerId = turn.context.activity.from.id;
+      const pending = turn.memory.unansweredBy?.[askerId];
       if (!pending) return turn.reply(d.t(turn.lang, 'questions.ask.nothing'));
-      await (await turn.dialogContext()).beginDialog(DialogIds.askOrganisers, { lang: pending.lang, question: pending.question } satisfies AskOrganisersOptions);
+      await (await turn.dialogContext()).beginDialog(DialogIds.askOrganisers, { lang: pending.lang, questionLang: pending.lang, question: pending.question, askerId } satisfies AskOrganisersOptions);
     }),
   ];
 }
@@ -22,7 +24,7 @@ export function questionRoutes(d: { readonly t: Translate; readonly questions?: 
 export function queueFrom(questions: QuestionService): QueueQuestion {
   return async (context: TurnContext, q) => {
     const a = context.activity;
-    const queued = await questions.ask({ text: q.question, language: q.lang, channelId: a.channelId, userId: a.from.id, reference: storableReference(a), email: q.email });
+    const queued = await questions.ask({ text: q.question, language: q.questionLang, answerLanguage: q.lang, channelId: a.channelId, userId: a.from.id, reference: storableReference(a), email: q.email });
     return queued.queued ? queued.askers : queued.reason;
   };
 }

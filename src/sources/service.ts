@@ -171,6 +171,30 @@ export class SourceService {
     return (await this.deps.repo.saveToDraft('qa', content, actor, this.deps.clock.now())).number;
   }
 
+  /**
+   * A participant's words taken out of a Q&A pair of the draft (their data deleted before it was
+   * published); a language left without wording is phrased by the pair's answer, as when taught.
+   * What is live stays: published versions are the organisers' content. Resolves with whether the draft changed.
+   */
+  async removeQaPhrasings(pairId: string, phrasings: { readonly en: readonly string[]; readonly fr: readonly string[] }, actor: string): Promise<boolean> {
+    const draft = await this.deps.repo.draft();
+    const qa = draft ? QaSchema.parse(draft.files.qa ?? { pairs: [] }) : undefined;
+    const pair = qa?.pairs.find((p) => p.id === pairId);
+    if (!qa || !pair) return false;
+    const live = await this.deps.repo.live();
+    const published = QaSchema.parse(live?.files.qa ?? { pairs: [] }).pairs.find((p) => p.id === pairId);
+    const keep = (lang: 'en' | 'fr') => {
+      const left = pair.q[lang].filter((q) => !phrasings[lang].includes(q.trim()) || published?.q[lang].includes(q));
+      return left.length ? left : [pair.a[lang]];
+    };
+    const q = { en: keep('en'), fr: keep('fr') };
+    if (q.en.length === pair.q.en.length && q.fr.length === pair.q.fr.length && q.en.every((x, i) => x === pair.q.en[i]) && q.fr.every((x, i) => x === pair.q.fr[i])) return false;
+    const content = { ...qa, pairs: qa.pairs.map((p) => (p.id === pairId ? { ...p, q } : p)) };
+    checkOne('qa', content);
+    await this.deps.repo.saveToDraft('qa', content, actor, this.deps.clock.now());
+    return true;
+  }
+
   discard(actor: string): Promise<boolean> {
     return this.deps.repo.discardDraft(actor, this.deps.clock.now());
   }

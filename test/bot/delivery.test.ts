@@ -111,8 +111,8 @@ const ASK: Record<'en' | 'fr', Array<[string, RegExp]>> = {
     ['perhaps', /send your question to the organisers/],
     ['yes', /email address/],
     ['amina@', /doesn't look like an email address/],
-    ['en français svp', /desormais en francais[\s\S]*transmettre votre question aux organisateurs/],
-    ['oui', /adresse e-mail/],
+    // The switch asks again what was waiting: the email, not the consent already given.
+    ['en français svp', /desormais en francais[\s\S]*adresse e-mail/],
     ['non', /transmise aux organisateurs/],
   ],
   fr: [
@@ -121,8 +121,7 @@ const ASK: Record<'en' | 'fr', Array<[string, RegExp]>> = {
     ['peut-être', /transmettre votre question aux organisateurs/],
     ['oui', /adresse e-mail/],
     ['amina@', /ne ressemble pas a une adresse e-mail/],
-    ['in English please', /answer in english from now on[\s\S]*send your question to the organisers/],
-    ['yes', /email address/],
+    ['in English please', /answer in english from now on[\s\S]*email address/],
     ['no', /sent to the organisers/],
   ],
 };

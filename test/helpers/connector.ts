@@ -14,6 +14,10 @@ export class LoopbackConnector {
   readonly members = new Map<string, Record<string, unknown>>();
   /** When set, posting an activity fails with this HTTP status (a connector outage). */
   failWith: number | undefined;
+  /** Conversations where posting or updating an activity fails with the status given (an outage there only). */
+  readonly failIn = new Map<string, number>();
+  /** The activities replaced in place (PUT …/activities/:id), per conversation, in order. */
+  readonly updated = new Map<string, Array<{ id: string; activity: Partial<Activity> }>>();
   private server: Server | undefined;
   private waiters: Array<() => void> = [];
   url = '';
@@ -30,10 +34,19 @@ export class LoopbackConnector {
           res.end(JSON.stringify(found ?? { error: { code: 'MemberNotFound' } }));
           return;
         }
-        const m = /^\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
-        if (m && req.method === 'POST' && this.failWith) {
-          res.writeHead(this.failWith, { 'content-type': 'application/json' });
+        const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
+        const failure = m && (req.method === 'POST' || req.method === 'PUT') ? (this.failIn.get(decodeURIComponent(m[1]!)) ?? (req.method === 'POST' ? this.failWith : undefined)) : undefined;
+        if (failure) {
+          res.writeHead(failure, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ error: { code: 'ServiceError', message: 'connector unavailable' } }));
+          return;
+        }
+        if (m?.[2] && req.method === 'PUT') {
+          const conversation = decodeURIComponent(m[1]!);
+          const id = decodeURIComponent(m[2]);
+          this.updated.set(conversation, [...(this.updated.get(conversation) ?? []), { id, activity: JSON.parse(body) as Partial<Activity> }]);
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ id }));
           return;
         }
         if (m && req.method === 'POST') {

@@ -111,3 +111,45 @@ test('when participants ask different things, then each question is a group of i
 test('when nothing was left unanswered, then "ask the organisers" says to ask first', async () => {
   expect(await say(h, 'Ask the organisers')).toMatch(/ask your question first/);
 });
+
+describe.each([
+  ['en', 'fr', CASES.en, CASES.fr, 'in French please'],
+  ['fr', 'en', CASES.fr, CASES.en, 'in English please'],
+] as const)('asked in %s, switched to %s', (asked, switched, c, other, switchWords) => {
+  test('when the participant switches language at the email prompt, then the email prompt comes again, the question keeps its language and the answer comes in the new one', async () => {
+    await say(h, c.question);
+    await say(h, c.ask);
+    expect(await say(h, c.yes)).toMatch(c.email);
+    const again = await say(h, switchWords);
+    expect(again).toMatch(other.email);
+    expect(again).not.toMatch(other.consent);
+    expect(await say(h, switched === 'fr' ? 'non' : 'no')).toMatch(other.queued);
+    const [group] = await questions.groups();
+    expect(group).toMatchObject({ language: asked, questions: [{ language: asked, text: c.question }] });
+
+    await questions.answer(group!.id, { en: 'Yes, by email.', fr: 'Oui, par e-mail.' }, 'test');
+    await questions.deliverDue();
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.text).toContain(other.heading);
+    expect(posted[0]!.text).toContain(switched === 'fr' ? 'Oui, par e-mail.' : 'Yes, by email.');
+  });
+});
+
+test('when another member of a group chat presses "Ask the organisers", then they cannot send the first member\'s question nor answer its prompts', async () => {
+  const amina = { id: 'amina', name: 'Amina' };
+  const omar = { id: 'omar', name: 'Omar' };
+  const from = (user: typeof amina, text: string) => ({ type: 'message' as const, text, from: user });
+  await say(h, from(amina, CASES.en.question));
+  // Omar asked nothing unanswered: nothing of Amina's is his to send.
+  expect(await say(h, from(omar, 'Ask the organisers'))).toMatch(/ask your question first/);
+  expect(await say(h, from(amina, 'Ask the organisers'))).toMatch(CASES.en.consent);
+  // Omar answers Amina's prompts: told it is not his; his email is not attached.
+  expect(await say(h, from(omar, 'yes'))).toMatch(/only they can answer here/);
+  expect(await say(h, from(amina, 'yes'))).toMatch(CASES.en.email);
+  expect(await say(h, from(omar, 'omar@example.org'))).toMatch(/only they can answer here/);
+  expect(await say(h, from(amina, 'no'))).toMatch(CASES.en.queued);
+  await questions.answer((await questions.groups())[0]!.id, { en: 'Yes, by email.', fr: 'Oui, par e-mail.' }, 'test');
+  unreachable = true;
+  for (let i = 0; i < 4; i++) await questions.deliverDue();
+  expect(smtp.mails.filter((m) => (m.to as { text: string }).text.includes('omar@example.org'))).toHaveLength(0);
+});

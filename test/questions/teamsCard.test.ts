@@ -138,4 +138,13 @@ test('when a participant asks something new, then the organisers answer from the
   expect(delivered).toHaveLength(1);
   expect(delivered[0]!.text).toContain('certificate');
   expect(delivered[0]!.text).toContain(ANSWER.en);
+
+  // The card in the organisers' channel is replaced in place: answered, by whom, both languages, no form left.
+  const [updated] = connector.updated.get(channel) ?? [];
+  expect(updated?.id).toBe(connector.sent.get(channel)!.find((s) => s.activity.attachments?.length)!.id);
+  const after = updated!.activity.attachments![0]!.content as Card;
+  expect(after.actions).toEqual([]);
+  const shown = plain(JSON.stringify(after.body));
+  expect(shown).toContain(`repondu par teams:${ORGANISER}`);
+  expect(shown).toContain(plain(ANSWER.fr));
 });
