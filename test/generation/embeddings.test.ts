@@ -5,7 +5,7 @@ import { ConfigError } from '../../src/config';
 import { createModelClient } from '../../src/knowledge/generation/client';
 import { OpenAIEmbeddings } from '../../src/knowledge/generation/embeddings';
 import { fixedClock } from '../../src/schedule/time';
-import { AFTER, silentLogger, SOURCES_DIR, tempDataDir, testConfig } from '../helpers/fixtures';
+import { AFTER, silentLogger, SOURCES_DIR, tempDataDir, testConfig, testStems } from '../helpers/fixtures';
 import { describePg, pgSchemaUrl } from '../helpers/postgres';
 import { ModelServer, shownTo } from './modelServer';
 import { FAITHFUL } from './unfaithful';
@@ -36,7 +36,7 @@ const model = (): Record<string, string> => ({ OPENAI_BASE_URL: `${url}/v1`, OPE
 
 /** An app over the given storage, its passages embedded (or given up on) before it is handed over. */
 async function start(dir: string, env: Record<string, string>): Promise<App> {
-  const app = await createApp(testConfig(dir, { ...model(), ...env }), { clock: fixedClock(AFTER), logger: silentLogger });
+  const app = await createApp(testConfig(dir, { ...model(), ...env }), { clock: fixedClock(AFTER), logger: silentLogger, stems: testStems });
   await app.generation!.semantic!.idle();
   return app;
 }
