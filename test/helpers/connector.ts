@@ -12,7 +12,11 @@ export class LoopbackConnector {
   private nextId = 0;
   /** Members the connector knows, as Teams returns them (GET /v3/conversations/:id/members/:user). */
   readonly members = new Map<string, Record<string, unknown>>();
-  /** When set, posting an activity fails with this HTTP status (a connector outage). */
+  /**
+   * When set, posting an activity fails with this HTTP status (a connector outage). A 429 or 503 says
+   * Retry-After: 0, so the connector client spends its few retries at once instead of backing off for
+   * seconds; what the bot does once they are spent is the same.
+   */
   failWith: number | undefined;
   private server: Server | undefined;
   private waiters: Array<() => void> = [];
@@ -32,7 +36,7 @@ export class LoopbackConnector {
         }
         const m = /^\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
         if (m && req.method === 'POST' && this.failWith) {
-          res.writeHead(this.failWith, { 'content-type': 'application/json' });
+          res.writeHead(this.failWith, { 'content-type': 'application/json', ...([429, 503].includes(this.failWith) ? { 'retry-after': '0' } : {}) });
           res.end(JSON.stringify({ error: { code: 'ServiceError', message: 'connector unavailable' } }));
           return;
         }
