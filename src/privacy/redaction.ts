@@ -8,7 +8,9 @@ export const EMAIL_PLACEHOLDER = '[email]';
 export const PHONE_PLACEHOLDER = '[phone]';
 
 // Wider than the confirmation's EMAIL check on purpose: anything shaped like an address goes.
-const EMAIL_LIKE = /[^\s@<>()[\]\\,;:"']+@[^\s@<>()[\]\\,;:"']+\.[\p{L}]{2,}/gu;
+// The parts are bounded as in RFC 5321 (64 before the "@", 253 after), so that a long run of
+// characters without an "@" is not read again from each of its characters (200,000 took a minute).
+const EMAIL_LIKE = /[^\s@<>()[\]\\,;:"']{1,64}@[^\s@<>()[\]\\,;:"']{1,253}\.[\p{L}]{2,}/gu;
 // A run of at least 7 digits with the separators people type in phone numbers; not inside a word
 // or an identifier (UUIDs, references), so that ids in log lines stay readable.
 const PHONE_LIKE = /(?<![\p{L}\p{N}_/-])(?:\+|00)?\(?\d[\d\s().-]{5,}\d(?![\p{L}\p{N}_-])/gu;

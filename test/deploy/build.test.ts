@@ -3,6 +3,9 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, tempDataDir } from '../helpers/fixtures';
 import { ensureBuilt, freePort } from '../cluster/cluster';
+import { takeTurnsWithDist } from '../helpers/distLock';
+
+takeTurnsWithDist();
 
 const BUILD = join(ROOT, 'deploy', 'scripts', 'build.mjs');
 const DIST = join(ROOT, 'dist');

@@ -3,7 +3,7 @@ import type { Activity } from 'botbuilder';
 import { createApp, type App } from '../../src/app';
 import { fixedClock } from '../../src/schedule/time';
 import { exchange } from '../helpers/http';
-import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
+import { AFTER, silentLogger, tempDataDir, testConfig, testStems } from '../helpers/fixtures';
 import { ModelServer } from './modelServer';
 import { BRIEFING_EN, FAITHFUL, UNFAITHFUL } from './unfaithful';
 
@@ -19,8 +19,8 @@ beforeAll(async () => {
   const url = await server.start();
   data = tempDataDir();
   const limits = { RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_TOKEN_PER_MINUTE: '0', ADMIN_TOKEN };
-  withModel = await createApp(testConfig(`${data.dir}/a`, { ...limits, OPENAI_BASE_URL: `${url}/v1`, OPENAI_API_KEY: 'test-key', OPENAI_MODEL: 'test-model', OPENAI_MAX_RETRIES: '1' }), { clock: fixedClock(AFTER), logger: silentLogger });
-  without = await createApp(testConfig(`${data.dir}/b`, limits), { clock: fixedClock(AFTER), logger: silentLogger });
+  withModel = await createApp(testConfig(`${data.dir}/a`, { ...limits, OPENAI_BASE_URL: `${url}/v1`, OPENAI_API_KEY: 'test-key', OPENAI_MODEL: 'test-model', OPENAI_MAX_RETRIES: '1' }), { clock: fixedClock(AFTER), logger: silentLogger, stems: testStems });
+  without = await createApp(testConfig(`${data.dir}/b`, limits), { clock: fixedClock(AFTER), logger: silentLogger, stems: testStems });
   base = `http://127.0.0.1:${await withModel.start(0)}`;
   plainBase = `http://127.0.0.1:${await without.start(0)}`;
 });

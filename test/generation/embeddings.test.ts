@@ -5,7 +5,7 @@ import { ConfigError } from '../../src/config';
 import { createModelClient } from '../../src/knowledge/generation/client';
 import { OpenAIEmbeddings } from '../../src/knowledge/generation/embeddings';
 import { fixedClock } from '../../src/schedule/time';
-import { AFTER, silentLogger, SOURCES_DIR, tempDataDir, testConfig } from '../helpers/fixtures';
+import { AFTER, silentLogger, SOURCES_DIR, tempDataDir, testConfig, testStems } from '../helpers/fixtures';
 import { describePg, pgSchemaUrl } from '../helpers/postgres';
 import { ModelServer, shownTo } from './modelServer';
 import { FAITHFUL } from './unfaithful';
@@ -36,7 +36,7 @@ const model = (): Record<string, string> => ({ OPENAI_BASE_URL: `${url}/v1`, OPE
 
 /** An app over the given storage, its passages embedded (or given up on) before it is handed over. */
 async function start(dir: string, env: Record<string, string>): Promise<App> {
-  const app = await createApp(testConfig(dir, { ...model(), ...env }), { clock: fixedClock(AFTER), logger: silentLogger });
+  const app = await createApp(testConfig(dir, { ...model(), ...env }), { clock: fixedClock(AFTER), logger: silentLogger, stems: testStems });
   await app.generation!.semantic!.idle();
   return app;
 }
@@ -85,7 +85,7 @@ function storageTests(describeIt: jest.Describe, name: string, storage: () => { 
 
     test('when the bot stops while it embeds, then the next start embeds the version at once', async () => {
       server.embeddingDelayMs = 2000;
-      const stopped = await createApp(testConfig(data.dir, { ...model(), ...db.env }), { clock: fixedClock(AFTER), logger: silentLogger });
+      const stopped = await createApp(testConfig(data.dir, { ...model(), ...db.env }), { clock: fixedClock(AFTER), logger: silentLogger, stems: testStems });
       for (let i = 0; i < 100 && !server.embeddings.length; i++) await new Promise((r) => setTimeout(r, 20));
       await stopped.stop();
 
@@ -168,8 +168,8 @@ describePg('two instances on one PostgreSQL database', () => {
     // The second starts while the first is still embedding (the service is slow).
     server.embeddingDelayMs = 1500;
     const config = (dir: string) => testConfig(dir, { ...model(), DATABASE_URL: pg.url });
-    const one = await createApp(config(a.dir), { clock: fixedClock(AFTER), logger: silentLogger });
-    const two = await createApp(config(b.dir), { clock: fixedClock(AFTER), logger: silentLogger });
+    const one = await createApp(config(a.dir), { clock: fixedClock(AFTER), logger: silentLogger, stems: testStems });
+    const two = await createApp(config(b.dir), { clock: fixedClock(AFTER), logger: silentLogger, stems: testStems });
     await Promise.all([one.generation!.semantic!.idle(), two.generation!.semantic!.idle()]);
     expect(server.embeddedTexts).toHaveLength(documentCount(one));
     await one.stop();

@@ -4,7 +4,7 @@ import { createApp, type App } from '../../src/app';
 import { fixedClock } from '../../src/schedule/time';
 import { LoopbackConnector } from '../helpers/connector';
 import { exchange, postActivity } from '../helpers/http';
-import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
+import { AFTER, silentLogger, tempDataDir, testConfig, testStems } from '../helpers/fixtures';
 import { ModelServer } from './modelServer';
 import { BRIEFING_EN, FAITHFUL, PLATFORM_FR, UNFAITHFUL } from './unfaithful';
 
@@ -22,8 +22,8 @@ beforeAll(async () => {
   data = tempDataDir();
   const limits = { RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_TOKEN_PER_MINUTE: '0' };
   const model = { OPENAI_BASE_URL: `${url}/v1`, OPENAI_API_KEY: 'test-key', OPENAI_MODEL: 'test-model', OPENAI_MAX_RETRIES: '0' };
-  withModel = await createApp(testConfig(`${data.dir}/a`, { ...limits, ...model }), { clock: fixedClock(AFTER), logger: silentLogger, streamIntervalMs: 20 });
-  without = await createApp(testConfig(`${data.dir}/b`, limits), { clock: fixedClock(AFTER), logger: silentLogger });
+  withModel = await createApp(testConfig(`${data.dir}/a`, { ...limits, ...model }), { clock: fixedClock(AFTER), logger: silentLogger, stems: testStems, streamIntervalMs: 20 });
+  without = await createApp(testConfig(`${data.dir}/b`, limits), { clock: fixedClock(AFTER), logger: silentLogger, stems: testStems });
   base = `http://127.0.0.1:${await withModel.start(0)}`;
   plainBase = `http://127.0.0.1:${await without.start(0)}`;
 });

@@ -12,7 +12,11 @@ export class LoopbackConnector {
   private nextId = 0;
   /** Members the connector knows, as Teams returns them (GET /v3/conversations/:id/members/:user). */
   readonly members = new Map<string, Record<string, unknown>>();
-  /** When set, posting an activity fails with this HTTP status (a connector outage). */
+  /**
+   * When set, posting an activity fails with this HTTP status (a connector outage). A 429 or 503 says
+   * Retry-After: 0, so the connector client spends its few retries at once instead of backing off for
+   * seconds; what the bot does once they are spent is the same.
+   */
   failWith: number | undefined;
   /** Conversations where posting or updating an activity fails with the status given (an outage there only). */
   readonly failIn = new Map<string, number>();
@@ -37,7 +41,7 @@ export class LoopbackConnector {
         const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
         const failure = m && (req.method === 'POST' || req.method === 'PUT') ? (this.failIn.get(decodeURIComponent(m[1]!)) ?? (req.method === 'POST' ? this.failWith : undefined)) : undefined;
         if (failure) {
-          res.writeHead(failure, { 'content-type': 'application/json' });
+          res.writeHead(failure, { 'content-type': 'application/json', ...([429, 503].includes(failure) ? { 'retry-after': '0' } : {}) });
           res.end(JSON.stringify({ error: { code: 'ServiceError', message: 'connector unavailable' } }));
           return;
         }

@@ -8,6 +8,7 @@ import { createTranslator } from '../../src/i18n';
 import { fixedClock, type Clock } from '../../src/schedule/time';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { StemMemo } from '../../src/knowledge/analyzer';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const SOURCES_DIR = join(ROOT, 'sources');
@@ -33,6 +34,12 @@ export function makeAnswerer(clock: Clock = fixedClock(AFTER), sources: Knowledg
 }
 
 export const silentLogger = createLogger('silent');
+
+/**
+ * The stems of the shipped sources, kept across the apps a suite creates, as production keeps them
+ * across starts (a stem depends only on the word): most of a start is spent stemming otherwise.
+ */
+export const testStems = new StemMemo();
 
 /** A fresh data folder for one test, removed by the returned function. */
 export function tempDataDir(): { dir: string; cleanup: () => void } {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createApp } from '../../src/app';
 import { fixedClock } from '../../src/schedule/time';
-import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
+import { AFTER, silentLogger, tempDataDir, testConfig, testStems } from '../helpers/fixtures';
 import { describePg, pgSchemaUrl } from '../helpers/postgres';
 import { exchange, participant } from '../helpers/http';
 
@@ -11,7 +11,7 @@ const CONFIRM = ["I'd like to confirm my participation in the sub-regional consu
 
 async function startApp(env: Record<string, string> = {}) {
   const data = tempDataDir();
-  const app = await createApp(testConfig(data.dir, { ADMIN_TOKEN: TOKEN, ...env }), { clock: fixedClock(AFTER), logger: silentLogger });
+  const app = await createApp(testConfig(data.dir, { ADMIN_TOKEN: TOKEN, ...env }), { clock: fixedClock(AFTER), logger: silentLogger, stems: testStems });
   const base = `http://127.0.0.1:${await app.start(0)}`;
   return { app, base, stop: async () => (await app.stop(), data.cleanup()) };
 }

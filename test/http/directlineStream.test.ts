@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { createApp, type App } from '../../src/app';
 import { fixedClock } from '../../src/schedule/time';
-import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
+import { AFTER, silentLogger, tempDataDir, testConfig, testStems } from '../helpers/fixtures';
 import { describePg, pgSchemaUrl } from '../helpers/postgres';
 
 interface Activity {
@@ -16,7 +16,7 @@ interface Conversation {
 }
 
 async function startApp(dir: string, env: Record<string, string> = {}): Promise<{ app: App; base: string }> {
-  const app = await createApp(testConfig(dir, env), { clock: fixedClock(AFTER), logger: silentLogger });
+  const app = await createApp(testConfig(dir, env), { clock: fixedClock(AFTER), logger: silentLogger, stems: testStems });
   return { app, base: `http://127.0.0.1:${await app.start(0)}` };
 }
 const dl = (base: string, path: string, token: string, init: RequestInit = {}) =>

@@ -4,7 +4,7 @@ import type { Clock } from '../../src/schedule/time';
 import type { AnswerSaved, QuestionGroupList, Taught } from '../../src/http/adminContract';
 import { ChannelIssuer } from '../helpers/channelIssuer';
 import { LoopbackConnector } from '../helpers/connector';
-import { AFTER, plain, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
+import { AFTER, plain, silentLogger, tempDataDir, testConfig, testStems } from '../helpers/fixtures';
 import { postActivity } from '../helpers/http';
 import { describePg, pgSchemaUrl } from '../helpers/postgres';
 
@@ -47,7 +47,7 @@ interface Running {
 }
 
 async function start(dataDir: string, clock: Clock, env: Record<string, string>): Promise<Running> {
-  const app = await createApp(testConfig(dataDir, { ADMIN_TOKEN: TOKEN, ...issuer.env(), ...env }), { clock, logger: silentLogger, botCredentials: issuer.credentials() });
+  const app = await createApp(testConfig(dataDir, { ADMIN_TOKEN: TOKEN, ...issuer.env(), ...env }), { clock, logger: silentLogger, stems: testStems, botCredentials: issuer.credentials() });
   return { app, base: `http://127.0.0.1:${await app.start(0)}` };
 }
 

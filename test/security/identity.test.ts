@@ -5,7 +5,7 @@ import { fixedClock } from '../../src/schedule/time';
 import { ChannelIssuer } from '../helpers/channelIssuer';
 import { ACTIVITY_LIMITS } from '../../src/http/activitySchema';
 import { LoopbackConnector } from '../helpers/connector';
-import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
+import { AFTER, silentLogger, tempDataDir, testConfig, testStems } from '../helpers/fixtures';
 
 const ORGANISER = 'aad-organiser-0001';
 const post = (base: string, activity: Record<string, unknown>, authorization?: string) =>
@@ -18,7 +18,7 @@ const textOf = async (res: Response) => ((await res.json()) as { activities?: Ar
 
 async function started(env: Record<string, string>, overrides = {}) {
   const data = tempDataDir();
-  const app = await createApp(testConfig(data.dir, { ORGANISER_IDS: ORGANISER, ADMIN_IDS: ORGANISER, ...env }), { clock: fixedClock(AFTER), logger: silentLogger, ...overrides });
+  const app = await createApp(testConfig(data.dir, { ORGANISER_IDS: ORGANISER, ADMIN_IDS: ORGANISER, ...env }), { clock: fixedClock(AFTER), logger: silentLogger, stems: testStems, ...overrides });
   const base = `http://127.0.0.1:${await app.start(0)}`;
   return { app, base, stop: async () => (await app.stop(), data.cleanup()) };
 }

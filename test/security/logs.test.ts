@@ -5,6 +5,7 @@ import { fixedClock } from '../../src/schedule/time';
 import { AFTER, tempDataDir, testConfig } from '../helpers/fixtures';
 import { postActivity } from '../helpers/http';
 import { ChannelIssuer } from '../helpers/channelIssuer';
+import { LoopbackConnector } from '../helpers/connector';
 import { bufferLogger } from './harness';
 
 /**
@@ -31,9 +32,13 @@ let data: ReturnType<typeof tempDataDir>;
 let log: ReturnType<typeof bufferLogger>;
 // Organiser commands are trusted only from signed Teams requests: every request here is signed.
 const issuer = new ChannelIssuer();
-const SERVICE_URL = 'http://127.0.0.1:9/';
+// The channel's connector refuses every post at once (403): the digest sent to Teams fails and its
+// failure is logged, without the retries a closed port would cost (seconds per attempt).
+const connector = new LoopbackConnector();
+connector.failWith = 403;
 beforeAll(async () => {
   await issuer.start();
+  await connector.start();
   data = tempDataDir();
   log = bufferLogger('trace');
   app = await createApp(testConfig(data.dir, { ADMIN_TOKEN: TOKEN, ORGANISER_IDS: ORGANISER, LOG_LEVEL: 'trace', ...issuer.env() }), { clock: fixedClock(AFTER), logger: log.logger, botCredentials: issuer.credentials() });
@@ -42,10 +47,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
   await issuer.stop();
+  await connector.stop();
   data?.cleanup();
 });
 
-const signed = async (activity: Record<string, unknown>) => postActivity(base, { serviceUrl: SERVICE_URL, ...activity }, { authorization: await issuer.sign(SERVICE_URL) });
+const signed = async (activity: Record<string, unknown>) => postActivity(base, { serviceUrl: connector.url, ...activity }, { authorization: await issuer.sign(connector.url) });
 
 /** One person in one conversation: says each message in turn, returns the replies of the last. */
 function person(from = `user-${randomUUID()}`) {

@@ -3,7 +3,7 @@ import { createApp, type App } from '../../src/app';
 import { ConfigError, loadConfig } from '../../src/config';
 import { addressKey } from '../../src/http/rateLimit';
 import { fixedClock } from '../../src/schedule/time';
-import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
+import { AFTER, silentLogger, tempDataDir, testConfig, testStems } from '../helpers/fixtures';
 import { describePg, pgSchemaUrl } from '../helpers/postgres';
 
 const ADMIN_TOKEN = 'an-admin-token-of-some-length';
@@ -11,7 +11,7 @@ const ADMIN_TOKEN = 'an-admin-token-of-some-length';
 /** Starts an app with the given settings; the returned function stops it and removes its data. */
 async function started(env: Record<string, string>): Promise<{ base: string; app: App; stop: () => Promise<void> }> {
   const data = tempDataDir();
-  const app = await createApp(testConfig(data.dir, env), { clock: fixedClock(AFTER), logger: silentLogger });
+  const app = await createApp(testConfig(data.dir, env), { clock: fixedClock(AFTER), logger: silentLogger, stems: testStems });
   const base = `http://127.0.0.1:${await app.start(0)}`;
   return {
     base,

@@ -5,7 +5,7 @@ import { stringify as toYaml } from 'yaml';
 import { createApp } from '../../src/app';
 import { pdfToText } from '../../src/sources/pdf';
 import { fixedClock } from '../../src/schedule/time';
-import { AFTER, SOURCES_DIR, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
+import { AFTER, silentLogger, SOURCES_DIR, tempDataDir, testConfig, testStems } from '../helpers/fixtures';
 import { textToPdf } from '../helpers/pdf';
 import { describePg, pgSchemaUrl } from '../helpers/postgres';
 import { postActivity } from '../helpers/http';
@@ -21,7 +21,7 @@ afterAll(() => issuer.stop());
 
 async function start(env: Record<string, string> = {}) {
   const data = tempDataDir();
-  const app = await createApp(testConfig(data.dir, { ADMIN_TOKEN: TOKEN, ADMIN_IDS: 'admin-1', ...issuer.env(), ...env }), { clock: fixedClock(AFTER), logger: silentLogger, botCredentials: issuer.credentials() });
+  const app = await createApp(testConfig(data.dir, { ADMIN_TOKEN: TOKEN, ADMIN_IDS: 'admin-1', ...issuer.env(), ...env }), { clock: fixedClock(AFTER), logger: silentLogger, stems: testStems, botCredentials: issuer.credentials() });
   const base = `http://127.0.0.1:${await app.start(0)}`;
   const admin = (path: string, init: RequestInit = {}) => fetch(`${base}/api/admin${path}`, { ...init, headers: { authorization: `Bearer ${TOKEN}`, 'x-admin-name': 'Catherine', ...(init.headers ?? {}) } });
   const ask = async (text: string, from = 'participant') => {
@@ -95,28 +95,6 @@ describe('admins update the sources', () => {
     expect(status.versions.find((v) => v.number === 2)!.changed.sort()).toEqual(['note-en', 'note-fr', 'schedule']);
   });
 
-  test.each([
-    ['schedule', '{"events": [', 'application/json', /does not parse as JSON/],
-    ['schedule', JSON.stringify({ timezone: 'Africa/Nairobi', zoneLabel: { en: 'x', fr: 'x' }, organisers: ['a@example.org'], events: [{ id: 'x' }] }), 'application/json', /events\.0\.kind/],
-    ['schedule', 'events: [1, 2', 'application/yaml', /does not parse as YAML/],
-    ['qa', 'id,passages\nqa.x,s1.unea4\n', 'text/csv', /needs the columns/],
-    ['note-fr', read('note.fr.md').replace('<!-- id: s3.platform -->', '<script>alert(1)</script>\n<!-- id: s3.platform -->'), 'text/markdown', /HTML is not allowed/],
-    ['note-en', read('note.en.md').replace('(direct link to come)', '[direct link](javascript:alert(1))'), 'text/markdown', /script links are not allowed/],
-    ['note-fr', Buffer.from([0x23, 0x20, 0xff, 0xfe, 0x41]), 'text/markdown', /not valid UTF-8/],
-    ['note-fr', '# Titre sans identifiant\n', 'text/markdown', /a heading needs an id/],
-    ['note-fr', Buffer.from('%PDF-1.4\nthis is not a PDF at all\n%%EOF'), 'application/pdf', /could not read the PDF/],
-    ['note-fr', Buffer.from('plain text pretending to be a PDF'), 'application/pdf', /not a PDF file/],
-    ['golden', JSON.stringify({ questions: [{ id: 'x', lang: 'en', q: 'When?', facts: ['(unclosed'] }] }), 'application/json', /not a valid regular expression/],
-    ['nonsense', '{}', 'application/json', /No source "nonsense"/],
-  ] as Array<[string, string | Buffer, string, RegExp]>)('when %s is uploaded broken (%#), then it is refused with the reason and nothing changes', async (name, body, type, reason) => {
-    const before = await w.ask('When is the sub-regional consultation?');
-    const res = await w.upload(name, body, type);
-    expect([400, 404]).toContain(res.status);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(reason);
-    expect(await w.ask('When is the sub-regional consultation?')).toBe(before);
-    expect(((await (await w.admin('/sources')).json()) as { draft: unknown }).draft).toBeNull();
-  });
-
   test('when a note loses a passage, then the draft names it and cannot be published', async () => {
     const res = await w.upload('note-en', read('note.en.md').replace(/<!-- id: s3\.platform -->[\s\S]*?(?=\n### )/, ''), 'text/markdown');
     expect(((await res.json()) as { problems: string[] }).problems.join('\n')).toMatch(/passage s3\.platform is missing from the English note/);
@@ -139,6 +117,36 @@ describe('admins update the sources', () => {
     await w.upload('schedule', moved.schedule(), 'application/json');
     expect(await w.ask('sources status', 'admin-1')).toMatch(/Live sources: version 1[\s\S]*Draft: version 2, changing schedule[\s\S]*cannot be published yet[\s\S]*13 août 2020/);
     expect(await w.ask('sources status')).toMatch(/for the admins/);
+  });
+});
+
+// A refused upload changes nothing, so the broken uploads share one app: a change left behind by
+// any of them would show in its own checks and in every later one.
+describe('admins upload broken sources', () => {
+  let w: Awaited<ReturnType<typeof start>>;
+  beforeAll(async () => (w = await start()));
+  afterAll(async () => w.stop());
+
+  test.each([
+    ['schedule', '{"events": [', 'application/json', /does not parse as JSON/],
+    ['schedule', JSON.stringify({ timezone: 'Africa/Nairobi', zoneLabel: { en: 'x', fr: 'x' }, organisers: ['a@example.org'], events: [{ id: 'x' }] }), 'application/json', /events\.0\.kind/],
+    ['schedule', 'events: [1, 2', 'application/yaml', /does not parse as YAML/],
+    ['qa', 'id,passages\nqa.x,s1.unea4\n', 'text/csv', /needs the columns/],
+    ['note-fr', read('note.fr.md').replace('<!-- id: s3.platform -->', '<script>alert(1)</script>\n<!-- id: s3.platform -->'), 'text/markdown', /HTML is not allowed/],
+    ['note-en', read('note.en.md').replace('(direct link to come)', '[direct link](javascript:alert(1))'), 'text/markdown', /script links are not allowed/],
+    ['note-fr', Buffer.from([0x23, 0x20, 0xff, 0xfe, 0x41]), 'text/markdown', /not valid UTF-8/],
+    ['note-fr', '# Titre sans identifiant\n', 'text/markdown', /a heading needs an id/],
+    ['note-fr', Buffer.from('%PDF-1.4\nthis is not a PDF at all\n%%EOF'), 'application/pdf', /could not read the PDF/],
+    ['note-fr', Buffer.from('plain text pretending to be a PDF'), 'application/pdf', /not a PDF file/],
+    ['golden', JSON.stringify({ questions: [{ id: 'x', lang: 'en', q: 'When?', facts: ['(unclosed'] }] }), 'application/json', /not a valid regular expression/],
+    ['nonsense', '{}', 'application/json', /No source "nonsense"/],
+  ] as Array<[string, string | Buffer, string, RegExp]>)('when %s is uploaded broken (%#), then it is refused with the reason and nothing changes', async (name, body, type, reason) => {
+    const before = await w.ask('When is the sub-regional consultation?');
+    const res = await w.upload(name, body, type);
+    expect([400, 404]).toContain(res.status);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(reason);
+    expect(await w.ask('When is the sub-regional consultation?')).toBe(before);
+    expect(((await (await w.admin('/sources')).json()) as { draft: unknown }).draft).toBeNull();
   });
 });
 
