@@ -100,6 +100,8 @@ async function load(server: Child, label: string, seconds = SECONDS): Promise<Lo
   let count = 0;
   let errors = 0;
   let reset: Promise<unknown> = Promise.resolve();
+  let done!: (r: { result?: autocannon.Result; err?: unknown }) => void;
+  const finished = new Promise<{ result?: autocannon.Result; err?: unknown }>((resolve) => (done = resolve));
   const instance = autocannon({
     url: `${server.url}/api/messages`,
     connections,
@@ -124,7 +126,7 @@ async function load(server: Child, label: string, seconds = SECONDS): Promise<Lo
         }),
       },
     ],
-  });
+  }, (err, result) => done({ result, err }));
   instance.on('response', (client: unknown, status: number, _bytes: number, ms: number) => {
     if (!steadyAt) {
       answered.add(client);
@@ -139,7 +141,8 @@ async function load(server: Child, label: string, seconds = SECONDS): Promise<Lo
     if (status < 200 || status > 299) errors++;
     latency.record(Math.max(1, Math.round(ms * 1000)));
   });
-  const result = await instance;
+  const { result, err } = await finished;
+  if (!result) throw err;
   const elapsed = (performance.now() - steadyAt) / 1000;
   clientLoop.disable();
   await reset;

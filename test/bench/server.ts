@@ -72,7 +72,7 @@ function loopWatch() {
       gc.count++;
       gc.total += e.duration;
       gc.max = Math.max(gc.max, e.duration);
-      if ((e.detail as { kind?: number } | undefined)?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) gc.majorMax = Math.max(gc.majorMax, e.duration);
+      if ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) gc.majorMax = Math.max(gc.majorMax, e.duration);
     }
   }).observe({ entryTypes: ['gc'] });
   // Each request's time inside the server, from node's own HTTP diagnostics channels.
