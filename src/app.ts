@@ -127,8 +127,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const conversationState = new SnapshotConversationState(stores.botState);
   const userState = new SnapshotUserState(stores.botState);
 
-  const auth = channelAuthentication(config, overrides.botCredentials);
-  const adapter = new ChannelAdapter(new ClientCachingAuthentication(auth));
+  const auth = new ClientCachingAuthentication(channelAuthentication(config, overrides.botCredentials));
+  const adapter = new ChannelAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error): Promise<void> => {
     logger.error({ err: error, activityType: context.activity.type, channelId: context.activity.channelId }, 'turn failed');
     // The state is kept: a failed turn saved nothing, so the stored state is the last good one and the

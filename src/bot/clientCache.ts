@@ -39,12 +39,17 @@ export class ClientCachingAuthentication extends BotFrameworkAuthentication {
     super();
   }
 
-  authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-    return this.inner.authenticateRequest(activity, authHeader);
+  async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    return this.keptClients(await this.inner.authenticateRequest(activity, authHeader));
   }
 
-  authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
-    return this.inner.authenticateStreamingRequest(authHeader, channelIdHeader);
+  async authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
+    return this.keptClients(await this.inner.authenticateStreamingRequest(authHeader, channelIdHeader));
+  }
+
+  /** CloudAdapter takes a turn's connector client from the factory the authentication result carries. */
+  private keptClients(result: AuthenticateRequestResult): AuthenticateRequestResult {
+    return result.connectorFactory ? { ...result, connectorFactory: this.keptConnectors(result.claimsIdentity, result.connectorFactory) } : result;
   }
 
   override authenticateChannelRequest(authHeader: string): Promise<ClaimsIdentity> {
@@ -60,7 +65,10 @@ export class ClientCachingAuthentication extends BotFrameworkAuthentication {
   }
 
   createConnectorFactory(claims: ClaimsIdentity): ConnectorFactory {
-    const inner = this.inner.createConnectorFactory(claims);
+    return this.keptConnectors(claims, this.inner.createConnectorFactory(claims));
+  }
+
+  private keptConnectors(claims: ClaimsIdentity, inner: ConnectorFactory): ConnectorFactory {
     const appId = appIdOf(claims);
     const connectors = this.connectors;
     return new (class extends ConnectorFactory {
