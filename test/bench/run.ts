@@ -169,7 +169,7 @@ interface Child {
 
 /** Starts test/bench/server.ts in a process of its own (TypeScript through tsx). */
 function startServer(kind: 'echo' | 'bot'): Promise<Child> {
-  const child = fork(join(__dirname, 'server.ts'), [kind], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(__dirname, 'server.ts'), [kind], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = <T>() => new Promise<T>((resolve, reject) => {
     const exited = (code: number | null) => reject(new Error(`bench server ${kind} exited with ${code}`));
     child.once('exit', exited);
