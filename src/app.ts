@@ -5,6 +5,7 @@ import { SnapshotConversationState, SnapshotUserState } from './bot/snapshotStat
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { channelAuthentication, channelIssuer } from './bot/channelAuth';
 import { ChannelAdapter } from './http/botEndpoint';
+import { ClientCachingAuthentication } from './bot/clientCache';
 import { DELIVERY_FAILED } from './bot/turnFlags';
 import type { Config } from './config';
 import { redactedConfig } from './config';
@@ -127,7 +128,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const conversationState = new SnapshotConversationState(stores.botState);
   const userState = new SnapshotUserState(stores.botState);
 
-  const auth = channelAuthentication(config, overrides.botCredentials);
+  const auth = new ClientCachingAuthentication(channelAuthentication(config, overrides.botCredentials));
   const adapter = new ChannelAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error): Promise<void> => {
     logger.error({ err: error, activityType: context.activity.type, channelId: context.activity.channelId }, 'turn failed');

@@ -40,12 +40,15 @@ class Snapshots {
 
   async save(context: TurnContext, force: boolean): Promise<void> {
     let cached = context.turnState.get<Cached | undefined>(this.key);
-    if (!force && (!cached || cached.snapshot === snapshotOf(cached.state))) return;
+    if (!force && !cached) return;
+    // Serialized once: compared with the snapshot, and the snapshot once written (the eTag is not part of it).
+    const now = cached ? snapshotOf(cached.state) : '{}';
+    if (!force && cached!.snapshot === now) return;
     const key = await this.storageKey(context);
     cached ??= { state: {}, snapshot: '' };
     cached.state.eTag = '*';
     await this.storage.write({ [key]: cached.state });
-    cached.snapshot = snapshotOf(cached.state);
+    cached.snapshot = now;
     context.turnState.set(this.key, cached);
   }
 

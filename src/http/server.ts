@@ -55,6 +55,16 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const limits = deps.edge ? edgeLimits(deps.edge.rateLimits, { pool: deps.edge.pool, logger: deps.logger }) : { messages: pass, directLine: pass, create: pass, admin: pass };
   const maxTextLength = Math.max(ACTIVITY_LIMITS.maxTextLength, (deps.edge?.maxMessageLength ?? 0) * MARKUP_SLACK * 2);
 
+  // First after the headers: every turn comes here, and no route below takes a POST to this path, so
+  // the turn does not walk past the pages', Direct Line's and the tab's routers to reach it.
+  const messages = botEndpoint(deps.messages);
+  // Counted, then the body read within its limits (size, media type, depth), then checked as an
+  // activity: only a well-formed one reaches the adapter, and bad input is a 4xx, never a 5xx.
+  app.post('/api/messages', limits.messages, ...activityBody('256kb'), validateActivity('channel', maxTextLength), async (req: Request, res: Response, next: NextFunction) => {
+    await messages(req, res, next);
+  });
+  app.all('/api/messages', (_req, _res, next) => next(new AppError('METHOD_NOT_ALLOWED', 'Use POST to send an activity.')));
+
   app.get('/', (req, res) => {
     res.type('html').send(webChatPage(deps.pageStrings, cspNonce(res), preferredLang(req)));
   });
@@ -81,14 +91,6 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       next(new AppError('NOT_READY', (e as Error).message, { cause: e }));
     }
   });
-
-  const messages = botEndpoint(deps.messages);
-  // Counted, then the body read within its limits (size, media type, depth), then checked as an
-  // activity: only a well-formed one reaches the adapter, and bad input is a 4xx, never a 5xx.
-  app.post('/api/messages', limits.messages, ...activityBody('256kb'), validateActivity('channel', maxTextLength), async (req: Request, res: Response, next: NextFunction) => {
-    await messages(req, res, next);
-  });
-  app.all('/api/messages', (_req, _res, next) => next(new AppError('METHOD_NOT_ALLOWED', 'Use POST to send an activity.')));
 
   app.use('/api/admin', limits.admin);
   if (deps.admin) app.use('/api/admin', deps.admin);

@@ -52,10 +52,11 @@ export class Answerer implements AnswerSource {
   private readonly events: EventAnswers;
 
   private readonly frames = new Memo<QuestionFrame>(2_000);
+  private readonly answers = new Memo<Answer>(2_000);
 
   constructor(
     private readonly kb: KnowledgeBase,
-    clock: Clock,
+    private readonly clock: Clock,
     t: Translate,
   ) {
     // Answers are made of the sources' words: their texts are remembered for this version of the sources.
@@ -64,8 +65,15 @@ export class Answerer implements AnswerSource {
   }
 
   answer(asked: string, ctx: QuestionContext): Answer {
-    const frame = followUp(this.kb, this.frameOf(asked), ctx, (q) => this.frameOf(q));
-    return { ...this.compose(frame, ctx), needs: [...frame.needs] };
+    // An answer depends on the question, its context and the minute (no event starts or ends within
+    // one): the same question asked again in the same context within the minute is answered alike.
+    const key = JSON.stringify([asked, ctx.lang, ctx.timezone ?? null, ctx.previous ?? null, Math.floor(this.clock.now().getTime() / 60_000)]);
+    const answer = this.answers.get(key, () => {
+      const frame = followUp(this.kb, this.frameOf(asked), ctx, (q) => this.frameOf(q));
+      return { ...this.compose(frame, ctx), needs: [...frame.needs] };
+    });
+    // Each caller gets lists of its own: a remembered answer is never changed through one.
+    return { ...answer, citations: [...answer.citations], suggestions: [...answer.suggestions], eventIds: [...answer.eventIds], needs: answer.needs && [...answer.needs] };
   }
 
   /** What a question asks, read against the sources: it depends on the text alone, so it is remembered (read-only, shared). */

@@ -1,3 +1,4 @@
+import { Memo } from '../memo';
 import type pg from 'pg';
 import type Database from 'better-sqlite3';
 
@@ -14,12 +15,22 @@ export interface Sql {
   tx<T>(f: (sql: Sql) => Promise<T>): Promise<T>;
 }
 
+/**
+ * Statements prepared once per text: compiling one costs more than running it. The texts are the
+ * code's own (values go in as parameters), except for IN lists whose length varies: bounded.
+ */
+function preparedStatements(db: Database.Database): (sql: string) => Database.Statement {
+  const cache = new Memo<Database.Statement>(500);
+  return (sql) => cache.get(sql, () => db.prepare(sql));
+}
+
 export function sqliteSql(db: Database.Database): Sql {
+  const prepared = preparedStatements(db);
   const statements = {
     dialect: 'sqlite' as const,
-    all: <T>(sql: string, params: unknown[] = []) => Promise.resolve(db.prepare(sql).all(...params) as T[]),
-    get: <T>(sql: string, params: unknown[] = []) => Promise.resolve(db.prepare(sql).get(...params) as T | undefined),
-    run: (sql: string, params: unknown[] = []) => Promise.resolve(db.prepare(sql).run(...params).changes),
+    all: <T>(sql: string, params: unknown[] = []) => Promise.resolve(prepared(sql).all(...params) as T[]),
+    get: <T>(sql: string, params: unknown[] = []) => Promise.resolve(prepared(sql).get(...params) as T | undefined),
+    run: (sql: string, params: unknown[] = []) => Promise.resolve(prepared(sql).run(...params).changes),
   };
   // Inside a transaction, a nested one is part of it.
   const inside: Sql = { ...statements, tx: (f) => f(inside) };

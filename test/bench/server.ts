@@ -7,6 +7,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Session, type Profiler } from 'node:inspector';
+import { subscribe } from 'node:diagnostics_channel';
+import { createHistogram, monitorEventLoopDelay, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, MessageFactory, type Request, type Response } from 'botbuilder';
 import { createApp } from '../../src/app';
 import { fixedClock } from '../../src/schedule/time';
@@ -45,6 +47,63 @@ function echoServer() {
   });
 }
 
+/** What the server's own event loop went through during a round: how late timers ran, and garbage collection. */
+export interface LoopStats {
+  /** Event-loop delay (ms): how late a 10 ms timer fired, at the median, p99 and worst. */
+  delayP50: number;
+  delayP99: number;
+  delayMax: number;
+  /** Garbage collections: how many, their total and longest pause (ms), and the longest full (mark-sweep) one. */
+  gcCount: number;
+  gcTotal: number;
+  gcMax: number;
+  majorMax: number;
+  /** Time from a request's headers read to its response finished, in the server (ms). */
+  serverP99: number;
+  serverMax: number;
+}
+
+function loopWatch() {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  let gc = { count: 0, total: 0, max: 0, majorMax: 0 };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.count++;
+      gc.total += e.duration;
+      gc.max = Math.max(gc.max, e.duration);
+      if ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) gc.majorMax = Math.max(gc.majorMax, e.duration);
+    }
+  }).observe({ entryTypes: ['gc'] });
+  // Each request's time inside the server, from node's own HTTP diagnostics channels.
+  const inServer = createHistogram();
+  const started = new WeakMap<object, bigint>();
+  subscribe('http.server.request.start', (m) => started.set((m as { response: object }).response, process.hrtime.bigint()));
+  subscribe('http.server.response.finish', (m) => {
+    const t0 = started.get((m as { response: object }).response);
+    if (t0 !== undefined) inServer.record(Number(process.hrtime.bigint() - t0) || 1);
+  });
+  const ms = (ns: number) => ns / 1e6;
+  return {
+    reset: () => {
+      delay.reset();
+      inServer.reset();
+      gc = { count: 0, total: 0, max: 0, majorMax: 0 };
+    },
+    read: (): LoopStats => ({
+      delayP50: ms(delay.percentile(50)),
+      delayP99: ms(delay.percentile(99)),
+      delayMax: ms(delay.max),
+      gcCount: gc.count,
+      gcTotal: gc.total,
+      gcMax: gc.max,
+      majorMax: gc.majorMax,
+      serverP99: ms(inServer.percentile(99)),
+      serverMax: ms(inServer.max),
+    }),
+  };
+}
+
 async function main(): Promise<void> {
   const kind = process.argv[2];
   let port: number;
@@ -63,9 +122,15 @@ async function main(): Promise<void> {
   session.connect();
   const post = <T>(method: string, params?: object) =>
     new Promise<T>((resolve, reject) => session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result as T))));
+  const loop = loopWatch();
   process.on('message', (msg: string) => {
     void (async () => {
-      if (msg === 'profile-start') {
+      if (msg === 'loop-reset') {
+        loop.reset();
+        process.send!({ reset: true });
+      } else if (msg === 'loop-read') {
+        process.send!(loop.read());
+      } else if (msg === 'profile-start') {
         await post('Profiler.enable');
         await post('Profiler.setSamplingInterval', { interval: 500 });
         await post('Profiler.start');

@@ -54,6 +54,22 @@ describe('POST /api/messages', () => {
     expect(reply!.entities![0]).toMatchObject({ type: 'https://schema.org/Message', '@type': 'Message', citation: expect.arrayContaining([expect.objectContaining({ '@type': 'Claim', appearance: expect.objectContaining({ '@type': 'DigitalDocument' }) })]) });
   });
 
+  test('when turns name two channel endpoints in turn, then each answer reaches the endpoint its activity names', async () => {
+    const other = new LoopbackConnector();
+    await other.start();
+    try {
+      for (const target of [connector, other, connector, other]) {
+        const { conversation, body } = activity('How do I register?', { serviceUrl: target.url });
+        expect((await post('/api/messages', body)).status).toBeLessThan(300);
+        const [reply] = await target.waitFor(conversation, 1);
+        expect(plain(reply!.text!)).toMatch(/regist/);
+        expect((target === connector ? other : connector).received.get(conversation)).toBeUndefined();
+      }
+    } finally {
+      await other.stop();
+    }
+  });
+
   test('when a French question asks for expectReplies, then the answer is in the response body', async () => {
     const { conversation, body } = activity('Quelle plateforme de visioconférence sera utilisée ?', { deliveryMode: 'expectReplies' });
     const res = await post('/api/messages', body);
