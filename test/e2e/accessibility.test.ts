@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createApp, type App } from '../../src/app';
 import { fixedClock } from '../../src/schedule/time';
 import { expectNoSeriousViolation } from '../helpers/axe';
-import { describeBrowser, launchBrowser } from '../helpers/browser';
+import { describeBrowser, launchBrowser, ask } from '../helpers/browser';
 import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
 
 /**
@@ -19,20 +19,6 @@ let app: App;
 let base: string;
 let browser: Browser;
 let data: ReturnType<typeof tempDataDir>;
-
-const botMessages = (page: Page) => page.$$eval('.webchat__bubble:not(.webchat__bubble--from-user) .webchat__bubble__content', (els) => els.map((e) => (e as HTMLElement).innerText));
-
-async function ask(page: Page, text: string, expected: RegExp): Promise<string> {
-  const before = (await botMessages(page)).length;
-  await page.fill('.webchat__send-box-text-box__input', text);
-  await page.keyboard.press('Enter');
-  for (let i = 0; i < 120; i++) {
-    const fresh = (await botMessages(page)).slice(before).join('\n');
-    if (expected.test(fresh)) return fresh;
-    await page.waitForTimeout(150);
-  }
-  throw new Error(`no reply matching ${expected} to "${text}"; got:\n${(await botMessages(page)).slice(before).join('\n---\n')}`);
-}
 
 /** The page as it is, checked at both widths. */
 async function checkBothWidths(page: Page, view: string): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { createApp, type App } from '../../src/app';
 import { fixedClock } from '../../src/schedule/time';
-import { describeBrowser, launchBrowser, screenshot } from '../helpers/browser';
+import { describeBrowser, launchBrowser, screenshot, ask, waitForBot } from '../helpers/browser';
 import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
 import { participant } from '../helpers/http';
 
@@ -21,24 +21,6 @@ let app: App;
 let base: string;
 let browser: Browser;
 let data: ReturnType<typeof tempDataDir>;
-
-const botMessages = (page: Page) => page.$$eval('.webchat__bubble:not(.webchat__bubble--from-user) .webchat__bubble__content', (els) => els.map((e) => (e as HTMLElement).innerText));
-
-async function ask(page: Page, text: string, expected: RegExp): Promise<string> {
-  const before = (await botMessages(page)).length;
-  await page.fill('.webchat__send-box-text-box__input', text);
-  await page.keyboard.press('Enter');
-  return waitForBot(page, before, expected);
-}
-
-async function waitForBot(page: Page, before: number, expected: RegExp): Promise<string> {
-  for (let i = 0; i < 120; i++) {
-    const fresh = (await botMessages(page)).slice(before).join('\n');
-    if (expected.test(fresh)) return fresh;
-    await page.waitForTimeout(150);
-  }
-  throw new Error(`no bot message matching ${expected}; got:\n${(await botMessages(page)).slice(before).join('\n---\n')}`);
-}
 
 /** Every tab fully inside the window: none cut off or pushed sideways. */
 async function tabsFit(page: Page, width: number): Promise<void> {

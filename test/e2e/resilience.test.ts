@@ -1,25 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createApp, type App } from '../../src/app';
 import { fixedClock } from '../../src/schedule/time';
-import { describeBrowser, launchBrowser, screenshot } from '../helpers/browser';
+import { describeBrowser, launchBrowser, screenshot, ask, botMessages } from '../helpers/browser';
 import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
 
 jest.setTimeout(120_000);
-
-const botMessages = (page: Page) => page.$$eval('.webchat__bubble:not(.webchat__bubble--from-user) .webchat__bubble__content', (els) => els.map((e) => (e as HTMLElement).innerText));
-
-async function ask(page: Page, text: string, expected: RegExp, waitMs = 20_000): Promise<string> {
-  const before = (await botMessages(page)).length;
-  await page.fill('.webchat__send-box-text-box__input', text);
-  await page.keyboard.press('Enter');
-  const deadline = Date.now() + waitMs;
-  while (Date.now() < deadline) {
-    const fresh = (await botMessages(page)).slice(before).join('\n');
-    if (expected.test(fresh)) return fresh;
-    await page.waitForTimeout(150);
-  }
-  throw new Error(`no reply matching ${expected} to "${text}"; got:\n${(await botMessages(page)).slice(before).join('\n---\n')}`);
-}
 
 describeBrowser('the web chat page over the WebSocket stream, across a restart of the bot', () => {
   let browser: Browser;

@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createApp, type App } from '../../src/app';
 import { fixedClock } from '../../src/schedule/time';
-import { describeBrowser, launchBrowser, screenshot } from '../helpers/browser';
+import { describeBrowser, launchBrowser, screenshot, ask, botMessages } from '../helpers/browser';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AFTER, SOURCES_DIR, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
@@ -12,22 +12,6 @@ let app: App;
 let base: string;
 let browser: Browser;
 let data: ReturnType<typeof tempDataDir>;
-
-/** The text of every bot message shown, in order. */
-const botMessages = (page: Page) => page.$$eval('.webchat__bubble:not(.webchat__bubble--from-user) .webchat__bubble__content', (els) => els.map((e) => (e as HTMLElement).innerText));
-
-async function ask(page: Page, text: string, expected: RegExp): Promise<string> {
-  const before = (await botMessages(page)).length;
-  await page.fill('[data-id="webchat-sendbox-input"], .webchat__send-box-text-box__input', text);
-  await page.keyboard.press('Enter');
-  for (let i = 0; i < 100; i++) {
-    const all = await botMessages(page);
-    const fresh = all.slice(before).join('\n');
-    if (expected.test(fresh)) return fresh;
-    await page.waitForTimeout(150);
-  }
-  throw new Error(`no reply matching ${expected} to "${text}"; got:\n${(await botMessages(page)).slice(before).join('\n---\n')}`);
-}
 
 describeBrowser('the web chat page and the organiser tab, in headless Chromium', () => {
   beforeAll(async () => {
