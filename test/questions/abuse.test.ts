@@ -1,11 +1,11 @@
 import type { Activity } from 'botbuilder';
-import { createTranslator } from '../../src/i18n';
-import { KnowledgeBase } from '../../src/knowledge/knowledgeBase';
 import { QuestionCardLedger } from '../../src/questions/cardLedger';
 import { QuestionRepository } from '../../src/questions/repository';
-import { MAX_OPEN_PER_PARTICIPANT, QuestionService } from '../../src/questions/service';
+import type { QuestionService } from '../../src/questions/service';
+import { MAX_OPEN_PER_PARTICIPANT } from '../../src/questions/service';
 import { botHarness, say, type Harness } from '../helpers/botHarness';
-import { AFTER, LOCALES_DIR, shippedSources, silentLogger, tempDataDir } from '../helpers/fixtures';
+import { AFTER, tempDataDir } from '../helpers/fixtures';
+import { questionService } from '../helpers/questions';
 import { describePg, pgSchemaUrl } from '../helpers/postgres';
 import { openStores } from '../../src/storage/stores';
 import { FEATURE_MIGRATIONS } from '../../src/schema';
@@ -30,17 +30,13 @@ beforeEach(async () => {
   now = new Date(AFTER);
   outage = false;
   posted = [];
-  const kb = new KnowledgeBase(shippedSources());
   h = await botHarness(data.dir, {
     questions: (stores) =>
-      (questions = new QuestionService({
-        repo: new QuestionRepository(stores.sql),
-        analyzer: () => kb.analyzer,
+      (questions = questionService(stores, {
         conversation: async (_reference, message) => {
           if (outage) throw Object.assign(new Error('service unavailable'), { statusCode: 503 });
           posted.push(message);
         },
-        teach: () => Promise.resolve(0),
         organisers: {
           ledger: new QuestionCardLedger(stores.sql),
           destinations: () => Promise.resolve([{ key: 'organisers', reference: { conversation: { id: 'organisers' } }, language: 'en' }]),
@@ -51,9 +47,6 @@ beforeEach(async () => {
           render: () => ({ card: {}, summary: '' }),
         },
         clock: { now: () => now },
-        t: createTranslator(LOCALES_DIR),
-        logger: silentLogger,
-        settings: { emailFrom: 'Assistant <assistant@example.org>', retryBaseMs: 60_000, retryMaxMs: 3_600_000, emailAfterAttempts: 3 },
       })),
   });
 });

@@ -1,12 +1,9 @@
 import type { Activity } from 'botbuilder';
 import { smtpSender } from '../../src/digests/senders';
-import { createTranslator } from '../../src/i18n';
-import { KnowledgeBase } from '../../src/knowledge/knowledgeBase';
-import { QuestionRepository } from '../../src/questions/repository';
-import { QuestionService } from '../../src/questions/service';
-import { fixedClock } from '../../src/schedule/time';
+import type { QuestionService } from '../../src/questions/service';
 import { botHarness, say, type Harness } from '../helpers/botHarness';
-import { AFTER, LOCALES_DIR, shippedSources, silentLogger, tempDataDir } from '../helpers/fixtures';
+import { tempDataDir } from '../helpers/fixtures';
+import { questionService } from '../helpers/questions';
 import { LoopbackSmtp } from '../helpers/smtp';
 
 /** Asking the organisers in chat, in both languages: consent, the optional email, grouping, "delete my data", delivery by email. */
@@ -25,23 +22,15 @@ beforeEach(async () => {
   data = tempDataDir();
   posted = [];
   unreachable = false;
-  const kb = new KnowledgeBase(shippedSources());
   const email = smtpSender(smtp.url);
   h = await botHarness(data.dir, {
     questions: (stores) =>
-      (questions = new QuestionService({
-        repo: new QuestionRepository(stores.sql),
-        analyzer: () => kb.analyzer,
+      (questions = questionService(stores, {
         conversation: async (_reference, message) => {
           if (unreachable) throw Object.assign(new Error('conversation not found'), { statusCode: 404 });
           posted.push(message);
         },
         email,
-        teach: () => Promise.resolve(0),
-        clock: fixedClock(AFTER),
-        t: createTranslator(LOCALES_DIR),
-        logger: silentLogger,
-        settings: { emailFrom: 'Assistant <assistant@example.org>', retryBaseMs: 60_000, retryMaxMs: 3_600_000, emailAfterAttempts: 3 },
       })),
   });
 });
