@@ -13,7 +13,7 @@ const MARKERS: Record<Lang, Set<string>> = {
       'par sur il elle peut un une ou je nous ils pas ne qui que quoi dois puis mon ma mes moi suis ai avez combien heure temps dure ' +
       'seance seances reunion date limite anglais francais inscrire inscription confirmer apres avant bonjour merci oui non chez ' +
       'lieu aura y-a-t-il est-ce envoyer ecrire amerique latine afrique asie caraibes ouest nord sud pays ville mondial mondiale regionale regionales ' +
-      'sous-regionale sous-regionales dispo disponible disponibles langue reunions seront quoi ca aussi encore dois peux veux').split(' '),
+      'sous-regionale sous-regionales dispo disponible disponibles langue reunions seront quoi ca aussi encore dois peux veux vont etre va faut').split(' '),
   ),
 };
 

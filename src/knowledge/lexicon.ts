@@ -22,7 +22,7 @@ export const ASK_WORDS: ReadonlySet<string> = new Set(
     'kind type types sort sorts work works working ' +
     'discuss discussed discusses discussion discussions debated addressed covered tackled treated mentioned ' +
     'missed miss late forgot now next then afterwards missing excluded contain contains containing include includes included ' +
-    'move moved moving switch switched change changed shifted transferred turned ' +
+    'run runs running move moved moving switch switched change changed shifted transferred turned ' +
     // French: asking, modality, getting and sending, taking part
     'propos concernant sujet informations renseignement renseignements precision precisions detail details question questions demande demander ' +
     'dire dit signifie veut expliquer explique decrire savoir sais sait connaitre idee ' +

@@ -30,8 +30,16 @@ export function tokenize(text: string): string[] {
   return out;
 }
 
+/**
+ * Fixed French compounds whose parts are not words of the sentence: "vis-à-vis" does not speak of a
+ * "vis" (a screw, and the stem of "visa"), "peut-être" not of being able.
+ */
+const FROZEN: ReadonlySet<string> = new Set(['vis-a-vis', 'peut-etre', 'au-dela', 'au-dessus', 'au-dessous', 'c-est-a-dire', 'est-a-dire', 'a-peu-pres']);
+
 function pushWord(out: string[], word: string): void {
-  if (/^[a-z]+(-[a-z]+)+$/.test(word)) {
+  if (FROZEN.has(word)) {
+    out.push(word);
+  } else if (/^[a-z]+(-[a-z]+)+$/.test(word)) {
     out.push(word, ...word.split('-'));
   } else if (/^[a-z]+\.\d|^\d+[./]\d+$/.test(word)) {
     out.push(word);
