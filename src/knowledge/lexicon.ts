@@ -22,12 +22,12 @@ export const ASK_WORDS: ReadonlySet<string> = new Set(
     'kind type types sort sorts work works working ' +
     'discuss discussed discusses discussion discussions debated addressed covered tackled treated mentioned ' +
     'missed miss late forgot now next then afterwards missing excluded contain contains containing include includes included ' +
-    'run runs running move moved moving switch switched change changed shifted transferred turned ' +
+    'meant designed aimed targeted run runs running move moved moving switch switched change changed shifted transferred turned ' +
     // French: asking, modality, getting and sending, taking part
     'propos concernant sujet informations renseignement renseignements precision precisions detail details question questions demande demander ' +
     'dire dit signifie veut expliquer explique decrire savoir sais sait connaitre idee ' +
     'existe existent exister disponible disponibles possible possibilite possibilites moyen moyens facon manieres maniere autorise autorisee autorises permis ' +
-    'prevu prevue prevus prevues envisage envisagee envisages envisagees considere consideree cense censee ' +
+    'destine destinee destines destinees prevu prevue prevus prevues envisage envisagee envisages envisagees considere consideree cense censee ' +
     'obtenir obtiens obtient recevoir recois recevrai recevra recevrons recevez recu recue recus envoyer envoie envoyes envoye envoyee envoient envoi ' +
     'donner donne donnee donnes fournir fourni fournie partager partage partagee ' +
     'trouver trouve voir vu regarder verifier apprendre entendre ' +
