@@ -88,7 +88,9 @@ export class SourceService {
 
   /** Creates the first version from the shipped files if the database has none, and loads the live one. */
   async init(files: SourceFiles): Promise<void> {
-    await this.deps.repo.bootstrap(files, this.deps.clock.now());
+    const shipped = await this.deps.repo.bootstrap(files, this.deps.clock.now());
+    if (shipped === 'released') this.deps.logger.info('the shipped sources changed: they are the new live version');
+    if (shipped === 'kept') this.deps.logger.warn('the shipped sources changed, but the organisers have published a version of their own since: theirs stays live; upload the shipped files to use them');
     await this.refresh();
   }
 

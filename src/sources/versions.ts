@@ -85,20 +85,47 @@ export class SourceVersionRepository {
   }
 
   /** The first version, from the files shipped with the bot, published at once. Does nothing if one exists. */
-  async bootstrap(files: SourceFiles, now: Date): Promise<void> {
+  /**
+   * Version 1 from the shipped files on a new database. On a database that has versions, shipped
+   * files that differ from the last version made from files (a new release of the bot) become a new
+   * live version, unless organisers have published their own since: theirs stays live ("kept").
+   */
+  async bootstrap(files: SourceFiles, now: Date): Promise<'created' | 'unchanged' | 'released' | 'kept'> {
+    const shipped = JSON.stringify(files);
     try {
-      await this.sql.tx(async (sql) => {
-        if (await sql.get('SELECT 1 AS x FROM live_sources WHERE id = 1')) return;
-        const id = randomUUID();
-        await sql.run("INSERT INTO source_versions (id, number, status, files, changed, created_at, created_by, published_at, published_by) VALUES (?, 1, 'published', ?, ?, ?, 'files', ?, 'files')", [id, JSON.stringify(files), JSON.stringify(Object.keys(files)), now.toISOString(), now.toISOString()]);
-        await sql.run("INSERT INTO live_sources (id, version_id, changed_at, changed_by) VALUES (1, ?, ?, 'files')", [id, now.toISOString()]);
-        await this.event(sql, 1, 'created', 'files', now, { from: 'sources/' });
+      return await this.sql.tx(async (sql) => {
+        const live = await sql.get<{ version_id: string }>('SELECT version_id FROM live_sources WHERE id = 1');
+        if (!live) {
+          await this.insertFromFiles(sql, 1, shipped, files, now);
+          return 'created';
+        }
+        const fromFiles = await sql.get<Row>("SELECT * FROM source_versions WHERE created_by = 'files' ORDER BY number DESC LIMIT 1");
+        if (!fromFiles || fromFiles.files === shipped) return 'unchanged';
+        if (fromFiles.id !== live.version_id) return 'kept';
+        const next = Number((await sql.get<{ n: number | string | null }>('SELECT MAX(number) AS n FROM source_versions'))!.n ?? 0) + 1;
+        await this.insertFromFiles(sql, next, shipped, files, now);
+        return 'released';
       });
     } catch (e) {
-      // Instances starting together on a new database: another one created version 1 first.
-      if ((await this.liveNumber().catch(() => undefined)) !== undefined) return;
+      // Instances starting together: another one made the version first.
+      if ((await this.liveNumber().catch(() => undefined)) !== undefined) return 'unchanged';
       throw e;
     }
+  }
+
+  private async insertFromFiles(sql: Sql, number: number, shipped: string, files: SourceFiles, now: Date): Promise<void> {
+    const id = randomUUID();
+    await sql.run("INSERT INTO source_versions (id, number, status, files, changed, created_at, created_by, published_at, published_by) VALUES (?, ?, 'published', ?, ?, ?, 'files', ?, 'files')", [
+      id,
+      number,
+      shipped,
+      JSON.stringify(Object.keys(files)),
+      now.toISOString(),
+      now.toISOString(),
+    ]);
+    if (number === 1) await sql.run("INSERT INTO live_sources (id, version_id, changed_at, changed_by) VALUES (1, ?, ?, 'files')", [id, now.toISOString()]);
+    else await sql.run("UPDATE live_sources SET version_id = ?, changed_at = ?, changed_by = 'files' WHERE id = 1", [id, now.toISOString()]);
+    await this.event(sql, number, 'created', 'files', now, { from: 'sources/' });
   }
 
   /** Puts one source into the draft (creating it from the live version if there is none). */

@@ -5,6 +5,8 @@ import type { TabContext, View } from '../context';
 /** Confirmations: filters (event, status, follow-up), search, the follow-up of each, the CSV export. */
 export class ConfirmationsView implements View {
   private confirmations: ConfirmationView[] = [];
+  /** Until the first list arrives the table stays empty and busy: "no confirmation yet" would be untrue. */
+  private loaded = false;
   private events: readonly EventView[] = [];
   private readonly fEvent = byId<HTMLSelectElement>('fEvent');
   private readonly fStatus = byId<HTMLSelectElement>('fStatus');
@@ -40,6 +42,7 @@ export class ConfirmationsView implements View {
   private async loadList(render = true): Promise<void> {
     const list = await this.ctx.api.confirmations(this.filters());
     this.confirmations = [...list.confirmations];
+    this.loaded = true;
     if (render) this.render();
   }
 
@@ -70,6 +73,11 @@ export class ConfirmationsView implements View {
 
   private render(): void {
     const T = this.ctx.texts;
+    byId('cBody').closest('table')?.setAttribute('aria-busy', String(!this.loaded));
+    if (!this.loaded) {
+      byId('cBody').replaceChildren();
+      return;
+    }
     const q = this.search.value.trim().toLowerCase();
     const shown = this.confirmations.filter((c) => !q || [c.reference, c.name, c.organisation, c.email, c.country].join(' ').toLowerCase().includes(q));
     byId('count').textContent = T.t('count', { count: shown.length });
