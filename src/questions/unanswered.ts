@@ -76,6 +76,8 @@ export class RetryingUnansweredQuestions implements UnansweredQuestionRepository
   private readonly pending: PendingQuestion[] = [];
   private timer: NodeJS.Timeout | undefined;
   private attempt = 0;
+  /** The flush under way: questions recorded meanwhile join it, so that no two store the same one. */
+  private flushing: Promise<void> | undefined;
 
   constructor(
     private readonly inner: UnansweredQuestionRepository,
@@ -104,11 +106,19 @@ export class RetryingUnansweredQuestions implements UnansweredQuestionRepository
   }
 
   /** Stores what is pending, oldest first; on failure keeps the rest and tries again later. */
-  async flush(): Promise<void> {
+  flush(): Promise<void> {
+    this.flushing ??= this.drain().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  private async drain(): Promise<void> {
     while (this.pending.length) {
+      const next = this.pending[0]!;
       try {
-        await this.inner.record(this.pending[0]!);
-        this.pending.shift();
+        await this.inner.record(next);
+        // A purge meanwhile may have taken it already.
+        const stored = this.pending.indexOf(next);
+        if (stored >= 0) this.pending.splice(stored, 1);
         this.attempt = 0;
       } catch (error) {
         this.attempt++;

@@ -95,6 +95,26 @@ describe('when the database fails', () => {
   });
 });
 
+describe('when questions arrive while one is being stored', () => {
+  test('when three are recorded at once, then each is stored exactly once, in order', async () => {
+    const stored: string[] = [];
+    const slow = {
+      record: async (q: { text: string }) => {
+        await new Promise((r) => setTimeout(r, 5));
+        stored.push(q.text);
+      },
+      list: () => Promise.resolve([]),
+      purge: () => Promise.resolve(0),
+    };
+    const repo = new RetryingUnansweredQuestions(slow, () => undefined);
+    const at = new Date('2026-01-01T00:00:00Z');
+    await Promise.all(['one', 'two', 'three'].map((text) => repo.record({ text, language: 'en', reason: 'no-match', askedAt: at })));
+    expect(stored).toEqual(['one', 'two', 'three']);
+    expect(repo.backlog).toBe(0);
+    repo.stop();
+  });
+});
+
 describePg('bot state and unanswered questions on PostgreSQL', () => {
   let pool: Awaited<ReturnType<typeof openPostgres>>;
   let drop: () => Promise<void>;
