@@ -18,6 +18,9 @@ export const BOT_STATE_MIGRATION: Migration = {
   },
 };
 
+const UPSERT = `INSERT INTO bot_state (etag, data, updated_at, key) VALUES (?, ?, ?, ?)
+  ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, data = excluded.data, updated_at = excluded.updated_at`;
+
 export class StorageConflictError extends Error {
   constructor(readonly key: string) {
     super(`storage: the item "${key}" was changed by another turn (eTag mismatch)`);
@@ -44,23 +47,30 @@ export class SqlBotStorage implements Storage {
 
   async write(changes: StoreItems): Promise<void> {
     const at = new Date().toISOString();
+    const entries = Object.entries(changes).map(([key, item]) => {
+      const { eTag, ...data } = (item ?? {}) as Record<string, unknown> & { eTag?: string };
+      return { key, eTag: eTag && eTag !== '*' ? eTag : undefined, values: [randomUUID(), JSON.stringify(data), at] };
+    });
+    // A turn's state is written as it ends: kept through a crash of the bot, but not waited on to
+    // reach the disk (a turn lost to a power failure is asked again).
+    const relaxed = { durable: false } as const;
+    // The usual write, one item overwritten, is one statement: atomic as it is.
+    const lone = entries.length === 1 && !entries[0]!.eTag ? entries[0] : undefined;
+    if (lone) {
+      await this.sql.run(UPSERT, [...lone.values, lone.key], relaxed);
+      return;
+    }
     await this.sql.tx(async (sql) => {
-      for (const [key, item] of Object.entries(changes)) {
-        const { eTag, ...data } = (item ?? {}) as Record<string, unknown> & { eTag?: string };
-        const values = [randomUUID(), JSON.stringify(data), at];
-        if (!eTag || eTag === '*') {
-          await sql.run(
-            `INSERT INTO bot_state (etag, data, updated_at, key) VALUES (?, ?, ?, ?)
-             ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, data = excluded.data, updated_at = excluded.updated_at`,
-            [...values, key],
-          );
+      for (const { key, eTag, values } of entries) {
+        if (!eTag) {
+          await sql.run(UPSERT, [...values, key], relaxed);
           continue;
         }
         // The row is changed only if it still carries the eTag the turn read (on PostgreSQL, a
         // concurrent writer's update is waited for, then the condition checked again).
-        if (await sql.run('UPDATE bot_state SET etag = ?, data = ?, updated_at = ? WHERE key = ? AND etag = ?', [...values, key, eTag])) continue;
+        if (await sql.run('UPDATE bot_state SET etag = ?, data = ?, updated_at = ? WHERE key = ? AND etag = ?', [...values, key, eTag], relaxed)) continue;
         // No such row: the item was deleted meanwhile (or never stored) and is written anew; a row under another eTag is a conflict.
-        if (!(await sql.run('INSERT INTO bot_state (etag, data, updated_at, key) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING', [...values, key]))) throw new StorageConflictError(key);
+        if (!(await sql.run('INSERT INTO bot_state (etag, data, updated_at, key) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING', [...values, key], relaxed))) throw new StorageConflictError(key);
       }
     });
   }

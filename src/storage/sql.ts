@@ -11,8 +11,19 @@ export interface Sql {
   all<T>(sql: string, params?: unknown[]): Promise<T[]>;
   get<T>(sql: string, params?: unknown[]): Promise<T | undefined>;
   /** Runs a statement; resolves with the number of rows it changed. */
-  run(sql: string, params?: unknown[]): Promise<number>;
+  run(sql: string, params?: unknown[], options?: RunOptions): Promise<number>;
   tx<T>(f: (sql: Sql) => Promise<T>): Promise<T>;
+}
+
+export interface RunOptions {
+  /**
+   * false: the write may be lost to a power failure or a crash of the machine (never to a crash of
+   * the bot: it is in the database file's log), in exchange for not waiting for the disk. For what a
+   * turn can do without (conversation state), never for what someone was told is recorded. SQLite
+   * only (its WAL is then not flushed at this commit, but at the next durable one or checkpoint);
+   * PostgreSQL commits as its server is configured.
+   */
+  readonly durable?: boolean;
 }
 
 /**
@@ -26,16 +37,28 @@ function preparedStatements(db: Database.Database): (sql: string) => Database.St
 
 export function sqliteSql(db: Database.Database): Sql {
   const prepared = preparedStatements(db);
-  const statements = {
-    dialect: 'sqlite' as const,
-    all: <T>(sql: string, params: unknown[] = []) => Promise.resolve(prepared(sql).all(...params) as T[]),
-    get: <T>(sql: string, params: unknown[] = []) => Promise.resolve(prepared(sql).get(...params) as T | undefined),
-    run: (sql: string, params: unknown[] = []) => Promise.resolve(prepared(sql).run(...params).changes),
+  // Durable by default: each commit waits for the disk (WAL mode would otherwise only sync at checkpoints).
+  db.pragma('synchronous = FULL');
+  const relaxed = db.prepare('PRAGMA synchronous = NORMAL');
+  const durable = db.prepare('PRAGMA synchronous = FULL');
+  const run = (sql: string, params: unknown[], options?: RunOptions): number => {
+    if (options?.durable !== false || db.inTransaction) return prepared(sql).run(...params).changes;
+    relaxed.run();
+    try {
+      return prepared(sql).run(...params).changes;
+    } finally {
+      durable.run();
+    }
   };
   // Inside a transaction, a nested one is part of it.
-  const inside: Sql = { ...statements, tx: (f) => f(inside) };
+  const inside: Sql = {
+    dialect: 'sqlite',
+    all: <T>(sql: string, params: unknown[] = []) => Promise.resolve(prepared(sql).all(...params) as T[]),
+    get: <T>(sql: string, params: unknown[] = []) => Promise.resolve(prepared(sql).get(...params) as T | undefined),
+    run: (sql: string, params: unknown[] = [], options?: RunOptions) => Promise.resolve(run(sql, params, options)),
+    tx: (f) => f(inside),
+  };
   const transact = async <T>(f: (sql: Sql) => Promise<T>): Promise<T> => {
-    if (db.inTransaction) return f(inside);
     // BEGIN IMMEDIATE takes the write lock (other processes wait for it: busy_timeout).
     db.exec('BEGIN IMMEDIATE');
     try {
@@ -49,8 +72,17 @@ export function sqliteSql(db: Database.Database): Sql {
   };
   // One connection: a transaction waits for the one before it, or the statements of two turns would mix.
   let queue: Promise<unknown> = Promise.resolve();
+  /**
+   * A statement from outside the open transaction (another turn's, between two of its awaits) waits
+   * for it to end: run on the one connection, it would otherwise become part of it, see its
+   * uncommitted writes and be rolled back with it.
+   */
+  const outside = <T>(f: () => T): Promise<T> => (db.inTransaction ? queue.then(() => outside(f)) : new Promise<T>((resolve) => resolve(f())));
   return {
-    ...statements,
+    dialect: 'sqlite',
+    all: <T>(sql: string, params: unknown[] = []) => outside(() => prepared(sql).all(...params) as T[]),
+    get: <T>(sql: string, params: unknown[] = []) => outside(() => prepared(sql).get(...params) as T | undefined),
+    run: (sql: string, params: unknown[] = [], options?: RunOptions) => outside(() => run(sql, params, options)),
     tx: <T>(f: (sql: Sql) => Promise<T>) => {
       const result = queue.then(() => transact(f));
       queue = result.catch(() => undefined);

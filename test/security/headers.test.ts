@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { createApp, type App } from '../../src/app';
 import { fixedClock } from '../../src/schedule/time';
+import { nonces } from '../../src/http/securityHeaders';
 import { describeBrowser, launchBrowser } from '../helpers/browser';
 import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
 
@@ -41,6 +42,13 @@ describe('security headers', () => {
     expect(a.headers.get('x-content-type-options')).toBe('nosniff');
     expect(a.headers.get('referrer-policy')).toBe('no-referrer');
     expect(a.headers.get('x-powered-by')).toBeNull();
+  });
+
+  test('when nonces are drawn past several batches of the generator, then each is 128 bits and none repeats', () => {
+    const next = nonces(4);
+    const drawn = Array.from({ length: 1000 }, next);
+    for (const n of drawn) expect(Buffer.from(n, 'base64')).toHaveLength(16);
+    expect(new Set(drawn).size).toBe(drawn.length);
   });
 
   test('when the organiser tab is fetched, then Teams and Microsoft 365 may frame it and nothing else may', async () => {

@@ -30,6 +30,30 @@ describe('the SQL layer on SQLite', () => {
     db.close();
   });
 
+  test('when another turn writes while a transaction is open and that transaction fails, then the other turn’s write is kept, made after it', async () => {
+    const db = openDatabase(data.dir, undefined, FEATURE_MIGRATIONS);
+    const sql = sqliteSql(db);
+    const write = (s: Sql, key: string, options?: { durable: boolean }) => s.run("INSERT INTO bot_state (key, etag, data, updated_at) VALUES (?, 'e', '{}', 'now')", [key], options);
+    let seenInside: string[] = [];
+    const failing = sql.tx(async (tx) => {
+      await write(tx, 'tx/a');
+      await new Promise((r) => setTimeout(r, 20));
+      seenInside = (await tx.all<{ key: string }>('SELECT key FROM bot_state ORDER BY key')).map((r) => r.key);
+      throw new Error('the turn failed');
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    // Another turn's statements while the transaction is open: neither part of it nor seeing it.
+    const other = write(sql, 'other/state', { durable: false });
+    const read = sql.all<{ key: string }>('SELECT key FROM bot_state ORDER BY key');
+    await expect(failing).rejects.toThrow('the turn failed');
+    expect(await other).toBe(1);
+    expect(seenInside).toEqual(['tx/a']);
+    expect((await read).map((r) => r.key)).toEqual(['other/state']);
+    // A write that need not wait for the disk leaves the connection's other writes waiting for it.
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    db.close();
+  });
+
   test('when a database is opened again with the features, then no migration is applied twice', () => {
     const db = openDatabase(data.dir, undefined, FEATURE_MIGRATIONS);
     expect(migrate(db, FEATURE_MIGRATIONS)).toEqual([]);
