@@ -24,6 +24,22 @@ function remember<T>(memo: Memo<Promise<T>>, key: string, make: () => Promise<T>
   });
 }
 
+/** A turn's connector factory whose clients come from the kept ones (one class: a class made per turn would cost more than the factory). */
+class KeptConnectors extends ConnectorFactory {
+  constructor(
+    private readonly connectors: Memo<Promise<ConnectorClient>>,
+    private readonly appId: string,
+    private readonly inner: ConnectorFactory,
+  ) {
+    super();
+  }
+
+  create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+    const key = JSON.stringify([this.appId, serviceUrl, audience ?? null]);
+    return remember(this.connectors, key, () => this.inner.create(serviceUrl, audience), (k) => this.connectors.delete(k));
+  }
+}
+
 /**
  * botbuilder's authentication, with the clients it builds for each turn kept: CloudAdapter makes a
  * connector client and a user-token client on every turn (expectReplies ones too), and building one
@@ -69,14 +85,7 @@ export class ClientCachingAuthentication extends BotFrameworkAuthentication {
   }
 
   private keptConnectors(claims: ClaimsIdentity, inner: ConnectorFactory): ConnectorFactory {
-    const appId = appIdOf(claims);
-    const connectors = this.connectors;
-    return new (class extends ConnectorFactory {
-      create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-        const key = JSON.stringify([appId, serviceUrl, audience ?? null]);
-        return remember(connectors, key, () => inner.create(serviceUrl, audience), (k) => connectors.delete(k));
-      }
-    })();
+    return new KeptConnectors(this.connectors, appIdOf(claims), inner);
   }
 
   createUserTokenClient(claims: ClaimsIdentity): Promise<UserTokenClient> {

@@ -1,3 +1,4 @@
+import { STORED_JSON } from '../storage/botState';
 import { ConversationState, UserState, type BotState, type Storage, type TurnContext } from 'botbuilder';
 
 type StateObject = Record<string, unknown> & { eTag?: string };
@@ -34,7 +35,9 @@ class Snapshots {
     const key = await this.storageKey(context);
     const items = await this.storage.read([key]);
     const state = (items[key] ?? {}) as StateObject;
-    context.turnState.set(this.key, { state, snapshot: snapshotOf(state) });
+    // The JSON the state was read from is its snapshot already (SQLite's text; PostgreSQL's JSONB is read parsed).
+    const stored = (state as { [STORED_JSON]?: string })[STORED_JSON];
+    context.turnState.set(this.key, { state, snapshot: stored ?? snapshotOf(state) });
     return state;
   }
 

@@ -124,7 +124,7 @@ export function directLine(deps: DirectLineDeps): { api: Router; connector: Rout
   api.post(
     '/conversations/:id/activities',
     // Read within limits (UTF-8 JSON, size, depth) and checked as a client's activity before anything else.
-    ...activityBody('64kb'),
+    ...activityBody(64 * 1024),
     validateActivity('client', deps.maxTextLength * 5),
     wrap(async (req, res) => {
       const c = await forConversation(req);
@@ -145,9 +145,9 @@ export function directLine(deps: DirectLineDeps): { api: Router; connector: Rout
   api.post('/conversations/:id/upload', (_req, _res, next) => next(new AppError('BAD_REQUEST', 'Attachments are not accepted.')));
   // A body that is not JSON, or too large, is a bad activity (400) for Direct Line clients.
   api.use((err: unknown, _req: Request, _res: Response, next: NextFunction) => {
-    const type = (err as { type?: string }).type;
-    if (type === 'entity.parse.failed') return next(new AppError('BAD_ACTIVITY', 'The body is not valid JSON.'));
-    if (type === 'entity.too.large') return next(new AppError('BAD_ACTIVITY', 'The activity is too large.'));
+    if (!(err instanceof AppError)) return next(err);
+    if (err.code === 'BAD_JSON') return next(new AppError('BAD_ACTIVITY', err.message, { cause: err }));
+    if (err.code === 'PAYLOAD_TOO_LARGE') return next(new AppError('BAD_ACTIVITY', 'The activity is too large.', { cause: err }));
     next(err);
   });
 

@@ -1,6 +1,7 @@
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { AppError } from '../errors';
+import { jsonBody } from './jsonBody';
 
 /**
  * What an inbound activity may be, checked at the HTTP edge before botbuilder sees it: a client
@@ -172,14 +173,12 @@ export function jsonDepthExceeds(raw: Buffer, limit: number): boolean {
  * `limit` bytes (413, checked on the declared length before reading and while reading), not
  * compressed, nested at most ACTIVITY_LIMITS.maxJsonDepth deep (400, checked before parsing).
  */
-export function activityBody(limit: string | number): RequestHandler[] {
+export function activityBody(limit: number): RequestHandler[] {
   return [
     requireUtf8Json,
-    express.json({
+    jsonBody({
       limit,
-      type: ['application/json', 'application/*+json'],
-      inflate: false,
-      verify: (_req, _res, raw) => {
+      verify: (raw) => {
         if (jsonDepthExceeds(raw, ACTIVITY_LIMITS.maxJsonDepth)) throw new AppError('BAD_JSON', `The JSON is nested more than ${ACTIVITY_LIMITS.maxJsonDepth} deep.`);
       },
     }),

@@ -67,8 +67,13 @@ export function botEndpoint(deps: BotEndpointDeps) {
       deps.logger.warn({ channelId: activity.channelId }, 'a reply could not be delivered to the channel');
       return next(new AppError('BAD_GATEWAY', 'The reply could not be delivered to the channel.'));
     }
-    if (invoke?.body !== undefined) res.status(invoke.status).json(invoke.body);
-    else res.status(invoke?.status ?? 200).end();
+    if (invoke?.body === undefined) return void res.status(invoke?.status ?? 200).end();
+    // Written as it is: express's json() would also hash it for an ETag, which no channel sends back.
+    const body = JSON.stringify(invoke.body);
+    res.statusCode = invoke.status;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.end(body);
   };
 }
 

@@ -60,7 +60,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const messages = botEndpoint(deps.messages);
   // Counted, then the body read within its limits (size, media type, depth), then checked as an
   // activity: only a well-formed one reaches the adapter, and bad input is a 4xx, never a 5xx.
-  app.post('/api/messages', limits.messages, ...activityBody('256kb'), validateActivity('channel', maxTextLength), async (req: Request, res: Response, next: NextFunction) => {
+  app.post('/api/messages', limits.messages, ...activityBody(256 * 1024), validateActivity('channel', maxTextLength), async (req: Request, res: Response, next: NextFunction) => {
     await messages(req, res, next);
   });
   app.all('/api/messages', (_req, _res, next) => next(new AppError('METHOD_NOT_ALLOWED', 'Use POST to send an activity.')));

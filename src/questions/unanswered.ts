@@ -46,10 +46,15 @@ export class SqlUnansweredQuestions implements UnansweredQuestionRepository {
   async record(q: { text: string; language: Lang; reason: string; askedAt: Date }): Promise<void> {
     const text = storableQuestion(q.text, this.maxLength);
     if (text === undefined) return;
-    await this.sql.tx(async (sql) => {
-      await sql.run('INSERT INTO unanswered_questions (text, language, reason, asked_at) VALUES (?, ?, ?, ?)', [text, q.language, q.reason, q.askedAt.toISOString()]);
-      await sql.run('DELETE FROM unanswered_questions WHERE id <= (SELECT id FROM unanswered_questions ORDER BY id DESC LIMIT 1 OFFSET ?)', [this.maxRows]);
-    });
+    // An anonymous log for the organisers' digest, written on every refusal: kept through a crash of
+    // the bot, not waited on to reach the disk (what a participant asks the organisers is, elsewhere).
+    await this.sql.tx(
+      async (sql) => {
+        await sql.run('INSERT INTO unanswered_questions (text, language, reason, asked_at) VALUES (?, ?, ?, ?)', [text, q.language, q.reason, q.askedAt.toISOString()]);
+        await sql.run('DELETE FROM unanswered_questions WHERE id <= (SELECT id FROM unanswered_questions ORDER BY id DESC LIMIT 1 OFFSET ?)', [this.maxRows]);
+      },
+      { durable: false },
+    );
   }
 
   purge(before: Date): Promise<number> {

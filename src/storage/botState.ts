@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import type { Migration } from './migration';
+import { Memo } from '../memo';
 import { placeholders, type Sql } from './sql';
 
 /** The storage layer's own table: botbuilder's conversation and user state. */
@@ -21,11 +22,60 @@ export const BOT_STATE_MIGRATION: Migration = {
 const UPSERT = `INSERT INTO bot_state (etag, data, updated_at, key) VALUES (?, ?, ?, ?)
   ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, data = excluded.data, updated_at = excluded.updated_at`;
 
+/** An item as read: its data parsed anew (a turn changes it), its eTag, and its JSON as stored. */
+function item(row: { etag: string; data: string }): object {
+  const state = { ...(JSON.parse(row.data) as object), eTag: row.etag };
+  Object.defineProperty(state, STORED_JSON, { value: row.data, enumerable: false });
+  return state;
+}
+
 export class StorageConflictError extends Error {
   constructor(readonly key: string) {
     super(`storage: the item "${key}" was changed by another turn (eTag mismatch)`);
     this.name = 'StorageConflictError';
   }
+}
+
+/** A stored item's data exactly as its JSON was written, on the item read (not enumerable): its state needs no serializing again to be compared. */
+export const STORED_JSON: unique symbol = Symbol('stored JSON');
+
+/** A row as stored: its eTag and its data's JSON; null when there is no row. */
+type Row = { etag: string; data: string } | null;
+
+/**
+ * The rows of bot_state as this process last read or wrote them, on SQLite: a turn reads its
+ * state from memory instead of the file. Sound because the process owns the file while it runs
+ * (openDatabase's exclusive lock) and every write to bot_state goes through this class. One per
+ * connection, shared by every storage on it, so that each sees the others' writes.
+ */
+class RowCache {
+  private readonly rows = new Memo<Row>(10_000);
+
+  get(key: string): Row | undefined {
+    return this.rows.peek(key);
+  }
+
+  /** A row read: kept unless a write of this process has been recorded for it meanwhile (it is newer). */
+  fill(key: string, row: Row): void {
+    if (this.rows.peek(key) === undefined) this.rows.set(key, row);
+  }
+
+  set(key: string, row: Row): void {
+    this.rows.set(key, row);
+  }
+
+  forget(key: string): void {
+    this.rows.delete(key);
+  }
+}
+
+const caches = new WeakMap<Sql, RowCache>();
+
+function rowCache(sql: Sql): RowCache | undefined {
+  if (sql.dialect !== 'sqlite') return undefined;
+  let cache = caches.get(sql);
+  if (!cache) caches.set(sql, (cache = new RowCache()));
+  return cache;
 }
 
 /**
@@ -34,14 +84,30 @@ export class StorageConflictError extends Error {
  * write carrying an eTag must match the stored one ("*" or no eTag overwrites).
  */
 export class SqlBotStorage implements Storage {
-  constructor(private readonly sql: Sql) {}
+  private readonly cache: RowCache | undefined;
+
+  constructor(private readonly sql: Sql) {
+    this.cache = rowCache(sql);
+  }
 
   async read(keys: string[]): Promise<StoreItems> {
     const items: StoreItems = {};
     if (!keys.length) return items;
+    const cache = this.cache;
+    const missing: string[] = [];
+    for (const key of keys) {
+      const row = cache?.get(key);
+      if (row === undefined) missing.push(key);
+      else if (row) items[key] = item(row);
+    }
+    if (!missing.length) return items;
     // PostgreSQL returns the JSON parsed, SQLite as text.
-    const rows = await this.sql.all<{ key: string; etag: string; data: string | object }>(`SELECT key, etag, data FROM bot_state WHERE key IN (${placeholders(keys.length)})`, keys);
-    for (const r of rows) items[r.key] = { ...(typeof r.data === 'string' ? (JSON.parse(r.data) as object) : r.data), eTag: r.etag };
+    const rows = await this.sql.all<{ key: string; etag: string; data: string | object }>(`SELECT key, etag, data FROM bot_state WHERE key IN (${placeholders(missing.length)})`, missing);
+    for (const r of rows) items[r.key] = typeof r.data === 'string' ? item({ etag: r.etag, data: r.data }) : { ...r.data, eTag: r.etag };
+    if (cache) {
+      const found = new Map(rows.map((r) => [r.key, { etag: r.etag, data: r.data as string }]));
+      for (const key of missing) cache.fill(key, found.get(key) ?? null);
+    }
     return items;
   }
 
@@ -57,10 +123,10 @@ export class SqlBotStorage implements Storage {
     // The usual write, one item overwritten, is one statement: atomic as it is.
     const lone = entries.length === 1 && !entries[0]!.eTag ? entries[0] : undefined;
     if (lone) {
-      await this.sql.run(UPSERT, [...lone.values, lone.key], relaxed);
+      await this.written([lone], () => this.sql.run(UPSERT, [...lone.values, lone.key], relaxed));
       return;
     }
-    await this.sql.tx(async (sql) => {
+    await this.written(entries, () => this.sql.tx(async (sql) => {
       for (const { key, eTag, values } of entries) {
         if (!eTag) {
           await sql.run(UPSERT, [...values, key], relaxed);
@@ -72,10 +138,26 @@ export class SqlBotStorage implements Storage {
         // No such row: the item was deleted meanwhile (or never stored) and is written anew; a row under another eTag is a conflict.
         if (!(await sql.run('INSERT INTO bot_state (etag, data, updated_at, key) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING', [...values, key], relaxed))) throw new StorageConflictError(key);
       }
-    });
+    }));
+  }
+
+  /** Runs a write, then keeps its rows; if it fails, what the database holds for them is read again next time. */
+  private async written(entries: Array<{ key: string; values: string[] }>, write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (e) {
+      for (const { key } of entries) this.cache?.forget(key);
+      throw e;
+    }
+    for (const { key, values } of entries) this.cache?.set(key, { etag: values[0]!, data: values[1]! });
   }
 
   async delete(keys: string[]): Promise<void> {
-    if (keys.length) await this.sql.run(`DELETE FROM bot_state WHERE key IN (${placeholders(keys.length)})`, keys);
+    if (!keys.length) return;
+    try {
+      await this.sql.run(`DELETE FROM bot_state WHERE key IN (${placeholders(keys.length)})`, keys);
+    } finally {
+      for (const key of keys) this.cache?.forget(key);
+    }
   }
 }

@@ -11,13 +11,38 @@ const MIGRATIONS: readonly Migration[] = [
   BOT_STATE_MIGRATION,
 ];
 
-/** Opens (creating if needed) the SQLite database under dataDir and brings its schema up to date. */
-export function openDatabase(dataDir: string, fileName = 'assistant.sqlite', features: readonly Migration[] = []): SqliteDatabase {
+/** Another process holds the SQLite database: one instance per folder. */
+export class DatabaseInUseError extends Error {
+  constructor(readonly file: string, options: { cause: unknown }) {
+    super(`The SQLite database ${file} is in use by another process. One instance of the bot owns a DATA_DIR; to run several, give them one PostgreSQL database (DATABASE_URL).`, options);
+    this.name = 'DatabaseInUseError';
+  }
+}
+
+/**
+ * Opens (creating if needed) the SQLite database under dataDir and brings its schema up to date.
+ * The process owns the file for as long as it keeps it open (exclusive locking): no other process
+ * reads or writes it meanwhile, so no statement takes the file's locks again, and what this
+ * process keeps in memory of the database (bot state) cannot go stale. Several instances share a
+ * PostgreSQL database instead. A second process waits `busyTimeoutMs` for the file, then is refused.
+ */
+export function openDatabase(dataDir: string, fileName = 'assistant.sqlite', features: readonly Migration[] = [], busyTimeoutMs = 5000): SqliteDatabase {
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, fileName));
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
+  const file = join(dataDir, fileName);
+  const db = new Database(file);
+  try {
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+    // Before WAL is entered: the WAL index is then kept in this process's memory, not in a shared file.
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    // The first write takes the lock for good (and fails here, not at a participant's turn, if another process has it).
+    db.exec('BEGIN IMMEDIATE; COMMIT');
+  } catch (e) {
+    db.close();
+    if ((e as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw new DatabaseInUseError(file, { cause: e });
+    throw e;
+  }
   migrate(db, features);
   return db;
 }

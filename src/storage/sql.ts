@@ -12,7 +12,7 @@ export interface Sql {
   get<T>(sql: string, params?: unknown[]): Promise<T | undefined>;
   /** Runs a statement; resolves with the number of rows it changed. */
   run(sql: string, params?: unknown[], options?: RunOptions): Promise<number>;
-  tx<T>(f: (sql: Sql) => Promise<T>): Promise<T>;
+  tx<T>(f: (sql: Sql) => Promise<T>, options?: RunOptions): Promise<T>;
 }
 
 export interface RunOptions {
@@ -58,16 +58,22 @@ export function sqliteSql(db: Database.Database): Sql {
     run: (sql: string, params: unknown[] = [], options?: RunOptions) => Promise.resolve(run(sql, params, options)),
     tx: (f) => f(inside),
   };
-  const transact = async <T>(f: (sql: Sql) => Promise<T>): Promise<T> => {
-    // BEGIN IMMEDIATE takes the write lock (other processes wait for it: busy_timeout).
-    db.exec('BEGIN IMMEDIATE');
+  const transact = async <T>(f: (sql: Sql) => Promise<T>, options?: RunOptions): Promise<T> => {
+    const durability = options?.durable === false ? relaxed : undefined;
+    durability?.run();
     try {
-      const result = await f(inside);
-      db.exec('COMMIT');
-      return result;
-    } catch (e) {
-      if (db.inTransaction) db.exec('ROLLBACK');
-      throw e;
+      // BEGIN IMMEDIATE takes the write lock (other processes wait for it: busy_timeout).
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await f(inside);
+        db.exec('COMMIT');
+        return result;
+      } catch (e) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw e;
+      }
+    } finally {
+      if (durability) durable.run();
     }
   };
   // One connection: a transaction waits for the one before it, or the statements of two turns would mix.
@@ -83,8 +89,8 @@ export function sqliteSql(db: Database.Database): Sql {
     all: <T>(sql: string, params: unknown[] = []) => outside(() => prepared(sql).all(...params) as T[]),
     get: <T>(sql: string, params: unknown[] = []) => outside(() => prepared(sql).get(...params) as T | undefined),
     run: (sql: string, params: unknown[] = [], options?: RunOptions) => outside(() => run(sql, params, options)),
-    tx: <T>(f: (sql: Sql) => Promise<T>) => {
-      const result = queue.then(() => transact(f));
+    tx: <T>(f: (sql: Sql) => Promise<T>, options?: RunOptions) => {
+      const result = queue.then(() => transact(f, options));
       queue = result.catch(() => undefined);
       return result;
     },

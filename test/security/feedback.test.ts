@@ -68,10 +68,16 @@ test('when an address has the longest local part a mail server takes, then all o
 
 describe('over HTTP', () => {
   let app: App;
-  afterEach(async () => app?.stop());
+  // The app's own folder: the database of the tests above is held open by them.
+  let appData: ReturnType<typeof tempDataDir>;
+  afterEach(async () => {
+    await app?.stop();
+    appData?.cleanup();
+  });
 
   test('when Web Chat sends a feedback event with an oversized key, then the stored key is cut', async () => {
-    app = await createApp(testConfig(data.dir), { clock: fixedClock(AFTER), logger: silentLogger });
+    appData = tempDataDir();
+    app = await createApp(testConfig(appData.dir), { clock: fixedClock(AFTER), logger: silentLogger });
     const base = `http://127.0.0.1:${await app.start(0)}`;
     const key = 'x'.repeat(200_000);
     const res = await postActivity(base, {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Agent, request, type ClientRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { createApp, type App } from '../../src/app';
@@ -125,6 +126,66 @@ describe('POST /api/messages with malformed activities', () => {
 
   test('when the body says it is larger than 256 KiB, then the answer is 413 before it is read', async () => {
     await expectCodedError(await post(JSON.stringify(activity({ text: 'x'.repeat(300 * 1024) }))), 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  /** Raw requests on one kept-alive connection: each answer, and whether the connection still serves the next. */
+  async function onOneConnection(requests: Array<(req: ClientRequest) => void>): Promise<Array<{ status: number; body: string }>> {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<unknown>();
+    const answers: Array<{ status: number; body: string }> = [];
+    for (const send of requests) {
+      answers.push(
+        await new Promise((resolve, reject) => {
+          const req = request(`${base}/api/messages`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (c: string) => (body += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          });
+          req.on('socket', (socket) => sockets.add(socket));
+          req.on('error', reject);
+          send(req);
+        }),
+      );
+    }
+    agent.destroy();
+    expect(sockets.size).toBe(1);
+    return answers;
+  }
+
+  test('when a body without a declared length grows past 256 KiB, then 413, and the connection then serves a good activity', async () => {
+    const [tooLarge, next] = await onOneConnection([
+      (req) => {
+        // Chunked: no Content-Length to refuse it by, the limit is found while reading.
+        for (let i = 0; i < 40; i++) req.write(`{"text": "${'x'.repeat(10_000)}", `);
+        req.end('"type": "message"}');
+      },
+      (req) => req.end(JSON.stringify(activity())),
+    ]);
+    expect(tooLarge!.status).toBe(413);
+    expect(JSON.parse(tooLarge!.body)).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
+    expect(next!.status).toBe(200);
+    expect(next!.body).toMatch(/September 2020/);
+  });
+
+  test('when a body starts with a byte order mark or is sent in chunks, then it is read as the same activity', async () => {
+    const text = JSON.stringify(activity());
+    const answers = await onOneConnection([
+      (req) => req.end(`\uFEFF${text}`),
+      (req) => {
+        for (const part of text.match(/[^]{1,7}/g)!) req.write(part);
+        req.end();
+      },
+    ]);
+    for (const a of answers) {
+      expect(a.status).toBe(200);
+      expect(a.body).toMatch(/September 2020/);
+    }
+  });
+
+  test('when a body is empty or only spaces, then the answer is 400, not an activity', async () => {
+    await expectCodedError(await post(''), 400, 'BAD_ACTIVITY');
+    await expectCodedError(await post('   \n '), 400, 'BAD_ACTIVITY');
   });
 
   test('when the charset is written UTF-8 in any case, then the activity is answered', async () => {

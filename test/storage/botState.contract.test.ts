@@ -1,6 +1,6 @@
 import type { Storage } from 'botbuilder';
 import { SqlBotStorage, StorageConflictError } from '../../src/storage/botState';
-import { openDatabase } from '../../src/storage/database';
+import { DatabaseInUseError, openDatabase } from '../../src/storage/database';
 import { openPostgres } from '../../src/storage/postgres';
 import { postgresSql, sqliteSql } from '../../src/storage/sql';
 import { FEATURE_MIGRATIONS } from '../../src/schema';
@@ -99,6 +99,38 @@ contract('SQLite', async () => {
       return Promise.resolve();
     },
   };
+});
+
+describe('bot state on SQLite, as this process keeps it in memory', () => {
+  let data: ReturnType<typeof tempDataDir>;
+  beforeEach(() => (data = tempDataDir()));
+  afterEach(() => data.cleanup());
+  const open = () => {
+    const db = openDatabase(data.dir, undefined, FEATURE_MIGRATIONS);
+    return { db, storage: new SqlBotStorage(sqliteSql(db)) };
+  };
+
+  test('when a second process opens the same folder, then it is refused, saying why, and the first goes on', async () => {
+    const first = open();
+    await first.storage.write({ 'conv/1': { n: 1 } });
+    expect(() => openDatabase(data.dir, undefined, FEATURE_MIGRATIONS, 50)).toThrow(DatabaseInUseError);
+    expect(() => openDatabase(data.dir, undefined, FEATURE_MIGRATIONS, 50)).toThrow(/in use by another process.*DATABASE_URL/);
+    await first.storage.write({ 'conv/1': { n: 2 } });
+    expect((await first.storage.read(['conv/1']))['conv/1']).toMatchObject({ n: 2 });
+    first.db.close();
+    const again = open();
+    expect((await again.storage.read(['conv/1']))['conv/1']).toMatchObject({ n: 2 });
+    again.db.close();
+  });
+
+  test('when a turn changes the state it read without writing it, then the next read gives the state as stored', async () => {
+    const { db, storage } = open();
+    await storage.write({ 'conv/1': { memory: { eventIds: ['a'] } } });
+    const first = (await storage.read(['conv/1']))['conv/1'] as { memory: { eventIds: string[] } };
+    first.memory.eventIds.push('b');
+    expect((await storage.read(['conv/1']))['conv/1']).toMatchObject({ memory: { eventIds: ['a'] } });
+    db.close();
+  });
 });
 
 describePg('on the PostgreSQL server', () => {
