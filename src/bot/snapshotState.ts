@@ -1,4 +1,4 @@
-import { STORED_JSON } from '../storage/botState';
+import { JSON_AS_READ, JSON_TO_WRITE } from '../storage/botState';
 import { ConversationState, UserState, type BotState, type Storage, type TurnContext } from 'botbuilder';
 
 type StateObject = Record<string, unknown> & { eTag?: string };
@@ -36,7 +36,7 @@ class Snapshots {
     const items = await this.storage.read([key]);
     const state = (items[key] ?? {}) as StateObject;
     // The JSON the state was read from is its snapshot already (SQLite's text; PostgreSQL's JSONB is read parsed).
-    const stored = (state as { [STORED_JSON]?: string })[STORED_JSON];
+    const stored = (state as { [JSON_AS_READ]?: string })[JSON_AS_READ];
     context.turnState.set(this.key, { state, snapshot: stored ?? snapshotOf(state) });
     return state;
   }
@@ -50,7 +50,10 @@ class Snapshots {
     const key = await this.storageKey(context);
     cached ??= { state: {}, snapshot: '' };
     cached.state.eTag = '*';
-    await this.storage.write({ [key]: cached.state });
+    // The JSON just made goes with the item: the storage need not serialize the state a second time.
+    const item = { ...cached.state };
+    Object.defineProperty(item, JSON_TO_WRITE, { value: now, enumerable: false });
+    await this.storage.write({ [key]: item });
     cached.snapshot = now;
     context.turnState.set(this.key, cached);
   }

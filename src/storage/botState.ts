@@ -25,7 +25,7 @@ const UPSERT = `INSERT INTO bot_state (etag, data, updated_at, key) VALUES (?, ?
 /** An item as read: its data parsed anew (a turn changes it), its eTag, and its JSON as stored. */
 function item(row: { etag: string; data: string }): object {
   const state = { ...(JSON.parse(row.data) as object), eTag: row.etag };
-  Object.defineProperty(state, STORED_JSON, { value: row.data, enumerable: false });
+  Object.defineProperty(state, JSON_AS_READ, { value: row.data, enumerable: false });
   return state;
 }
 
@@ -36,8 +36,14 @@ export class StorageConflictError extends Error {
   }
 }
 
-/** A stored item's data exactly as its JSON was written, on the item read (not enumerable): its state needs no serializing again to be compared. */
-export const STORED_JSON: unique symbol = Symbol('stored JSON');
+/** On an item read (not enumerable): its data's JSON as stored, without the eTag, so that it need not be serialized again to be compared. */
+export const JSON_AS_READ: unique symbol = Symbol('JSON as read');
+/**
+ * On an item to write, set by its writer on a fresh copy: its data's JSON, without the eTag, just
+ * made, so that it is not serialized a second time. (Never the mark of an item read: that item may
+ * have been changed since.)
+ */
+export const JSON_TO_WRITE: unique symbol = Symbol('JSON to write');
 
 /** A row as stored: its eTag and its data's JSON; null when there is no row. */
 type Row = { etag: string; data: string } | null;
@@ -115,7 +121,8 @@ export class SqlBotStorage implements Storage {
     const at = new Date().toISOString();
     const entries = Object.entries(changes).map(([key, item]) => {
       const { eTag, ...data } = (item ?? {}) as Record<string, unknown> & { eTag?: string };
-      return { key, eTag: eTag && eTag !== '*' ? eTag : undefined, values: [randomUUID(), JSON.stringify(data), at] };
+      const json = (item as { [JSON_TO_WRITE]?: string } | undefined)?.[JSON_TO_WRITE] ?? JSON.stringify(data);
+      return { key, eTag: eTag && eTag !== '*' ? eTag : undefined, values: [randomUUID(), json, at] };
     });
     // A turn's state is written as it ends: kept through a crash of the bot, but not waited on to
     // reach the disk (a turn lost to a power failure is asked again).

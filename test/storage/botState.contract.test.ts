@@ -41,6 +41,14 @@ function contract(name: string, open: () => Promise<Opened>): void {
       expect(second!.eTag).not.toBe(first!.eTag);
     });
 
+    test('when the very object read is changed and written back, then the change is what is stored', async () => {
+      await s.first.write({ k: { memory: { eventIds: ['a'] } } });
+      const { k } = await s.first.read(['k']);
+      (k as { memory: { eventIds: string[] } }).memory.eventIds.push('b');
+      await s.first.write({ k });
+      expect((await s.second.read(['k']))['k']).toMatchObject({ memory: { eventIds: ['a', 'b'] } });
+    });
+
     test('when two turns write the same item from the same version, then the second is refused and the first kept', async () => {
       await s.first.write({ k: { n: 1 } });
       const { k } = await s.first.read(['k']);
