@@ -1,5 +1,6 @@
-// The production build: `npm run build` compiles src/ and dialogs/ into dist/ (tsc, tsconfig.build.json)
-// and copies what the compiled code reads beside itself. locales/ and sources/ stay where they are:
+// The production build: `npm run build` compiles src/ and dialogs/ into dist/ (esbuild, file by file,
+// to CommonJS for Node 20; the types are checked by `npm test` and `npm run lint`, with tsc) and
+// copies what the compiled code reads beside itself. locales/ and sources/ stay where they are:
 // the program reads them from the project folder (see localesFolder in src/config.ts, SOURCES_DIR).
 //
 //   node deploy/scripts/build.mjs             build now
@@ -20,7 +21,7 @@ const ENTRY = join(DIST, 'src', 'index.js');
 /** Held by the build that is writing dist/: a second build waits for it instead of writing over it. */
 const LOCK = join(DIST, '.build-lock');
 /** What the build reads: a change to any of these makes dist/ stale. */
-const INPUTS = ['src', 'dialogs', 'tsconfig.json', 'tsconfig.build.json', 'deploy/scripts/build.mjs'];
+const INPUTS = ['src', 'dialogs', 'tsconfig.json', 'deploy/scripts/build.mjs'];
 
 /** A path and, for a folder, everything under it (a folder's time changes when a file is added, removed or renamed). */
 function* paths(path) {
@@ -39,12 +40,36 @@ function staleness() {
   return undefined;
 }
 
+/** The program's TypeScript files: src/ and dialogs/ (the organiser tab's browser code too: the server reads its shared constants). */
+function programFiles() {
+  const files = [];
+  for (const folder of ['src', 'dialogs']) {
+    for (const f of paths(join(ROOT, folder))) if (f.endsWith('.ts') && !f.endsWith('.d.ts') && !statSync(f).isDirectory()) files.push(f);
+  }
+  return files;
+}
+
+/**
+ * Each TypeScript file into its JavaScript under dist/ (same relative path), as tsc would emit it
+ * for tsconfig.json (ES2022 classes and fields, CommonJS modules): no bundling, so that stack
+ * traces, source maps and the modules' own paths (__dirname) stay those of the project.
+ */
 function compile() {
-  // tsc's incremental state says what it already emitted; without the output it would emit nothing.
-  if (!existsSync(ENTRY)) rmSync(join(DIST, '.tsbuildinfo'), { force: true });
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const run = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
-  if (run.status !== 0) throw new Error(`tsc failed (exit code ${run.status ?? run.signal})`);
+  const esbuild = createRequire(import.meta.url)('esbuild');
+  rmSync(join(DIST, 'src'), { recursive: true, force: true });
+  rmSync(join(DIST, 'dialogs'), { recursive: true, force: true });
+  esbuild.buildSync({
+    entryPoints: programFiles(),
+    outdir: DIST,
+    outbase: ROOT,
+    bundle: false,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    tsconfig: join(ROOT, 'tsconfig.json'),
+    logLevel: 'warning',
+  });
 }
 
 /** Plain JavaScript that the compiled code runs from its own folder (the PDF reader's child process). */
