@@ -89,6 +89,9 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/** Stems depend on the word alone: the apps of one process share them (a second app, a test's, stems nothing again). */
+const processStems = new StemMemo();
+
 /** Builds everything from a validated config. The only place where parts are wired together. */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   keepEntityProperties();
@@ -103,7 +106,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const bases = new WeakMap<KnowledgeSources, KnowledgeBase>();
   // Shared by the indexes of every version: place names and stems do not change with the sources.
   const gazetteer = new Gazetteer();
-  const stems = overrides.stems ?? new StemMemo();
+  const stems = overrides.stems ?? processStems;
   const makeAnswerer = (s: KnowledgeSources) => {
     const kb = new KnowledgeBase(s, gazetteer, stems);
     bases.set(s, kb);
