@@ -8,6 +8,7 @@ import { ChannelAdapter } from './http/botEndpoint';
 import { ClientCachingAuthentication } from './bot/clientCache';
 import { DELIVERY_FAILED } from './bot/turnFlags';
 import type { Config } from './config';
+import type { Translate } from './vocabulary';
 import { redactedConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { createTranslator, localeSection, scriptJson } from './i18n';
@@ -16,7 +17,7 @@ import { LiveKnowledge } from './sources/live';
 import { SourceService, shippedFiles, toSources } from './sources/service';
 import { SourceVersionRepository } from './sources/versions';
 import { KnowledgeBase } from './knowledge/knowledgeBase';
-import { StemMemo } from './knowledge/analyzer';
+import { StemMemo, type Analyzer } from './knowledge/analyzer';
 import { Gazetteer } from './schedule/gazetteer';
 import { Answerer } from './knowledge/answerer';
 import { guessLanguage, localeToLang } from './knowledge/language';
@@ -33,8 +34,8 @@ import { ConfirmationService } from './confirmations/service';
 import { SqlConfirmationRepository } from './confirmations/repository';
 import { AssistantBot } from './bot/assistantBot';
 import { keepEntityProperties } from './bot/entities';
-import { createHttpApp } from './http/server';
-import { adminRouter } from './http/admin';
+import { createHttpApp, type HttpDeps } from './http/server';
+import { adminRouter, type AdminDeps } from './http/admin';
 import type * as EntraToken from './http/entraToken';
 import { organiserTab } from './http/organiserPage';
 import { organiserBundle } from './web/bundle';
@@ -49,7 +50,7 @@ import { TokenIssuer } from './directline/tokens';
 import { LocalHub, PostgresHub, type ActivityHub } from './directline/hub';
 import { attachStreams } from './directline/stream';
 import { DigestRepository } from './digests/repository';
-import { DigestService } from './digests/service';
+import { DigestService, type EmailSender } from './digests/service';
 import { DigestScheduler } from './digests/scheduler';
 import { proactiveSender, smtpSender } from './digests/senders';
 import { Retention } from './privacy/retention';
@@ -102,98 +103,34 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // database then says which version is live.
   const files = shippedFiles(config.sourcesDir);
   toSources(files);
-  // Each version's index, for generative answers that read its passages beside the extractive answer.
-  const bases = new WeakMap<KnowledgeSources, KnowledgeBase>();
-  // Shared by the indexes of every version: place names and stems do not change with the sources.
-  const gazetteer = new Gazetteer();
-  const stems = overrides.stems ?? processStems;
-  const makeAnswerer = (s: KnowledgeSources) => {
-    const kb = new KnowledgeBase(s, gazetteer, stems);
-    bases.set(s, kb);
-    return new Answerer(kb, clock, t);
-  };
-  const knowledge = new LiveKnowledge(makeAnswerer);
+  const k = knowledgeParts(clock, t, overrides.stems ?? processStems);
+  const { knowledge } = k;
 
   const stores = await openStores({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, features: FEATURE_MIGRATIONS });
   const unanswered = new RetryingUnansweredQuestions(new SqlUnansweredQuestions(stores.sql), (err, pending) =>
     logger.error({ err, pending }, 'could not store an unanswered question; it will be retried'),
   );
   // With a model configured, it phrases the answers the sources give; without, the extractive answers alone.
-  const baseOf = (s: KnowledgeSources) => bases.get(s) ?? new KnowledgeBase(s, gazetteer, stems);
   const generative = config.generation
-    ? generation().generativeAnswers(config.generation, { base: knowledge, knowledgeBase: () => baseOf(knowledge.sources), sql: stores.sql, clock, t, logger })
+    ? generation().generativeAnswers(config.generation, { base: knowledge, knowledgeBase: () => k.baseOf(knowledge.sources), sql: stores.sql, clock, t, logger })
     : undefined;
   // With an embedding model, each version's passages are embedded as it goes live (once per version, across instances).
-  const onLive = generative?.semantic ? (s: KnowledgeSources, version: number) => void generative.semantic!.prepare(version, baseOf(s)) : undefined;
-  const sourceService = new SourceService({ repo: new SourceVersionRepository(stores.sql), live: knowledge, makeAnswerer, clock, logger, pollMs: config.sourcesPollSeconds * 1000, onLive });
+  const onLive = generative?.semantic ? (s: KnowledgeSources, version: number) => void generative.semantic!.prepare(version, k.baseOf(s)) : undefined;
+  const sourceService = new SourceService({ repo: new SourceVersionRepository(stores.sql), live: knowledge, makeAnswerer: k.makeAnswerer, clock, logger, pollMs: config.sourcesPollSeconds * 1000, onLive });
   await sourceService.init(files);
   const confirmations = new ConfirmationService(new SqlConfirmationRepository(stores.sql), () => knowledge.sources.schedule, clock, t);
-  const conversationState = new SnapshotConversationState(stores.botState);
-  const userState = new SnapshotUserState(stores.botState);
-
-  const auth = new ClientCachingAuthentication(channelAuthentication(config, overrides.botCredentials));
-  const adapter = new ChannelAdapter(auth);
-  adapter.onTurnError = async (context: TurnContext, error: Error): Promise<void> => {
-    logger.error({ err: error, activityType: context.activity.type, channelId: context.activity.channelId }, 'turn failed');
-    // The state is kept: a failed turn saved nothing, so the stored state is the last good one and the
-    // participant's answers so far (a dialog half done) survive. Apologise in the user's language.
-    const lang = guessLanguage(context.activity.text ?? '').lang ?? localeToLang(context.activity.locale) ?? 'en';
-    // When the channel itself refused the reply, an apology would only wait for it to refuse again.
-    if (context.activity.type === 'message' && !context.turnState.get(DELIVERY_FAILED)) await context.sendActivity(t(lang, 'error.turn')).catch(() => undefined);
-  };
-
+  const { auth, adapter, directLineAdapter } = channelAdapters(config, overrides, logger, t);
   const email = config.digest.smtpUrl ? smtpSender(config.digest.smtpUrl) : undefined;
   const digestRepo = new DigestRepository(stores.sql);
-  const teams = proactiveSender(adapter, config.botAuth.appId ?? '');
-  const digests = new DigestService({
-    repo: digestRepo,
-    confirmations,
-    unanswered,
-    openQuestions: async () => (await questions.groups('open')).map((g) => ({ id: g.id, text: g.text, askers: g.askers })),
-    email,
-    teams,
-    answerAction: (lang, groupId) => answerAction(t, lang, groupId),
-    clock,
-    t,
-    logger,
-    settings: {
-      emailTo: config.digest.organiserEmails,
-      emailFrom: config.digest.mailFrom,
-      languages: config.digest.languages,
-      sendEmpty: config.digest.sendEmpty,
-      retryBaseMs: config.digest.retrySeconds * 1000,
-      retryMaxMs: 3600_000,
-      instanceId: randomUUID(),
-    },
-  });
+  const digests = digestService({ config, digestRepo, confirmations, unanswered, adapter, email, clock, t, logger, openQuestions: async () => (await questions.groups('open')).map((g) => ({ id: g.id, text: g.text, askers: g.askers })) });
   const scheduler = new DigestScheduler(digests, logger, { schedule: config.digest.schedule, timezone: config.digest.timezone, retryCheckMs: Math.min(30_000, config.digest.retrySeconds * 1000) });
 
-  // The built-in Direct Line: its own adapter trusts these in-process activities; replies come back on loopback.
-  const directLineAdapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-  directLineAdapter.onTurnError = adapter.onTurnError;
+  // The built-in Direct Line's replies come back on loopback, under a path whose secret never leaves
+  // the server (it is not stored with activities nor shown to clients).
   let listeningPort = config.port;
-  // The secret in this path never leaves the server: it is not stored with activities nor shown to clients.
   const connectorPath = `/directline-connector/${randomBytes(32).toString('hex')}`;
   const connectorUrl = () => `http://127.0.0.1:${listeningPort}${connectorPath}/`;
-  const questions = new QuestionService({
-    repo: new QuestionRepository(stores.sql),
-    analyzer: () => (bases.get(knowledge.sources) ?? new KnowledgeBase(knowledge.sources)).analyzer,
-    conversation: conversationSender({ adapter, appId: config.botAuth.appId ?? '' }, { adapter: directLineAdapter, connectorUrl }),
-    email,
-    teach: (pair, actor) => sourceService.addQaPair(pair, actor),
-    untaught: (pairId, phrasings, actor) => sourceService.removeQaPhrasings(pairId, phrasings, actor),
-    // Each Teams conversation subscribed to the digests gets the new question with its "Answer" form, updated once answered.
-    organisers: {
-      ledger: new QuestionCardLedger(stores.sql),
-      destinations: async () => (await digestRepo.subscriptions()).map((s) => ({ key: s.conversationKey, reference: s.conversationReference, language: s.language })),
-      cards: cardPoster(adapter, config.botAuth.appId ?? ''),
-      render: (lang, group) => ({ card: questionCard(t, lang, group), summary: t(lang, 'questions.card.title') }),
-    },
-    clock,
-    t,
-    logger,
-    settings: { emailFrom: config.digest.mailFrom, retryBaseMs: config.digest.retrySeconds * 1000, retryMaxMs: 3600_000, emailAfterAttempts: 3 },
-  });
+  const questions = questionService({ config, stores, digestRepo, adapter, directLineAdapter, connectorUrl, email, sourceService, analyzer: k.analyzer, clock, t, logger });
 
   const feedback = new FeedbackRepository(stores.sql);
   const retention = new Retention({ days: config.retentionDays }, clock, logger);
@@ -205,8 +142,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     t,
     clock,
     unanswered,
-    conversationState,
-    userState,
+    conversationState: new SnapshotConversationState(stores.botState),
+    userState: new SnapshotUserState(stores.botState),
     logger,
     maxMessageLength: config.maxMessageLength,
     confirmations,
@@ -220,65 +157,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     streaming: generative ? { intervalMs: overrides.streamIntervalMs ?? 1000 } : undefined,
     questions,
   });
-  // The built-in Direct Line keeps its conversations in the database and signs tokens with a key
-  // kept there too: a restart, or another instance, goes on with the same conversations.
-  const dlStore = new DirectLineStore(stores.sql);
-  // Web-chat transcripts: conversations idle for longer than the retention period go, with their activities.
-  retention.register('web-chat-transcripts', (before) => dlStore.purge(before));
-  const dlTokens = new TokenIssuer(await dlStore.signingKey());
-  let dlHub: ActivityHub = new LocalHub();
-  if (stores.pool) {
-    const hub = new PostgresHub(stores.pool, logger);
-    await hub.start();
-    dlHub = hub;
-  }
-  const dl = directLine({
-    store: dlStore,
-    hub: dlHub,
-    tokens: dlTokens,
-    adapter: directLineAdapter,
-    bot,
-    logger,
-    connectorUrl,
-    botId: config.botAuth.appId ?? 'participant-assistant',
-    maxTextLength: config.maxMessageLength,
-    azure: config.directLineAzure,
-  });
-
-  // The organiser tab's strings: its own, plus the names it shares with the bot.
-  const tabStrings = (lang: 'en' | 'fr') => {
-    const section = (name: string) => localeSection(config.localesDir, name)[lang];
-    return { organiserTab: section('organiserTab'), groups: section('groups'), followUp: section('followUp'), status: section('status'), languages: section('languages') } as TabStrings;
-  };
+  const dl = await directLineParts({ config, stores, adapter: directLineAdapter, bot, logger, connectorUrl, retention });
   const deliveryFailures = { count: 0 };
-  const adminEnabled = !!config.adminToken || !!config.teamsSignIn;
-  const adminAuth = {
-    token: config.adminToken,
-    // Organisers and admins alike may use the tab once signed in through Teams.
-    signIn: config.teamsSignIn ? { verifier: new (entraToken().EntraTokenVerifier)(config.teamsSignIn), organiserIds: [...config.organiserIds, ...config.adminIds] } : undefined,
-    logger,
-  };
-  const http = createHttpApp({
-    messages: { adapter, auth, bot, logger, authEnabled: !!config.botAuth.appId, allowedServiceUrls: config.allowedServiceUrls, deliveryFailures },
-    logger,
-    health: async () => {
-      await stores.ping();
-      return {
-        database: stores.kind,
-        deliveryFailures: deliveryFailures.count,
-        sources: { version: knowledge.version, passages: knowledge.sources.notes.fr.passages.length, events: knowledge.sources.schedule.events.length, qa: knowledge.sources.qa.length },
-      };
-    },
-    directLine: { ...dl, connectorPath },
-    pageStrings: scriptJson(localeSection(config.localesDir, 'page')),
-    organiser: organiserTab({ boot: { strings: { en: tabStrings('en'), fr: tabStrings('fr') }, adminEnabled, teamsSignIn: !!config.teamsSignIn, tokenSignIn: !!config.adminToken }, script: organiserBundle, logger }),
-    security: { directLineEndpoint: config.directLineAzure?.endpoint, https: config.publicUrl.startsWith('https:') },
-    admin: adminEnabled ? adminRouter({ auth: adminAuth, confirmations, unanswered, digests, questions, feedback, sources: sourceService, live: knowledge, t, logger, usage: generative?.usage }) : undefined,
-    edge: { rateLimits: config.rateLimits, trustProxy: config.trustProxy, pool: stores.pool, maxMessageLength: config.maxMessageLength },
-    extra: [['/api/calendar', calendarRouter({ schedule: () => knowledge.sources.schedule, t, clock })], ['/', legalPages({ localesDir: config.localesDir, retentionDays: config.retentionDays, organisers: () => knowledge.sources.schedule.organisers })]],
-  });
+  const http = httpApp({ config, stores, knowledge, adapter, auth, bot, deliveryFailures, directLine: { ...dl.routers, connectorPath }, logger, admin: { confirmations, unanswered, digests, questions, feedback, sources: sourceService, t, usage: generative?.usage }, clock, t });
   const server: Server = createServer(http);
-  const streams = attachStreams(server, { store: dlStore, hub: dlHub, tokens: dlTokens, logger });
+  const streams = attachStreams(server, { store: dl.store, hub: dl.hub, tokens: dl.tokens, logger });
   logger.info({ config: redactedConfig(config), database: stores.kind }, 'configured');
 
   return {
@@ -294,40 +177,250 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     retention,
     logger,
     generation: generative,
+    ...lifecycle({ server, config, logger, onListening: (port) => (listeningPort = port), running: [scheduler, { start: () => sourceService.watch(), stop: () => sourceService.stop() }], retention, questions, email, streams, unanswered, hub: dl.hub, semantic: generative?.semantic, stores }),
+  };
+}
+
+/**
+ * Starting: listen, then the periodic work (digests, sources polling, retention, question deliveries).
+ * Stopping: connections and timers first, then what writes to the database, then the database.
+ */
+function lifecycle(d: {
+  server: Server;
+  config: Config;
+  logger: Logger;
+  onListening: (port: number) => void;
+  running: ReadonlyArray<{ start(): void; stop(): void }>;
+  retention: Retention;
+  questions: QuestionService;
+  email: { close(): void } | undefined;
+  streams: { close(): Promise<void> | void };
+  unanswered: RetryingUnansweredQuestions;
+  hub: ActivityHub;
+  semantic: SemanticIndex | undefined;
+  stores: Stores;
+}): Pick<App, 'start' | 'stop'> {
+  const { server, config } = d;
+  return {
     start: (port = config.port) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, config.host, () => {
           const actual = (server.address() as AddressInfo).port;
-          listeningPort = actual;
-          logger.info({ port: actual }, listeningLine(config, actual));
-          scheduler.start();
-          questions.start(Math.min(30_000, config.digest.retrySeconds * 1000));
-          sourceService.watch();
-          retention.start();
+          d.onListening(actual);
+          d.logger.info({ port: actual }, listeningLine(config, actual));
+          for (const part of d.running) part.start();
+          d.questions.start(Math.min(30_000, config.digest.retrySeconds * 1000));
+          d.retention.start();
           resolve(actual);
         });
       }),
     stop: () =>
       new Promise((resolve) => {
-        void streams.close();
+        void d.streams.close();
         server.closeAllConnections();
-        scheduler.stop();
-        sourceService.stop();
-        const questionsStopped = questions.stop();
-        email?.close();
+        for (const part of d.running) part.stop();
+        const questionsStopped = d.questions.stop();
+        d.email?.close();
         server.close(() => {
-          unanswered.stop();
+          d.unanswered.stop();
           void questionsStopped
-            .then(() => retention.stop())
-            .then(() => dlHub.close())
+            .then(() => d.retention.stop())
+            .then(() => d.hub.close())
             // An embedding run in progress is cut short (it gives its version back to other instances) before the database closes.
-            .then(() => generative?.semantic?.stop())
-            .then(() => stores.close())
+            .then(() => d.semantic?.stop())
+            .then(() => d.stores.close())
             .then(() => resolve());
         });
       }),
   };
+}
+
+/** The live knowledge, and each version's index, built on first need and shared by the extractive and generative answers. */
+function knowledgeParts(clock: Clock, t: Translate, stems: StemMemo) {
+  const bases = new WeakMap<KnowledgeSources, KnowledgeBase>();
+  // Shared by the indexes of every version: place names and stems do not change with the sources.
+  const gazetteer = new Gazetteer();
+  const makeAnswerer = (s: KnowledgeSources) => {
+    const kb = new KnowledgeBase(s, gazetteer, stems);
+    bases.set(s, kb);
+    return new Answerer(kb, clock, t);
+  };
+  const knowledge = new LiveKnowledge(makeAnswerer);
+  const baseOf = (s: KnowledgeSources) => bases.get(s) ?? new KnowledgeBase(s, gazetteer, stems);
+  return { knowledge, makeAnswerer, baseOf, analyzer: () => baseOf(knowledge.sources).analyzer };
+}
+
+/** The channels' adapter (authenticated as configured, its clients kept) and the built-in Direct Line's, which trusts its in-process activities. */
+function channelAdapters(config: Config, overrides: AppOverrides, logger: Logger, t: Translate) {
+  const auth = new ClientCachingAuthentication(channelAuthentication(config, overrides.botCredentials));
+  const adapter = new ChannelAdapter(auth);
+  adapter.onTurnError = async (context: TurnContext, error: Error): Promise<void> => {
+    logger.error({ err: error, activityType: context.activity.type, channelId: context.activity.channelId }, 'turn failed');
+    // The state is kept: a failed turn saved nothing, so the stored state is the last good one and the
+    // participant's answers so far (a dialog half done) survive. Apologise in the user's language.
+    const lang = guessLanguage(context.activity.text ?? '').lang ?? localeToLang(context.activity.locale) ?? 'en';
+    // When the channel itself refused the reply, an apology would only wait for it to refuse again.
+    if (context.activity.type === 'message' && !context.turnState.get(DELIVERY_FAILED)) await context.sendActivity(t(lang, 'error.turn')).catch(() => undefined);
+  };
+  const directLineAdapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  directLineAdapter.onTurnError = adapter.onTurnError;
+  return { auth, adapter, directLineAdapter };
+}
+
+function digestService(d: {
+  config: Config;
+  digestRepo: DigestRepository;
+  confirmations: ConfirmationService;
+  unanswered: RetryingUnansweredQuestions;
+  adapter: ChannelAdapter;
+  email: EmailSender | undefined;
+  openQuestions: () => Promise<Array<{ id: string; text: string; askers: number }>>;
+  clock: Clock;
+  t: Translate;
+  logger: Logger;
+}): DigestService {
+  const { config, t } = d;
+  return new DigestService({
+    repo: d.digestRepo,
+    confirmations: d.confirmations,
+    unanswered: d.unanswered,
+    openQuestions: d.openQuestions,
+    email: d.email,
+    teams: proactiveSender(d.adapter, config.botAuth.appId ?? ''),
+    answerAction: (lang, groupId) => answerAction(t, lang, groupId),
+    clock: d.clock,
+    t,
+    logger: d.logger,
+    settings: {
+      emailTo: config.digest.organiserEmails,
+      emailFrom: config.digest.mailFrom,
+      languages: config.digest.languages,
+      sendEmpty: config.digest.sendEmpty,
+      retryBaseMs: config.digest.retrySeconds * 1000,
+      retryMaxMs: 3600_000,
+      instanceId: randomUUID(),
+    },
+  });
+}
+
+function questionService(d: {
+  config: Config;
+  stores: Stores;
+  digestRepo: DigestRepository;
+  adapter: ChannelAdapter;
+  directLineAdapter: CloudAdapter;
+  connectorUrl: () => string;
+  email: EmailSender | undefined;
+  sourceService: SourceService;
+  analyzer: () => Analyzer;
+  clock: Clock;
+  t: Translate;
+  logger: Logger;
+}): QuestionService {
+  const { config, t } = d;
+  const appId = config.botAuth.appId ?? '';
+  return new QuestionService({
+    repo: new QuestionRepository(d.stores.sql),
+    analyzer: d.analyzer,
+    conversation: conversationSender({ adapter: d.adapter, appId }, { adapter: d.directLineAdapter, connectorUrl: d.connectorUrl }),
+    email: d.email,
+    teach: (pair, actor) => d.sourceService.addQaPair(pair, actor),
+    untaught: (pairId, phrasings, actor) => d.sourceService.removeQaPhrasings(pairId, phrasings, actor),
+    // Each Teams conversation subscribed to the digests gets the new question with its "Answer" form, updated once answered.
+    organisers: {
+      ledger: new QuestionCardLedger(d.stores.sql),
+      destinations: async () => (await d.digestRepo.subscriptions()).map((s) => ({ key: s.conversationKey, reference: s.conversationReference, language: s.language })),
+      cards: cardPoster(d.adapter, appId),
+      render: (lang, group) => ({ card: questionCard(t, lang, group), summary: t(lang, 'questions.card.title') }),
+    },
+    clock: d.clock,
+    t,
+    logger: d.logger,
+    settings: { emailFrom: config.digest.mailFrom, retryBaseMs: config.digest.retrySeconds * 1000, retryMaxMs: 3600_000, emailAfterAttempts: 3 },
+  });
+}
+
+/**
+ * The built-in Direct Line. It keeps its conversations in the database and signs tokens with a key
+ * kept there too: a restart, or another instance, goes on with the same conversations.
+ */
+async function directLineParts(d: { config: Config; stores: Stores; adapter: CloudAdapter; bot: AssistantBot; logger: Logger; connectorUrl: () => string; retention: Retention }) {
+  const store = new DirectLineStore(d.stores.sql);
+  // Web-chat transcripts: conversations idle for longer than the retention period go, with their activities.
+  d.retention.register('web-chat-transcripts', (before) => store.purge(before));
+  const tokens = new TokenIssuer(await store.signingKey());
+  let hub: ActivityHub = new LocalHub();
+  if (d.stores.pool) {
+    const shared = new PostgresHub(d.stores.pool, d.logger);
+    await shared.start();
+    hub = shared;
+  }
+  const routers = directLine({
+    store,
+    hub,
+    tokens,
+    adapter: d.adapter,
+    bot: d.bot,
+    logger: d.logger,
+    connectorUrl: d.connectorUrl,
+    botId: d.config.botAuth.appId ?? 'participant-assistant',
+    maxTextLength: d.config.maxMessageLength,
+    azure: d.config.directLineAzure,
+  });
+  return { store, tokens, hub, routers };
+}
+
+/** The HTTP surface: the turns' endpoint, health, the pages, the organiser tab and its API, Direct Line. */
+function httpApp(d: {
+  config: Config;
+  stores: Stores;
+  knowledge: LiveKnowledge;
+  adapter: ChannelAdapter;
+  auth: ClientCachingAuthentication;
+  bot: AssistantBot;
+  deliveryFailures: { count: number };
+  directLine: NonNullable<HttpDeps['directLine']>;
+  logger: Logger;
+  admin: Omit<AdminDeps, 'auth' | 'live' | 'logger'>;
+  clock: Clock;
+  t: Translate;
+}) {
+  const { config, knowledge, logger } = d;
+  // The organiser tab's strings: its own, plus the names it shares with the bot.
+  const tabStrings = (lang: 'en' | 'fr') => {
+    const section = (name: string) => localeSection(config.localesDir, name)[lang];
+    return { organiserTab: section('organiserTab'), groups: section('groups'), followUp: section('followUp'), status: section('status'), languages: section('languages') } as TabStrings;
+  };
+  const adminEnabled = !!config.adminToken || !!config.teamsSignIn;
+  const adminAuth = {
+    token: config.adminToken,
+    // Organisers and admins alike may use the tab once signed in through Teams.
+    signIn: config.teamsSignIn ? { verifier: new (entraToken().EntraTokenVerifier)(config.teamsSignIn), organiserIds: [...config.organiserIds, ...config.adminIds] } : undefined,
+    logger,
+  };
+  return createHttpApp({
+    messages: { adapter: d.adapter, auth: d.auth, bot: d.bot, logger, authEnabled: !!config.botAuth.appId, allowedServiceUrls: config.allowedServiceUrls, deliveryFailures: d.deliveryFailures },
+    logger,
+    health: async () => {
+      await d.stores.ping();
+      return {
+        database: d.stores.kind,
+        deliveryFailures: d.deliveryFailures.count,
+        sources: { version: knowledge.version, passages: knowledge.sources.notes.fr.passages.length, events: knowledge.sources.schedule.events.length, qa: knowledge.sources.qa.length },
+      };
+    },
+    directLine: d.directLine,
+    pageStrings: scriptJson(localeSection(config.localesDir, 'page')),
+    organiser: organiserTab({ boot: { strings: { en: tabStrings('en'), fr: tabStrings('fr') }, adminEnabled, teamsSignIn: !!config.teamsSignIn, tokenSignIn: !!config.adminToken }, script: organiserBundle, logger }),
+    security: { directLineEndpoint: config.directLineAzure?.endpoint, https: config.publicUrl.startsWith('https:') },
+    admin: adminEnabled ? adminRouter({ ...d.admin, auth: adminAuth, live: knowledge, logger }) : undefined,
+    edge: { rateLimits: config.rateLimits, trustProxy: config.trustProxy, pool: d.stores.pool, maxMessageLength: config.maxMessageLength },
+    extra: [
+      ['/api/calendar', calendarRouter({ schedule: () => knowledge.sources.schedule, t: d.t, clock: d.clock })],
+      ['/', legalPages({ localesDir: config.localesDir, retentionDays: config.retentionDays, organisers: () => knowledge.sources.schedule.organisers })],
+    ],
+  });
 }
 
 /**
