@@ -13,11 +13,14 @@ export interface JsonBodyOptions {
  * (which check the media type and charset before): without its media-type sniffing, charset tables
  * and per-request setup, which cost a turn more than the rest of the HTTP layer. A body must be an
  * object or an array (400 BAD_JSON otherwise), uncompressed (415), within the limit (413), and
- * exactly as long as declared (400). A request without a body leaves req.body undefined. On a
+ * exactly as long as declared (400); an empty body reads as {}. A request without a body leaves req.body undefined. On a
  * refusal the rest of the body is read and dropped, so that the connection can serve the next request.
  */
 export function jsonBody(options: JsonBodyOptions): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
+    // Read already (by another reader), or gone before anything was read: nothing more will come.
+    if (req.readableEnded) return next();
+    if (req.destroyed) return next(new AppError('BAD_REQUEST', 'The request body ended early.'));
     const declared = req.headers['content-length'];
     if (declared === undefined && req.headers['transfer-encoding'] === undefined) return next();
     const encoding = req.headers['content-encoding'];
@@ -80,8 +83,9 @@ function parse(raw: Buffer, verify: ((raw: Buffer) => void) | undefined): unknow
   // A byte order mark is not JSON, but clients send one: it goes, as body-parser drops it.
   let text = raw.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const first = /\S/.exec(text)?.[0];
-  if (first === undefined) return {};
+  // An empty body is an empty object (then refused as an activity); one of spaces alone is not JSON.
+  if (!text.length) return {};
+  const first = /[^\x20\t\n\r]/.exec(text)?.[0];
   if (first !== '{' && first !== '[') throw new AppError('BAD_JSON', 'The request body must be a JSON object.');
   try {
     return JSON.parse(text) as unknown;

@@ -51,19 +51,16 @@ type Row = { etag: string; data: string } | null;
 /**
  * The rows of bot_state as this process last read or wrote them, on SQLite: a turn reads its
  * state from memory instead of the file. Sound because the process owns the file while it runs
- * (openDatabase's exclusive lock) and every write to bot_state goes through this class. One per
- * connection, shared by every storage on it, so that each sees the others' writes.
+ * (openDatabase's exclusive lock), every write to bot_state goes through this class, and each
+ * change to what is kept is made as its statement runs (the SQL layer's hooks), so in the
+ * database's own order. One per connection, shared by every storage on it. Bounded: a state is a
+ * few kilobytes, and the least recently used go first.
  */
 class RowCache {
-  private readonly rows = new Memo<Row>(10_000);
+  private readonly rows = new Memo<Row>(2_000);
 
   get(key: string): Row | undefined {
     return this.rows.peek(key);
-  }
-
-  /** A row read: kept unless a write of this process has been recorded for it meanwhile (it is newer). */
-  fill(key: string, row: Row): void {
-    if (this.rows.peek(key) === undefined) this.rows.set(key, row);
   }
 
   set(key: string, row: Row): void {
@@ -107,13 +104,15 @@ export class SqlBotStorage implements Storage {
       else if (row) items[key] = item(row);
     }
     if (!missing.length) return items;
-    // PostgreSQL returns the JSON parsed, SQLite as text.
-    const rows = await this.sql.all<{ key: string; etag: string; data: string | object }>(`SELECT key, etag, data FROM bot_state WHERE key IN (${placeholders(missing.length)})`, missing);
-    for (const r of rows) items[r.key] = typeof r.data === 'string' ? item({ etag: r.etag, data: r.data }) : { ...r.data, eTag: r.etag };
-    if (cache) {
+    type Stored = { key: string; etag: string; data: string | object };
+    // Kept as read, absent rows too, the moment the statement runs.
+    const keep = (rows: Stored[]) => {
       const found = new Map(rows.map((r) => [r.key, { etag: r.etag, data: r.data as string }]));
-      for (const key of missing) cache.fill(key, found.get(key) ?? null);
-    }
+      for (const key of missing) cache!.set(key, found.get(key) ?? null);
+    };
+    const rows = await this.sql.all<Stored>(`SELECT key, etag, data FROM bot_state WHERE key IN (${placeholders(missing.length)})`, missing, cache ? { read: keep } : undefined);
+    // PostgreSQL returns the JSON parsed, SQLite as text.
+    for (const r of rows) items[r.key] = typeof r.data === 'string' ? item({ etag: r.etag, data: r.data }) : { ...r.data, eTag: r.etag };
     return items;
   }
 
@@ -122,49 +121,49 @@ export class SqlBotStorage implements Storage {
     const entries = Object.entries(changes).map(([key, item]) => {
       const { eTag, ...data } = (item ?? {}) as Record<string, unknown> & { eTag?: string };
       const json = (item as { [JSON_TO_WRITE]?: string } | undefined)?.[JSON_TO_WRITE] ?? JSON.stringify(data);
-      return { key, eTag: eTag && eTag !== '*' ? eTag : undefined, values: [randomUUID(), json, at] };
+      return { key, eTag: eTag && eTag !== '*' ? eTag : undefined, values: [randomUUID(), json, at] as const };
     });
-    // A turn's state is written as it ends: kept through a crash of the bot, but not waited on to
-    // reach the disk (a turn lost to a power failure is asked again).
-    const relaxed = { durable: false } as const;
-    // The usual write, one item overwritten, is one statement: atomic as it is.
-    const lone = entries.length === 1 && !entries[0]!.eTag ? entries[0] : undefined;
-    if (lone) {
-      await this.written([lone], () => this.sql.run(UPSERT, [...lone.values, lone.key], relaxed));
-      return;
-    }
-    await this.written(entries, () => this.sql.tx(async (sql) => {
-      for (const { key, eTag, values } of entries) {
-        if (!eTag) {
-          await sql.run(UPSERT, [...values, key], relaxed);
-          continue;
-        }
-        // The row is changed only if it still carries the eTag the turn read (on PostgreSQL, a
-        // concurrent writer's update is waited for, then the condition checked again).
-        if (await sql.run('UPDATE bot_state SET etag = ?, data = ?, updated_at = ? WHERE key = ? AND etag = ?', [...values, key, eTag], relaxed)) continue;
-        // No such row: the item was deleted meanwhile (or never stored) and is written anew; a row under another eTag is a conflict.
-        if (!(await sql.run('INSERT INTO bot_state (etag, data, updated_at, key) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING', [...values, key], relaxed))) throw new StorageConflictError(key);
-      }
-    }));
-  }
-
-  /** Runs a write, then keeps its rows; if it fails, what the database holds for them is read again next time. */
-  private async written(entries: Array<{ key: string; values: string[] }>, write: () => Promise<unknown>): Promise<void> {
+    const cache = this.cache;
     try {
-      await write();
+      // A turn's state is written as it ends: kept through a crash of the bot, but not waited on to
+      // reach the disk (a turn lost to a power failure is asked again).
+      const relaxed = { durable: false } as const;
+      // The usual write, one item overwritten, is one statement: atomic as it is.
+      const lone = entries.length === 1 && !entries[0]!.eTag ? entries[0] : undefined;
+      if (lone) {
+        const [etag, data] = lone.values;
+        await this.sql.run(UPSERT, [...lone.values, lone.key], { ...relaxed, ran: () => cache?.set(lone.key, { etag, data }) });
+        return;
+      }
+      const committed = () => entries.forEach(({ key }) => cache?.forget(key));
+      await this.sql.tx(async (sql) => {
+        for (const { key, eTag, values } of entries) {
+          if (!eTag) {
+            await sql.run(UPSERT, [...values, key], relaxed);
+            continue;
+          }
+          // The row is changed only if it still carries the eTag the turn read (on PostgreSQL, a
+          // concurrent writer's update is waited for, then the condition checked again).
+          if (await sql.run('UPDATE bot_state SET etag = ?, data = ?, updated_at = ? WHERE key = ? AND etag = ?', [...values, key, eTag], relaxed)) continue;
+          // No such row: the item was deleted meanwhile (or never stored) and is written anew; a row under another eTag is a conflict.
+          if (!(await sql.run('INSERT INTO bot_state (etag, data, updated_at, key) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING', [...values, key], relaxed))) throw new StorageConflictError(key);
+        }
+      }, { committed });
     } catch (e) {
-      for (const { key } of entries) this.cache?.forget(key);
+      // What the database holds for these keys is read again next time.
+      for (const { key } of entries) cache?.forget(key);
       throw e;
     }
-    for (const { key, values } of entries) this.cache?.set(key, { etag: values[0]!, data: values[1]! });
   }
 
   async delete(keys: string[]): Promise<void> {
     if (!keys.length) return;
+    const forget = () => keys.forEach((key) => this.cache?.forget(key));
     try {
-      await this.sql.run(`DELETE FROM bot_state WHERE key IN (${placeholders(keys.length)})`, keys);
-    } finally {
-      for (const key of keys) this.cache?.forget(key);
+      await this.sql.run(`DELETE FROM bot_state WHERE key IN (${placeholders(keys.length)})`, keys, { ran: forget });
+    } catch (e) {
+      forget();
+      throw e;
     }
   }
 }

@@ -8,11 +8,21 @@ import type Database from 'better-sqlite3';
  */
 export interface Sql {
   readonly dialect: 'sqlite' | 'postgres';
-  all<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  all<T>(sql: string, params?: unknown[], options?: ReadOptions<T>): Promise<T[]>;
   get<T>(sql: string, params?: unknown[]): Promise<T | undefined>;
   /** Runs a statement; resolves with the number of rows it changed. */
   run(sql: string, params?: unknown[], options?: RunOptions): Promise<number>;
-  tx<T>(f: (sql: Sql) => Promise<T>, options?: RunOptions): Promise<T>;
+  tx<T>(f: (sql: Sql) => Promise<T>, options?: TxOptions): Promise<T>;
+}
+
+/**
+ * On SQLite, the hooks below are called as the statement runs, before any other statement of the
+ * connection: what a caller keeps in memory of the database then changes in the same order as the
+ * database itself (a promise's continuation comes a varying number of ticks later). On PostgreSQL
+ * they are called when the statement's result arrives.
+ */
+export interface ReadOptions<T> {
+  readonly read?: (rows: T[]) => void;
 }
 
 export interface RunOptions {
@@ -24,6 +34,15 @@ export interface RunOptions {
    * PostgreSQL commits as its server is configured.
    */
   readonly durable?: boolean;
+  /** Called with the number of rows changed as soon as the statement has run (see ReadOptions). */
+  readonly ran?: (changes: number) => void;
+}
+
+export interface TxOptions {
+  /** As RunOptions.durable, for the whole transaction. */
+  readonly durable?: boolean;
+  /** Called as soon as the transaction has committed (see ReadOptions). */
+  readonly committed?: () => void;
 }
 
 /**
@@ -35,45 +54,71 @@ function preparedStatements(db: Database.Database): (sql: string) => Database.St
   return (sql) => cache.get(sql, () => db.prepare(sql));
 }
 
+/** One Sql per connection: its transactions' queue (and what its users keep beside it) must be the connection's. */
+const connections = new WeakMap<Database.Database, Sql>();
+
 export function sqliteSql(db: Database.Database): Sql {
+  let sql = connections.get(db);
+  if (!sql) connections.set(db, (sql = openSqliteSql(db)));
+  return sql;
+}
+
+function openSqliteSql(db: Database.Database): Sql {
   const prepared = preparedStatements(db);
   // Durable by default: each commit waits for the disk (WAL mode would otherwise only sync at checkpoints).
   db.pragma('synchronous = FULL');
   const relaxed = db.prepare('PRAGMA synchronous = NORMAL');
   const durable = db.prepare('PRAGMA synchronous = FULL');
   const run = (sql: string, params: unknown[], options?: RunOptions): number => {
-    if (options?.durable !== false || db.inTransaction) return prepared(sql).run(...params).changes;
-    relaxed.run();
-    try {
-      return prepared(sql).run(...params).changes;
-    } finally {
-      durable.run();
+    let changes: number;
+    if (options?.durable !== false || db.inTransaction) changes = prepared(sql).run(...params).changes;
+    else {
+      relaxed.run();
+      try {
+        changes = prepared(sql).run(...params).changes;
+      } finally {
+        durable.run();
+      }
     }
+    options?.ran?.(changes);
+    return changes;
+  };
+  const all = <T>(sql: string, params: unknown[], options?: ReadOptions<T>): T[] => {
+    const rows = prepared(sql).all(...params) as T[];
+    options?.read?.(rows);
+    return rows;
   };
   // Inside a transaction, a nested one is part of it.
   const inside: Sql = {
     dialect: 'sqlite',
-    all: <T>(sql: string, params: unknown[] = []) => Promise.resolve(prepared(sql).all(...params) as T[]),
+    all: <T>(sql: string, params: unknown[] = [], options?: ReadOptions<T>) => Promise.resolve(all(sql, params, options)),
     get: <T>(sql: string, params: unknown[] = []) => Promise.resolve(prepared(sql).get(...params) as T | undefined),
     run: (sql: string, params: unknown[] = [], options?: RunOptions) => Promise.resolve(run(sql, params, options)),
     tx: (f) => f(inside),
   };
-  const transact = async <T>(f: (sql: Sql) => Promise<T>, options?: RunOptions): Promise<T> => {
-    const durability = options?.durable === false ? relaxed : undefined;
-    durability?.run();
+  /** Whether one of this connection's transactions is open (between its BEGIN and its COMMIT or ROLLBACK). */
+  let open = false;
+  const transact = async <T>(f: (sql: Sql) => Promise<T>, options?: TxOptions): Promise<T> => {
+    const relax = options?.durable === false;
+    if (relax) relaxed.run();
     try {
       // BEGIN IMMEDIATE takes the write lock (other processes wait for it: busy_timeout).
       db.exec('BEGIN IMMEDIATE');
+      open = true;
       try {
         const result = await f(inside);
         db.exec('COMMIT');
+        open = false;
+        options?.committed?.();
         return result;
       } catch (e) {
         if (db.inTransaction) db.exec('ROLLBACK');
         throw e;
+      } finally {
+        open = false;
       }
     } finally {
-      if (durability) durable.run();
+      if (relax) durable.run();
     }
   };
   // One connection: a transaction waits for the one before it, or the statements of two turns would mix.
@@ -83,13 +128,13 @@ export function sqliteSql(db: Database.Database): Sql {
    * for it to end: run on the one connection, it would otherwise become part of it, see its
    * uncommitted writes and be rolled back with it.
    */
-  const outside = <T>(f: () => T): Promise<T> => (db.inTransaction ? queue.then(() => outside(f)) : new Promise<T>((resolve) => resolve(f())));
+  const outside = <T>(f: () => T): Promise<T> => (open ? queue.then(() => outside(f)) : new Promise<T>((resolve) => resolve(f())));
   return {
     dialect: 'sqlite',
-    all: <T>(sql: string, params: unknown[] = []) => outside(() => prepared(sql).all(...params) as T[]),
+    all: <T>(sql: string, params: unknown[] = [], options?: ReadOptions<T>) => outside(() => all(sql, params, options)),
     get: <T>(sql: string, params: unknown[] = []) => outside(() => prepared(sql).get(...params) as T | undefined),
     run: (sql: string, params: unknown[] = [], options?: RunOptions) => outside(() => run(sql, params, options)),
-    tx: <T>(f: (sql: Sql) => Promise<T>, options?: RunOptions) => {
+    tx: <T>(f: (sql: Sql) => Promise<T>, options?: TxOptions) => {
       const result = queue.then(() => transact(f, options));
       queue = result.catch(() => undefined);
       return result;
@@ -139,12 +184,22 @@ export function postgresSql(pool: pg.Pool, client?: pg.PoolClient): Sql {
   const runner = client ?? pool;
   return {
     dialect: 'postgres',
-    all: async <T>(sql: string, params: unknown[] = []) => (await runner.query(numbered(sql), params)).rows as T[],
+    all: async <T>(sql: string, params: unknown[] = [], options?: ReadOptions<T>) => {
+      const rows = (await runner.query(numbered(sql), params)).rows as T[];
+      options?.read?.(rows);
+      return rows;
+    },
     get: async <T>(sql: string, params: unknown[] = []) => (await runner.query(numbered(sql), params)).rows[0] as T | undefined,
-    run: async (sql: string, params: unknown[] = []) => (await runner.query(numbered(sql), params)).rowCount ?? 0,
-    tx: async <T>(f: (sql: Sql) => Promise<T>) => {
+    run: async (sql: string, params: unknown[] = [], options?: RunOptions) => {
+      const changes = (await runner.query(numbered(sql), params)).rowCount ?? 0;
+      options?.ran?.(changes);
+      return changes;
+    },
+    tx: async <T>(f: (sql: Sql) => Promise<T>, options?: TxOptions) => {
       if (client) return f(postgresSql(pool, client));
-      return inTransaction(pool, (c) => f(postgresSql(pool, c)));
+      const result = await inTransaction(pool, (c) => f(postgresSql(pool, c)));
+      options?.committed?.();
+      return result;
     },
   };
 }

@@ -183,9 +183,9 @@ describe('POST /api/messages with malformed activities', () => {
     }
   });
 
-  test('when a body is empty or only spaces, then the answer is 400, not an activity', async () => {
+  test('when a body is empty, then it is not an activity; when it is only spaces, then it is not JSON', async () => {
     await expectCodedError(await post(''), 400, 'BAD_ACTIVITY');
-    await expectCodedError(await post('   \n '), 400, 'BAD_ACTIVITY');
+    await expectCodedError(await post('   \n '), 400, 'BAD_JSON');
   });
 
   test('when the charset is written UTF-8 in any case, then the activity is answered', async () => {

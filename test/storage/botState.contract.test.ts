@@ -131,6 +131,41 @@ describe('bot state on SQLite, as this process keeps it in memory', () => {
     again.db.close();
   });
 
+  test('when turns write, read and delete one key around another turn’s transaction, then what is read is always what the file holds', async () => {
+    // Another turn's transaction is open for a few awaits; turn A's statement waits for it, turn B's
+    // comes n ticks after it ends: the state kept in memory must change in the file's own order.
+    for (const kind of ['write', 'delete'] as const) {
+      for (let n = 0; n < 6; n++) {
+        const sub = tempDataDir();
+        const db = openDatabase(sub.dir, undefined, FEATURE_MIGRATIONS);
+        const sql = sqliteSql(db);
+        const storage = new SqlBotStorage(sql);
+        await storage.write({ k: { v: 0 } });
+        if (kind === 'delete') {
+          // Nothing kept in memory for k, so that turn A reads it from the file.
+          await storage.delete(['k']);
+          db.prepare(`INSERT INTO bot_state (key, etag, data, updated_at) VALUES ('k', 'e0', '{"v":0}', 'x')`).run();
+        }
+        let a!: Promise<unknown>;
+        const other = sql.tx(async (tx) => {
+          await tx.run("INSERT INTO bot_state (key, etag, data, updated_at) VALUES ('t', 'e', '{}', 'x')");
+          a = kind === 'write' ? storage.write({ k: { v: 1 } }) : storage.read(['k']);
+          await null;
+        });
+        await other.then(async () => {
+          for (let i = 0; i < n; i++) await null;
+          return kind === 'write' ? storage.write({ k: { v: 2 } }) : storage.delete(['k']);
+        });
+        await a;
+        const inFile = db.prepare("SELECT data FROM bot_state WHERE key = 'k'").get() as { data: string } | undefined;
+        const read = (await storage.read(['k']))['k'] as { v?: number } | undefined;
+        expect({ kind, n, read: read?.v ?? null }).toEqual({ kind, n, read: inFile ? (JSON.parse(inFile.data) as { v: number }).v : null });
+        db.close();
+        sub.cleanup();
+      }
+    }
+  });
+
   test('when a turn changes the state it read without writing it, then the next read gives the state as stored', async () => {
     const { db, storage } = open();
     await storage.write({ 'conv/1': { memory: { eventIds: ['a'] } } });

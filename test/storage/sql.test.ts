@@ -55,6 +55,25 @@ describe('the SQL layer on SQLite', () => {
     db.close();
   });
 
+  test('when two parts of the program take the SQL layer of one connection and one holds a transaction across a timer, then the other waits for it and timers still run', async () => {
+    const db = openDatabase(data.dir, undefined, FEATURE_MIGRATIONS);
+    const [one, two] = [sqliteSql(db), sqliteSql(db)];
+    const events: string[] = [];
+    const timer = new Promise<void>((resolve) => setTimeout(() => (events.push('timer'), resolve()), 30));
+    const held = one.tx(async (tx) => {
+      await tx.run("INSERT INTO bot_state (key, etag, data, updated_at) VALUES ('held', 'e', '{}', 'now')");
+      await new Promise((r) => setTimeout(r, 100));
+      events.push('committing');
+    });
+    await new Promise((r) => setImmediate(r));
+    const read = two.get<{ n: number }>("SELECT count(*) AS n FROM bot_state WHERE key = 'held'").then((row) => (events.push('read'), row));
+    await timer;
+    await held;
+    expect((await read)!.n).toBe(1);
+    expect(events).toEqual(['timer', 'committing', 'read']);
+    db.close();
+  });
+
   test('when a database is opened again with the features, then no migration is applied twice', () => {
     const db = openDatabase(data.dir, undefined, FEATURE_MIGRATIONS);
     expect(migrate(db, FEATURE_MIGRATIONS)).toEqual([]);
