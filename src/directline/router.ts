@@ -42,6 +42,24 @@ export function streamUrl(req: Request, conversationId: string, token: string, w
 export function directLine(deps: DirectLineDeps): { api: Router; connector: Router; tokenEndpoint: Router } {
   const now = deps.now ?? Date.now;
   const api = express.Router();
+  const access = clientAccess(deps, now);
+  tokenRoutes(api, deps, access, now);
+  conversationRoutes(api, deps, access, now);
+  api.post('/conversations/:id/upload', (_req, _res, next) => next(new AppError('BAD_REQUEST', 'Attachments are not accepted.')));
+  // A body that is not JSON, or too large, is a bad activity (400) for Direct Line clients.
+  api.use((err: unknown, _req: Request, _res: Response, next: NextFunction) => {
+    if (!(err instanceof AppError)) return next(err);
+    if (err.code === 'BAD_JSON') return next(new AppError('BAD_ACTIVITY', err.message, { cause: err }));
+    if (err.code === 'PAYLOAD_TOO_LARGE') return next(new AppError('BAD_ACTIVITY', 'The activity is too large.', { cause: err }));
+    next(err);
+  });
+  return { api, connector: connectorRouter(deps, now), tokenEndpoint: tokenRouter(deps, now) };
+}
+
+type ClientAccess = ReturnType<typeof clientAccess>;
+
+/** Who a client's request speaks for: its bearer token's claims, and whether they open the conversation in the path. */
+function clientAccess(deps: DirectLineDeps, now: () => number) {
   const bearer = (req: Request): string | undefined => /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
   const claims = (req: Request) => {
     const token = bearer(req);
@@ -56,9 +74,42 @@ export function directLine(deps: DirectLineDeps): { api: Router; connector: Rout
     if ((await deps.store.owner(c.conversationId)) !== c.userId) throw new AppError('NOT_FOUND', 'The conversation has expired; start a new one.');
     return c;
   };
-  const wrap = (f: (req: Request, res: Response) => void | Promise<void>) => (req: Request, res: Response, next: NextFunction) => {
-    Promise.resolve(f(req, res)).catch(next);
-  };
+  return { bearer, claims, forConversation };
+}
+
+/** An async route handler whose failure goes to the error handlers. */
+const wrap = (f: (req: Request, res: Response) => void | Promise<void>) => (req: Request, res: Response, next: NextFunction) => {
+  Promise.resolve(f(req, res)).catch(next);
+};
+
+/** POST /tokens/generate and /tokens/refresh. */
+function tokenRoutes(api: Router, deps: DirectLineDeps, access: ClientAccess, now: () => number): void {
+  api.post(
+    '/tokens/generate',
+    wrap(async (_req, res) => {
+      // Without a Direct Line secret there is nobody to vouch for a user id the client proposes: the
+      // server picks one and binds it to the token.
+      const conversationId = randomUUID();
+      const userId = newWebUserId();
+      await deps.store.create(conversationId, userId, now());
+      const { token, expiresIn } = deps.tokens.issue(conversationId, userId, now());
+      res.json({ conversationId, token, expires_in: expiresIn });
+    }),
+  );
+
+  api.post(
+    '/tokens/refresh',
+    wrap((req, res) => {
+      const c = access.claims(req);
+      const { token, expiresIn } = deps.tokens.issue(c.conversationId, c.userId, now());
+      res.json({ conversationId: c.conversationId, token, expires_in: expiresIn });
+    }),
+  );
+}
+
+/** Starting, resuming and reconnecting to a conversation; reading and posting its activities. */
+function conversationRoutes(api: Router, deps: DirectLineDeps, access: ClientAccess, now: () => number): void {
+  const { bearer, claims, forConversation } = access;
   const conversation = (req: Request, c: TokenClaims, token: string, watermark?: string) => ({
     conversationId: c.conversationId,
     token,
@@ -142,16 +193,6 @@ export function directLine(deps: DirectLineDeps): { api: Router; connector: Rout
         .catch((err: unknown) => deps.logger.error({ err, conversation: c.conversationId }, 'direct line turn failed'));
     }),
   );
-  api.post('/conversations/:id/upload', (_req, _res, next) => next(new AppError('BAD_REQUEST', 'Attachments are not accepted.')));
-  // A body that is not JSON, or too large, is a bad activity (400) for Direct Line clients.
-  api.use((err: unknown, _req: Request, _res: Response, next: NextFunction) => {
-    if (!(err instanceof AppError)) return next(err);
-    if (err.code === 'BAD_JSON') return next(new AppError('BAD_ACTIVITY', err.message, { cause: err }));
-    if (err.code === 'PAYLOAD_TOO_LARGE') return next(new AppError('BAD_ACTIVITY', 'The activity is too large.', { cause: err }));
-    next(err);
-  });
-
-  return { api, connector: connectorRouter(deps, now), tokenEndpoint: tokenRouter(deps, now) };
 }
 
 /** The connector the bot replies to: POST /v3/conversations/:id/activities[/:replyTo]. */

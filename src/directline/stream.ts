@@ -23,6 +23,42 @@ export interface StreamDeps {
 const STREAM_PATH = /^\/v3\/directline\/conversations\/([^/]+)\/stream$/;
 
 /**
+ * What sends a stream its conversation's activities from its watermark on: one flush at a time; an
+ * announcement during a flush makes it run once more.
+ */
+function streamer(ws: WebSocket, conversationId: string, from: number, deps: StreamDeps): () => Promise<void> {
+  let watermark = from;
+  let running = false;
+  let again = false;
+  return async () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        const page = await deps.store.since(conversationId, watermark);
+        if (!page) {
+          ws.close(1000, 'conversation ended');
+          return;
+        }
+        if (page.activities.length && ws.readyState === ws.OPEN) {
+          ws.send(JSON.stringify({ activities: page.activities.map(forClient), watermark: page.watermark }));
+          watermark = Number(page.watermark);
+          if (page.activities.length >= deps.store.limits.pageSize) again = true;
+        }
+      } while (again && ws.readyState === ws.OPEN);
+    } catch (err) {
+      deps.logger.warn({ err, conversation: conversationId }, 'could not stream direct line activities');
+    } finally {
+      running = false;
+    }
+  };
+}
+
+/**
  * Direct Line 3.0 WebSocket streams: `GET /v3/directline/conversations/:id/stream?t=<token>&watermark=`
  * upgrades to a WebSocket on which the server sends `{ activities, watermark }` as activities arrive
  * (the history from the watermark first); the client only sends empty keep-alives. A new activity is
@@ -65,36 +101,7 @@ export function attachStreams(server: Server, deps: StreamDeps): { close(): Prom
   function open(ws: WebSocket, conversationId: string, from: number): void {
     perConversation.set(conversationId, (perConversation.get(conversationId) ?? 0) + 1);
     alive.add(ws);
-    let watermark = from;
-    let running = false;
-    let again = false;
-    // One flush at a time; an announcement during a flush makes it run once more.
-    const flush = async (): Promise<void> => {
-      if (running) {
-        again = true;
-        return;
-      }
-      running = true;
-      try {
-        do {
-          again = false;
-          const page = await deps.store.since(conversationId, watermark);
-          if (!page) {
-            ws.close(1000, 'conversation ended');
-            return;
-          }
-          if (page.activities.length && ws.readyState === ws.OPEN) {
-            ws.send(JSON.stringify({ activities: page.activities.map(forClient), watermark: page.watermark }));
-            watermark = Number(page.watermark);
-            if (page.activities.length >= deps.store.limits.pageSize) again = true;
-          }
-        } while (again && ws.readyState === ws.OPEN);
-      } catch (err) {
-        deps.logger.warn({ err, conversation: conversationId }, 'could not stream direct line activities');
-      } finally {
-        running = false;
-      }
-    };
+    const flush = streamer(ws, conversationId, from, deps);
     const unsubscribe = deps.hub.subscribe(conversationId, () => void flush());
     ws.on('pong', () => alive.add(ws));
     // Clients send empty keep-alives: nothing to do with them.
