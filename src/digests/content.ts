@@ -73,81 +73,11 @@ export function renderDigest(
   const htmlParts: string[] = [];
   const cardBody: Array<Record<string, unknown>> = [];
 
-  for (const lang of langs) {
-    const L = (key: string, vars?: Record<string, string | number>) => t(lang, key, vars);
-    const groupName = (g: string) => L(`groups.${g}`);
-    const followName = (f: string) => L(`followUp.${f}`);
-    const byEvent = new Map<string, Confirmation[]>();
-    for (const c of content.newConfirmations) byEvent.set(c.eventId, [...(byEvent.get(c.eventId) ?? []), c]);
-
-    // Plain text.
-    const tx: string[] = [L('digest.title'), ''];
-    tx.push(`${L('digest.newConfirmations')} (${content.newConfirmations.length})`);
-    if (!content.newConfirmations.length) tx.push(`  ${L('digest.none')}`);
-    for (const [eventId, list] of byEvent) {
-      tx.push(`  ${eventName(eventId, lang)}`);
-      for (const c of list) tx.push(`    - ${plain(c.name)}, ${plain(c.organisation)}, ${groupName(c.group)}, ${plain(c.country)}, ${plain(c.email)}, ${c.reference}`);
-    }
-    tx.push('', `${L('digest.cancellations')} (${content.cancellations.length})`);
-    if (!content.cancellations.length) tx.push(`  ${L('digest.none')}`);
-    for (const c of content.cancellations) tx.push(`  - ${plain(c.name)}, ${plain(c.organisation)}, ${eventName(c.eventId, lang)}, ${c.reference}`);
-    tx.push('', L('digest.totals'));
-    for (const [e, n] of content.totals.byEvent) tx.push(`  ${eventName(e, lang)}: ${n}`);
-    tx.push(`  ${L('digest.byGroup')}: ${content.totals.byGroup.map(([g, n]) => `${groupName(g)} ${n}`).join(', ') || '—'}`);
-    tx.push(`  ${L('digest.byCountry')}: ${content.totals.byCountry.map(([c, n]) => `${plain(c)} ${n}`).join(', ') || '—'}`);
-    tx.push('', L('digest.openFollowUps'));
-    tx.push(content.openFollowUps.length ? content.openFollowUps.map(([f, n]) => `  ${followName(f)}: ${n}`).join('\n') : `  ${L('digest.none')}`);
-    tx.push('', `${L('digest.unanswered')} (${content.unanswered.reduce((s, q) => s + q.count, 0)})`);
-    if (!content.unanswered.length) tx.push(`  ${L('digest.none')}`);
-    for (const q of content.unanswered) tx.push(`  - ${q.count > 1 ? `(${q.count}×) ` : ''}${plain(q.text)} [${q.language}]`);
-    tx.push(...openQuestionsText(content, L));
-    textParts.push(tx.join('\n'));
-
-    // HTML: tables and inline styles, as Outlook and Gmail render them.
-    const td = 'style="padding:4px 8px;border:1px solid #d0d7de;font-family:Arial,sans-serif;font-size:13px;vertical-align:top"';
-    const th = 'style="padding:4px 8px;border:1px solid #d0d7de;background:#eef3f8;font-family:Arial,sans-serif;font-size:13px;text-align:left"';
-    const h2 = 'style="font-family:Arial,sans-serif;font-size:16px;color:#0b5394;margin:20px 0 8px"';
-    const p = 'style="font-family:Arial,sans-serif;font-size:13px;margin:4px 0"';
-    const table = (head: string[], rows: string[][]) =>
-      `<table role="presentation" cellspacing="0" cellpadding="0" style="border-collapse:collapse;width:100%;max-width:760px"><tr>${head.map((h) => `<th ${th}>${html(h)}</th>`).join('')}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td ${td}>${c}</td>`).join('')}</tr>`).join('')}</table>`;
-    const hp: string[] = [`<h1 style="font-family:Arial,sans-serif;font-size:20px;color:#0b5394">${html(L('digest.title'))}</h1>`];
-    hp.push(`<h2 ${h2}>${html(L('digest.newConfirmations'))} (${content.newConfirmations.length})</h2>`);
-    if (!content.newConfirmations.length) hp.push(`<p ${p}>${html(L('digest.none'))}</p>`);
-    const cols = ['name', 'organisation', 'group', 'country', 'email', 'reference'].map((k) => L(`digest.columns.${k}`));
-    for (const [eventId, list] of byEvent) {
-      hp.push(`<p ${p}><strong>${html(eventName(eventId, lang))}</strong></p>`);
-      hp.push(table(cols, list.map((c) => [html(plain(c.name)), html(plain(c.organisation)), html(groupName(c.group)), html(plain(c.country)), html(c.email), html(c.reference)])));
-    }
-    hp.push(`<h2 ${h2}>${html(L('digest.cancellations'))} (${content.cancellations.length})</h2>`);
-    hp.push(content.cancellations.length ? table([cols[0]!, cols[1]!, L('digest.columns.event'), cols[5]!], content.cancellations.map((c) => [html(plain(c.name)), html(plain(c.organisation)), html(eventName(c.eventId, lang)), html(c.reference)])) : `<p ${p}>${html(L('digest.none'))}</p>`);
-    hp.push(`<h2 ${h2}>${html(L('digest.totals'))}</h2>`);
-    hp.push(table([L('digest.columns.event'), L('digest.columns.count')], content.totals.byEvent.map(([e, n]) => [html(eventName(e, lang)), String(n)])));
-    hp.push(`<p ${p}>${html(L('digest.byGroup'))}: ${content.totals.byGroup.map(([g, n]) => `${html(groupName(g))} ${n}`).join(', ') || '—'}</p>`);
-    hp.push(`<p ${p}>${html(L('digest.byCountry'))}: ${content.totals.byCountry.map(([c, n]) => `${html(plain(c))} ${n}`).join(', ') || '—'}</p>`);
-    hp.push(`<h2 ${h2}>${html(L('digest.openFollowUps'))}</h2>`);
-    hp.push(`<p ${p}>${content.openFollowUps.map(([f, n]) => `${html(followName(f))}: ${n}`).join(' · ') || html(L('digest.none'))}</p>`);
-    hp.push(`<h2 ${h2}>${html(L('digest.unanswered'))} (${content.unanswered.reduce((s, q) => s + q.count, 0)})</h2>`);
-    hp.push(content.unanswered.length ? `<ul>${content.unanswered.map((q) => `<li ${p}>${q.count > 1 ? `<strong>${q.count}×</strong> ` : ''}${html(plain(q.text))} <span style="color:#666">[${q.language}]</span></li>`).join('')}</ul>` : `<p ${p}>${html(L('digest.none'))}</p>`);
-    hp.push(openQuestionsHtml(content, L, h2, p));
-    htmlParts.push(hp.join('\n'));
-
-    // Adaptive Card body (Teams renders schema 1.5).
-    cardBody.push(
-      { type: 'TextBlock', text: L('digest.title'), weight: 'Bolder', size: 'Medium', wrap: true, separator: cardBody.length > 0 },
-      { type: 'TextBlock', text: `${L('digest.newConfirmations')} (${content.newConfirmations.length})`, weight: 'Bolder', wrap: true },
-      ...[...byEvent].flatMap(([eventId, list]) => [
-        literal(eventName(eventId, lang), { spacing: 'Medium' }),
-        ...list.map((c) => literal(`${c.name}, ${c.organisation}, ${groupName(c.group)}, ${c.country}, ${c.email}, ${c.reference}`)),
-      ]),
-      { type: 'TextBlock', text: `${L('digest.cancellations')} (${content.cancellations.length})`, weight: 'Bolder', wrap: true },
-      ...content.cancellations.map((c) => literal(`${c.reference}: ${c.name}, ${eventName(c.eventId, lang)}`)),
-      { type: 'TextBlock', text: L('digest.totals'), weight: 'Bolder', wrap: true },
-      { type: 'FactSet', facts: content.totals.byEvent.map(([e, n]) => ({ title: eventName(e, lang).slice(0, 60), value: String(n) })) },
-      { type: 'TextBlock', text: `${L('digest.openFollowUps')}: ${content.openFollowUps.map(([f, n]) => `${followName(f)} ${n}`).join(', ') || L('digest.none')}`, wrap: true },
-      { type: 'TextBlock', text: `${L('digest.unanswered')} (${content.unanswered.reduce((s, q) => s + q.count, 0)})`, weight: 'Bolder', wrap: true },
-      ...content.unanswered.slice(0, 20).map((q) => literal(`${q.count > 1 ? `${q.count}× ` : ''}${q.text}`)),
-      ...openQuestionsCard(content, L, answerAction && ((groupId: string) => answerAction(lang, groupId))),
-    );
+  for (const [i, lang] of langs.entries()) {
+    const x = digestLanguage(content, lang, t, eventName);
+    textParts.push(digestText(content, x));
+    htmlParts.push(digestHtml(content, x));
+    cardBody.push(...digestCard(content, x, i === 0, answerAction && ((groupId: string) => answerAction(lang, groupId))));
   }
 
   const csv = toCsv(
@@ -187,5 +117,93 @@ function openQuestionsCard(content: DigestContent, L: Label, answerForm?: (group
       // Answered from the card, as from the organiser tab.
       ...(q.id && answerForm ? [{ type: 'ActionSet', actions: [answerForm(q.id)] }] : []),
     ]),
+  ];
+}
+
+/** What a digest's three forms share in one language: its strings, names, and the confirmations by event. */
+function digestLanguage(content: DigestContent, lang: Lang, t: Translate, eventName: (id: string, lang: Lang) => string) {
+  const L = (key: string, vars?: Record<string, string | number>) => t(lang, key, vars);
+  const byEvent = new Map<string, Confirmation[]>();
+  for (const c of content.newConfirmations) byEvent.set(c.eventId, [...(byEvent.get(c.eventId) ?? []), c]);
+  return { lang, L, eventName, groupName: (g: string) => L(`groups.${g}`), followName: (f: string) => L(`followUp.${f}`), byEvent };
+}
+
+type DigestLanguage = ReturnType<typeof digestLanguage>;
+
+/** The digest as plain text. */
+function digestText(content: DigestContent, x: DigestLanguage): string {
+  const { lang, L, eventName, groupName, followName, byEvent } = x;
+  const tx: string[] = [L('digest.title'), ''];
+  tx.push(`${L('digest.newConfirmations')} (${content.newConfirmations.length})`);
+  if (!content.newConfirmations.length) tx.push(`  ${L('digest.none')}`);
+  for (const [eventId, list] of byEvent) {
+    tx.push(`  ${eventName(eventId, lang)}`);
+    for (const c of list) tx.push(`    - ${plain(c.name)}, ${plain(c.organisation)}, ${groupName(c.group)}, ${plain(c.country)}, ${plain(c.email)}, ${c.reference}`);
+  }
+  tx.push('', `${L('digest.cancellations')} (${content.cancellations.length})`);
+  if (!content.cancellations.length) tx.push(`  ${L('digest.none')}`);
+  for (const c of content.cancellations) tx.push(`  - ${plain(c.name)}, ${plain(c.organisation)}, ${eventName(c.eventId, lang)}, ${c.reference}`);
+  tx.push('', L('digest.totals'));
+  for (const [e, n] of content.totals.byEvent) tx.push(`  ${eventName(e, lang)}: ${n}`);
+  tx.push(`  ${L('digest.byGroup')}: ${content.totals.byGroup.map(([g, n]) => `${groupName(g)} ${n}`).join(', ') || '—'}`);
+  tx.push(`  ${L('digest.byCountry')}: ${content.totals.byCountry.map(([c, n]) => `${plain(c)} ${n}`).join(', ') || '—'}`);
+  tx.push('', L('digest.openFollowUps'));
+  tx.push(content.openFollowUps.length ? content.openFollowUps.map(([f, n]) => `  ${followName(f)}: ${n}`).join('\n') : `  ${L('digest.none')}`);
+  tx.push('', `${L('digest.unanswered')} (${content.unanswered.reduce((s, q) => s + q.count, 0)})`);
+  if (!content.unanswered.length) tx.push(`  ${L('digest.none')}`);
+  for (const q of content.unanswered) tx.push(`  - ${q.count > 1 ? `(${q.count}×) ` : ''}${plain(q.text)} [${q.language}]`);
+  tx.push(...openQuestionsText(content, L));
+  return tx.join('\n');
+}
+
+/** The digest as HTML: tables and inline styles, as Outlook and Gmail render them. */
+function digestHtml(content: DigestContent, x: DigestLanguage): string {
+  const { lang, L, eventName, groupName, followName, byEvent } = x;
+  const td = 'style="padding:4px 8px;border:1px solid #d0d7de;font-family:Arial,sans-serif;font-size:13px;vertical-align:top"';
+  const th = 'style="padding:4px 8px;border:1px solid #d0d7de;background:#eef3f8;font-family:Arial,sans-serif;font-size:13px;text-align:left"';
+  const h2 = 'style="font-family:Arial,sans-serif;font-size:16px;color:#0b5394;margin:20px 0 8px"';
+  const p = 'style="font-family:Arial,sans-serif;font-size:13px;margin:4px 0"';
+  const table = (head: string[], rows: string[][]) =>
+    `<table role="presentation" cellspacing="0" cellpadding="0" style="border-collapse:collapse;width:100%;max-width:760px"><tr>${head.map((h) => `<th ${th}>${html(h)}</th>`).join('')}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td ${td}>${c}</td>`).join('')}</tr>`).join('')}</table>`;
+  const hp: string[] = [`<h1 style="font-family:Arial,sans-serif;font-size:20px;color:#0b5394">${html(L('digest.title'))}</h1>`];
+  hp.push(`<h2 ${h2}>${html(L('digest.newConfirmations'))} (${content.newConfirmations.length})</h2>`);
+  if (!content.newConfirmations.length) hp.push(`<p ${p}>${html(L('digest.none'))}</p>`);
+  const cols = ['name', 'organisation', 'group', 'country', 'email', 'reference'].map((k) => L(`digest.columns.${k}`));
+  for (const [eventId, list] of byEvent) {
+    hp.push(`<p ${p}><strong>${html(eventName(eventId, lang))}</strong></p>`);
+    hp.push(table(cols, list.map((c) => [html(plain(c.name)), html(plain(c.organisation)), html(groupName(c.group)), html(plain(c.country)), html(c.email), html(c.reference)])));
+  }
+  hp.push(`<h2 ${h2}>${html(L('digest.cancellations'))} (${content.cancellations.length})</h2>`);
+  hp.push(content.cancellations.length ? table([cols[0]!, cols[1]!, L('digest.columns.event'), cols[5]!], content.cancellations.map((c) => [html(plain(c.name)), html(plain(c.organisation)), html(eventName(c.eventId, lang)), html(c.reference)])) : `<p ${p}>${html(L('digest.none'))}</p>`);
+  hp.push(`<h2 ${h2}>${html(L('digest.totals'))}</h2>`);
+  hp.push(table([L('digest.columns.event'), L('digest.columns.count')], content.totals.byEvent.map(([e, n]) => [html(eventName(e, lang)), String(n)])));
+  hp.push(`<p ${p}>${html(L('digest.byGroup'))}: ${content.totals.byGroup.map(([g, n]) => `${html(groupName(g))} ${n}`).join(', ') || '—'}</p>`);
+  hp.push(`<p ${p}>${html(L('digest.byCountry'))}: ${content.totals.byCountry.map(([c, n]) => `${html(plain(c))} ${n}`).join(', ') || '—'}</p>`);
+  hp.push(`<h2 ${h2}>${html(L('digest.openFollowUps'))}</h2>`);
+  hp.push(`<p ${p}>${content.openFollowUps.map(([f, n]) => `${html(followName(f))}: ${n}`).join(' · ') || html(L('digest.none'))}</p>`);
+  hp.push(`<h2 ${h2}>${html(L('digest.unanswered'))} (${content.unanswered.reduce((s, q) => s + q.count, 0)})</h2>`);
+  hp.push(content.unanswered.length ? `<ul>${content.unanswered.map((q) => `<li ${p}>${q.count > 1 ? `<strong>${q.count}×</strong> ` : ''}${html(plain(q.text))} <span style="color:#666">[${q.language}]</span></li>`).join('')}</ul>` : `<p ${p}>${html(L('digest.none'))}</p>`);
+  hp.push(openQuestionsHtml(content, L, h2, p));
+  return hp.join('\n');
+}
+
+/** The digest as an Adaptive Card's body (Teams renders schema 1.5); after the first language, a separator. */
+function digestCard(content: DigestContent, x: DigestLanguage, first: boolean, answerAction?: (groupId: string) => Record<string, unknown>): Array<Record<string, unknown>> {
+  const { lang, L, eventName, groupName, followName, byEvent } = x;
+  return [
+    { type: 'TextBlock', text: L('digest.title'), weight: 'Bolder', size: 'Medium', wrap: true, separator: !first },
+    { type: 'TextBlock', text: `${L('digest.newConfirmations')} (${content.newConfirmations.length})`, weight: 'Bolder', wrap: true },
+    ...[...byEvent].flatMap(([eventId, list]) => [
+      literal(eventName(eventId, lang), { spacing: 'Medium' }),
+      ...list.map((c) => literal(`${c.name}, ${c.organisation}, ${groupName(c.group)}, ${c.country}, ${c.email}, ${c.reference}`)),
+    ]),
+    { type: 'TextBlock', text: `${L('digest.cancellations')} (${content.cancellations.length})`, weight: 'Bolder', wrap: true },
+    ...content.cancellations.map((c) => literal(`${c.reference}: ${c.name}, ${eventName(c.eventId, lang)}`)),
+    { type: 'TextBlock', text: L('digest.totals'), weight: 'Bolder', wrap: true },
+    { type: 'FactSet', facts: content.totals.byEvent.map(([e, n]) => ({ title: eventName(e, lang).slice(0, 60), value: String(n) })) },
+    { type: 'TextBlock', text: `${L('digest.openFollowUps')}: ${content.openFollowUps.map(([f, n]) => `${followName(f)} ${n}`).join(', ') || L('digest.none')}`, wrap: true },
+    { type: 'TextBlock', text: `${L('digest.unanswered')} (${content.unanswered.reduce((s, q) => s + q.count, 0)})`, weight: 'Bolder', wrap: true },
+    ...content.unanswered.slice(0, 20).map((q) => literal(`${q.count > 1 ? `${q.count}× ` : ''}${q.text}`)),
+    ...openQuestionsCard(content, L, answerAction),
   ];
 }
