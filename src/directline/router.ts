@@ -117,28 +117,6 @@ function conversationRoutes(api: Router, deps: DirectLineDeps, access: ClientAcc
     streamUrl: streamUrl(req, c.conversationId, token, watermark),
   });
 
-  api.post(
-    '/tokens/generate',
-    wrap(async (_req, res) => {
-      // Without a Direct Line secret there is nobody to vouch for a user id the client proposes: the
-      // server picks one and binds it to the token.
-      const conversationId = randomUUID();
-      const userId = newWebUserId();
-      await deps.store.create(conversationId, userId, now());
-      const { token, expiresIn } = deps.tokens.issue(conversationId, userId, now());
-      res.json({ conversationId, token, expires_in: expiresIn });
-    }),
-  );
-
-  api.post(
-    '/tokens/refresh',
-    wrap((req, res) => {
-      const c = claims(req);
-      const { token, expiresIn } = deps.tokens.issue(c.conversationId, c.userId, now());
-      res.json({ conversationId: c.conversationId, token, expires_in: expiresIn });
-    }),
-  );
-
   // Start (or resume) the conversation the token opens.
   api.post(
     '/conversations',

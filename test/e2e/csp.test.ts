@@ -1,23 +1,17 @@
 import type { Browser, Page } from 'playwright-core';
-import { createApp, type App } from '../../src/app';
-import { fixedClock } from '../../src/schedule/time';
+import { startApp, type StartedApp } from '../helpers/app';
 import { describeBrowser, launchBrowser } from '../helpers/browser';
-import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
+import { AFTER } from '../helpers/fixtures';
 
 // The pages' security headers themselves are checked without a browser in test/security/headers.test.ts.
 const TOKEN = 'headers-admin-token-0123456789';
-let app: App;
+let started: StartedApp;
 let base: string;
-let data: ReturnType<typeof tempDataDir>;
 beforeAll(async () => {
-  data = tempDataDir();
-  app = await createApp(testConfig(data.dir, { ADMIN_TOKEN: TOKEN }), { clock: fixedClock(AFTER), logger: silentLogger });
-  base = `http://127.0.0.1:${await app.start(0)}`;
+  started = await startApp({ ADMIN_TOKEN: TOKEN });
+  base = started.base;
 });
-afterAll(async () => {
-  await app?.stop();
-  data?.cleanup();
-});
+afterAll(async () => started?.stop());
 
 describeBrowser('the pages under their CSP, in headless Chromium', () => {
   jest.setTimeout(90_000);
@@ -74,12 +68,12 @@ describeBrowser('the pages under their CSP, in headless Chromium', () => {
 
   test('when an organiser uses the tab, then it works with no CSP violation and participant text shows as text, never as markup', async () => {
     const hostile = '<img src=x onerror="document.title=1"> <a href="https://evil.example">Amina</a>';
-    await app.confirmations.record(
+    await started.app.confirmations.record(
       { eventId: 'global-forum', name: hostile, organisation: '<b>Mines</b>', email: 'tab@example.org', group: 'other', country: '<i>Mali</i>', sessionLanguage: 'en', consent: true },
       { channelId: 'webchat', userId: 'tab-user' },
       { chatLanguage: 'en', activityKey: 'tab-activity' },
     );
-    await app.unanswered.record({ text: `${hostile} hotel?`, language: 'en', reason: 'no-match', askedAt: new Date(AFTER) });
+    await started.app.unanswered.record({ text: `${hostile} hotel?`, language: 'en', reason: 'no-match', askedAt: new Date(AFTER) });
     const { page, problems } = await open('/organiser');
     await page.fill('#token', TOKEN);
     await page.click('#signin');
