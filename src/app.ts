@@ -17,7 +17,7 @@ import { LiveKnowledge } from './sources/live';
 import { SourceService, shippedFiles, toSources } from './sources/service';
 import { SourceVersionRepository } from './sources/versions';
 import { KnowledgeBase } from './knowledge/knowledgeBase';
-import { StemMemo, type Analyzer } from './knowledge/analyzer';
+import { sharedStems, type Analyzer, type StemMemo } from './knowledge/analyzer';
 import { Gazetteer } from './schedule/gazetteer';
 import { Answerer } from './knowledge/answerer';
 import { guessLanguage, localeToLang } from './knowledge/language';
@@ -90,9 +90,6 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Stems depend on the word alone: the apps of one process share them (a second app, a test's, stems nothing again). */
-const processStems = new StemMemo();
-
 /** Builds everything from a validated config. The only place where parts are wired together. */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   keepEntityProperties();
@@ -103,7 +100,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // database then says which version is live.
   const files = shippedFiles(config.sourcesDir);
   toSources(files);
-  const k = knowledgeParts(clock, t, overrides.stems ?? processStems);
+  const k = knowledgeParts(clock, t, overrides.stems ?? sharedStems);
   const { knowledge } = k;
 
   const stores = await openStores({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, features: FEATURE_MIGRATIONS });

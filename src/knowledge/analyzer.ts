@@ -64,6 +64,9 @@ export class StemMemo {
   }
 }
 
+/** The process's stem table: a stem depends on the word alone, so every index and app of the process shares it. */
+export const sharedStems = new StemMemo();
+
 /**
  * Turns text into index terms for one language: folding, stop words, Snowball stemming, and the
  * glossary's concepts, so that "séance d'information" and "briefing" share the term `#briefing`.

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Answerer } from '../../src/knowledge/answerer';
@@ -8,7 +8,7 @@ import { createTranslator } from '../../src/i18n';
 import { fixedClock, type Clock } from '../../src/schedule/time';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { StemMemo } from '../../src/knowledge/analyzer';
+import { sharedStems, type Lang } from '../../src/knowledge/analyzer';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const SOURCES_DIR = join(ROOT, 'sources');
@@ -36,10 +36,15 @@ export function makeAnswerer(clock: Clock = fixedClock(AFTER), sources: Knowledg
 export const silentLogger = createLogger('silent');
 
 /**
- * The stems of the shipped sources, kept across the apps a suite creates, as production keeps them
- * across starts (a stem depends only on the word): most of a start is spent stemming otherwise.
+ * The stems of the shipped sources, as production keeps them across starts (a stem depends only on
+ * the word): the process's shared table, filled once per run from what test/helpers/globalSetup.ts
+ * stemmed, so that no suite spends its start stemming the same words again.
  */
-export const testStems = new StemMemo();
+export const testStems = sharedStems;
+if (process.env.TEST_STEMS_FILE && existsSync(process.env.TEST_STEMS_FILE)) {
+  const saved = JSON.parse(readFileSync(process.env.TEST_STEMS_FILE, 'utf8')) as Record<Lang, Record<string, string>>;
+  for (const lang of ['en', 'fr'] as const) for (const [word, stem] of Object.entries(saved[lang] ?? {})) if (testStems.get(word, lang) === undefined) testStems.set(word, lang, stem);
+}
 
 /** A fresh data folder for one test, removed by the returned function. */
 export function tempDataDir(): { dir: string; cleanup: () => void } {
