@@ -64,7 +64,13 @@ export function organiserPage(boot: string, lang: 'en' | 'fr', nonce: string): s
     <button class="primary" id="signin" type="submit"></button>
     <p id="loginError" class="error" role="alert"></p>
   </form>
-  <div id="app" hidden>
+${ORGANISER_VIEWS}</main>
+</body>
+</html>`;
+}
+
+/** The signed-in organiser's views: ARIA tabs, one panel each, their tables and forms (labels filled in by the script). */
+const ORGANISER_VIEWS = `  <div id="app" hidden>
     <nav id="views" aria-labelledby="title">
       <div role="tablist" id="tablist">
         <button role="tab" type="button" id="tab-confirmations" data-tab="confirmations" aria-controls="panel-confirmations" aria-selected="true"></button>
@@ -126,10 +132,7 @@ export function organiserPage(boot: string, lang: 'en' | 'fr', nonce: string): s
       <table class="responsive" aria-labelledby="versionsTitle"><thead><tr id="vHead"></tr></thead><tbody id="vBody"></tbody></table>
     </section>
   </div>
-</main>
-</body>
-</html>`;
-}
+`;
 
 /**
  * The Teams look (Segoe UI, the Teams brand colour, underlined tabs) in Teams' three themes, each at

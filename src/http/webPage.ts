@@ -22,7 +22,19 @@ export function webChatPage(strings: string, nonce: string, lang: 'en' | 'fr' = 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>
+${PAGE_STYLE}</head>
+<body>
+<header><h1 id="title">${escapeHtml(title)}</h1><button id="lang" type="button"></button></header>
+<main><div id="error" role="alert"></div><div id="webchat"></div></main>
+<script src="/webchat/webchat.js" nonce="${nonce}"></script>
+<script nonce="${nonce}">
+${pageScript(strings)}</script>
+</body>
+</html>`;
+}
+
+/** The page's look: Web Chat in the middle, a header with the language switch; large enough targets, no motion if asked. */
+const PAGE_STYLE = `<style>
   html, body { height: 100%; margin: 0; font-family: 'Segoe UI', system-ui, sans-serif; background: #f4f6f8; }
   header { background: #0b5394; color: #fff; padding: 8px 16px; display: flex; justify-content: space-between; align-items: center; gap: 8px; }
   header h1 { font-size: 1.05rem; margin: 0; }
@@ -38,13 +50,11 @@ export function webChatPage(strings: string, nonce: string, lang: 'en' | 'fr' = 
     *, ::before, ::after { animation-duration: 0.01ms !important; animation-iteration-count: 1 !important; transition-duration: 0.01ms !important; scroll-behavior: auto !important; }
   }
 </style>
-</head>
-<body>
-<header><h1 id="title">${escapeHtml(title)}</h1><button id="lang" type="button"></button></header>
-<main><div id="error" role="alert"></div><div id="webchat"></div></main>
-<script src="/webchat/webchat.js" nonce="${nonce}"></script>
-<script nonce="${nonce}">
-(async () => {
+`;
+
+/** The page's script: its language and switch, the Direct Line token (kept across reloads), and Web Chat itself. */
+function pageScript(strings: string): string {
+  return `(async () => {
   const ui = ${strings};
   const stored = (k) => { try { return JSON.parse(localStorage.getItem(k) || 'null'); } catch { return null; } };
   const $ = (id) => document.getElementById(id);
@@ -103,9 +113,7 @@ export function webChatPage(strings: string, nonce: string, lang: 'en' | 'fr' = 
     $('error').textContent = ui[lang].error;
   }
 })();
-</script>
-</body>
-</html>`;
+`;
 }
 
 function escapeHtml(s: string): string {
