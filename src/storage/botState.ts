@@ -56,28 +56,14 @@ type Row = { etag: string; data: string } | null;
  * database's own order. One per connection, shared by every storage on it. Bounded: a state is a
  * few kilobytes, and the least recently used go first.
  */
-class RowCache {
-  private readonly rows = new Memo<Row>(2_000);
-
-  get(key: string): Row | undefined {
-    return this.rows.peek(key);
-  }
-
-  set(key: string, row: Row): void {
-    this.rows.set(key, row);
-  }
-
-  forget(key: string): void {
-    this.rows.delete(key);
-  }
-}
+type RowCache = Memo<Row>;
 
 const caches = new WeakMap<Sql, RowCache>();
 
 function rowCache(sql: Sql): RowCache | undefined {
   if (sql.dialect !== 'sqlite') return undefined;
   let cache = caches.get(sql);
-  if (!cache) caches.set(sql, (cache = new RowCache()));
+  if (!cache) caches.set(sql, (cache = new Memo<Row>(2_000)));
   return cache;
 }
 
@@ -99,7 +85,7 @@ export class SqlBotStorage implements Storage {
     const cache = this.cache;
     const missing: string[] = [];
     for (const key of keys) {
-      const row = cache?.get(key);
+      const row = cache?.peek(key);
       if (row === undefined) missing.push(key);
       else if (row) items[key] = item(row);
     }
@@ -135,7 +121,7 @@ export class SqlBotStorage implements Storage {
         await this.sql.run(UPSERT, [...lone.values, lone.key], { ...relaxed, ran: () => cache?.set(lone.key, { etag, data }) });
         return;
       }
-      const committed = () => entries.forEach(({ key }) => cache?.forget(key));
+      const committed = () => entries.forEach(({ key }) => cache?.delete(key));
       await this.sql.tx(async (sql) => {
         for (const { key, eTag, values } of entries) {
           if (!eTag) {
@@ -151,14 +137,14 @@ export class SqlBotStorage implements Storage {
       }, { committed });
     } catch (e) {
       // What the database holds for these keys is read again next time.
-      for (const { key } of entries) cache?.forget(key);
+      for (const { key } of entries) cache?.delete(key);
       throw e;
     }
   }
 
   async delete(keys: string[]): Promise<void> {
     if (!keys.length) return;
-    const forget = () => keys.forEach((key) => this.cache?.forget(key));
+    const forget = () => keys.forEach((key) => this.cache?.delete(key));
     try {
       await this.sql.run(`DELETE FROM bot_state WHERE key IN (${placeholders(keys.length)})`, keys, { ran: forget });
     } catch (e) {
