@@ -1,0 +1,75 @@
+// Jest's module runtime, keeping V8's compiled code of every module between the suites a worker runs.
+//
+// Jest gives each test file a fresh module registry, so each suite compiles botbuilder, its text
+// recognizers, zod and the rest anew (some 1,500 modules): about half a second of every suite that
+// starts the app, where a process outside Jest compiles each module once. Jest compiles with
+// vm.compileFunction and no cache. This runtime compiles a module as a vm.Script with the cached data of the same file and
+// source from an earlier suite of this worker, and once a suite is over, asks V8 for the data of what
+// it compiled (the functions that ran included). A module behaves the same; only its compilation is
+// skipped. If a Jest upgrade moves what this relies on (the runtime's `executor` and its `compile`),
+// the runtime says so once and Jest compiles as it always did (test/unit/codeCacheRuntime.test.ts fails then).
+'use strict';
+const { Script } = require('node:vm');
+const Runtime = require('jest-runtime').default;
+
+/** file → { its source, V8's cached data } (the source is kept to be compared: cheaper than hashing it) */
+const cache = new Map();
+/** Scripts compiled without usable data: their data is taken once their suite has run. */
+let fresh = [];
+let warned = false;
+/** What this process compiled, printed at its exit when CODE_CACHE_STATS=1. */
+const stats = { compiled: 0, fromCache: 0, rejected: 0 };
+if (process.env.CODE_CACHE_STATS === '1') process.on('exit', () => process.stderr.write(`code cache: ${JSON.stringify(stats)}\n`));
+
+function keep() {
+  for (const { filename, source, script } of fresh) {
+    try {
+      cache.set(filename, { source, data: script.createCachedData() });
+    } catch {
+      // nothing kept: the file compiles again next time
+    }
+  }
+  fresh = [];
+}
+
+class CodeCacheRuntime extends Runtime {
+  constructor(config, environment, ...rest) {
+    super(config, environment, ...rest);
+    keep();
+    const executor = this.executor;
+    if (!executor || typeof executor.compile !== 'function' || !Array.isArray(executor.injectedModuleParameters)) {
+      if (!warned) process.stderr.write('codeCacheRuntime: jest-runtime no longer has executor.compile; modules compile without cache\n');
+      warned = true;
+      return;
+    }
+    const compile = executor.compile.bind(executor);
+    executor.compile = (source, filename) => {
+      const context = environment.getVmContext();
+      if (context == null) return null;
+      // `0, function` rather than `(function`: V8 compiles a parenthesised function eagerly, and a
+      // module's functions are better compiled when they first run, as Node does.
+      const prefix = `0, function (${executor.injectedModuleParameters.join(', ')}) {`;
+      const kept = cache.get(filename);
+      let script;
+      try {
+        script = new Script(`${prefix}${source}\n}`, {
+          filename,
+          columnOffset: -prefix.length,
+          cachedData: kept && kept.source === source ? kept.data : undefined,
+        });
+      } catch {
+        // let Jest report the syntax error its own way
+        return compile(source, filename);
+      }
+      const offered = kept !== undefined && kept.source === source;
+      stats.compiled++;
+      if (offered && !script.cachedDataRejected) stats.fromCache++;
+      if (offered && script.cachedDataRejected) stats.rejected++;
+      if (!offered || script.cachedDataRejected) fresh.push({ filename, source, script });
+      return script.runInContext(context);
+    };
+  }
+}
+
+module.exports = CodeCacheRuntime;
+module.exports.default = CodeCacheRuntime;
