@@ -7,7 +7,7 @@
 //   node deploy/scripts/build.mjs --if-stale  build only when dist/ is missing or older than the code
 //                                             (`npm start` runs this first, so that a fresh clone or a
 //                                             pull starts on up-to-date code without a separate step)
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
@@ -82,19 +82,25 @@ function copyAssets() {
   }
 }
 
-// Steps in order. A browser bundle (the organiser tab's TypeScript through esbuild, say) belongs
-// here as one more step writing under dist/, so that production serves a prebuilt file and needs
-// no bundler at run time (the container installs no dev dependencies).
+/** A Node child process running `script` from the project folder; resolves with its exit code. */
+function node(args, script) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...args, '-e', script], { cwd: ROOT, stdio: 'inherit' });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => resolve(code ?? signal));
+  });
+}
+
 /** The organiser tab's script, bundled once here so that production serves a file and needs no bundler. */
-function bundleOrganiserTab() {
+async function bundleOrganiserTab() {
   const script = `require('./src/web/bundle.ts').buildOrganiserBundle().then((js) => {
     const { PREBUILT_ORGANISER_BUNDLE } = require('./src/web/bundle.ts');
     const target = require('node:path').join('dist', require('node:path').relative(__dirname, PREBUILT_ORGANISER_BUNDLE));
     require('node:fs').mkdirSync(require('node:path').dirname(target), { recursive: true });
     require('node:fs').writeFileSync(target, js);
   })`;
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: ROOT, stdio: 'inherit' });
-  if (run.status !== 0) throw new Error(`the organiser tab's bundle failed (exit code ${run.status ?? run.signal})`);
+  const status = await node(['--import', 'tsx'], script);
+  if (status !== 0) throw new Error(`the organiser tab's bundle failed (exit code ${status})`);
 }
 
 /**
@@ -103,7 +109,7 @@ function bundleOrganiserTab() {
  * that the first start is as quick as the next. Only an optimisation: without it the first start
  * writes them itself.
  */
-function warmStartCaches() {
+async function warmStartCaches() {
   const script = `require('./dist/src/compileCache');
     require('./dist/src/app');
     const { readStems, saveCaches } = require('./dist/src/startCaches');
@@ -114,15 +120,16 @@ function warmStartCaches() {
       new KnowledgeBase(toSources(shippedFiles('sources')), undefined, stems);
     }
     saveCaches(stems);`;
-  const run = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, stdio: 'inherit' });
-  if (run.status !== 0) process.stderr.write(`warning: the start-up caches were not written (exit code ${run.status ?? run.signal}); the first start will write them\n`);
+  const status = await node([], script);
+  if (status !== 0) process.stderr.write(`warning: the start-up caches were not written (exit code ${status}); the first start will write them\n`);
 }
 
+// The last two run side by side, each in its own process: neither reads what the other writes (the
+// caches load the compiled server, which reads the tab's bundle only when the tab is asked for).
 const STEPS = [
   ['compile', compile],
   ['assets', copyAssets],
-  ['organiser tab', bundleOrganiserTab],
-  ['start-up caches', warmStartCaches],
+  ['organiser tab and start-up caches', () => Promise.all([bundleOrganiserTab(), warmStartCaches()])],
 ];
 
 const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -175,10 +182,10 @@ function unlock() {
   rmSync(LOCK, { force: true });
 }
 
-function build() {
+async function build() {
   const started = Date.now();
   rmSync(STAMP, { force: true });
-  for (const [, step] of STEPS) step();
+  for (const [, step] of STEPS) await step();
   writeFileSync(STAMP, `${new Date().toISOString()}\n`);
   process.stdout.write(`built dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
@@ -194,13 +201,13 @@ try {
       const why = staleness();
       if (why) {
         process.stdout.write(`building: ${why}\n`);
-        build();
+        await build();
       }
     }
   } else {
     lock();
     locked = true;
-    build();
+    await build();
   }
 } catch (e) {
   process.stderr.write(`build failed: ${e instanceof Error ? e.message : String(e)}\n`);
