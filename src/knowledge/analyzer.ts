@@ -36,7 +36,7 @@ export interface Analysis {
  * Stems already computed, per language. Building an index stems the same few thousand words ten
  * thousand times, and Snowball (about 0.1 ms a word) is much of what a start spends on it; a
  * stem depends only on the word, so the table can be kept from one start to the next (see
- * `stemsFile` in src/index.ts). Bounded, since questions bring new words.
+ * `stemsFile` in src/startCaches.ts). Bounded, since questions bring new words.
  */
 export class StemMemo {
   private readonly stems: Record<Lang, Map<string, string>>;
@@ -83,8 +83,8 @@ export class Analyzer {
 
   constructor(
     glossary: Glossary,
-    /** Stems already computed, shared by the indexes of successive versions of the sources. */
-    private readonly stems: StemMemo = new StemMemo(),
+    /** Stems already computed: by default the process's table, shared by every index. */
+    private readonly stems: StemMemo = sharedStems,
   ) {
     for (const [concept, phrases] of glossary.concepts) {
       for (const phrase of phrases) {
