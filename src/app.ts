@@ -18,7 +18,7 @@ import { SourceService, shippedFiles, toSources } from './sources/service';
 import { SourceVersionRepository } from './sources/versions';
 import { KnowledgeBase } from './knowledge/knowledgeBase';
 import { sharedStems, type Analyzer, type StemMemo } from './knowledge/analyzer';
-import { Gazetteer } from './schedule/gazetteer';
+import { shippedGazetteer } from './schedule/gazetteer';
 import { Answerer } from './knowledge/answerer';
 import { guessLanguage, localeToLang } from './knowledge/language';
 import { systemClock, type Clock } from './schedule/time';
@@ -237,7 +237,7 @@ function lifecycle(d: {
 function knowledgeParts(clock: Clock, t: Translate, stems: StemMemo) {
   const bases = new WeakMap<KnowledgeSources, KnowledgeBase>();
   // Shared by the indexes of every version: place names and stems do not change with the sources.
-  const gazetteer = new Gazetteer();
+  const gazetteer = shippedGazetteer();
   const makeAnswerer = (s: KnowledgeSources) => {
     const kb = new KnowledgeBase(s, gazetteer, stems);
     bases.set(s, kb);

@@ -5,7 +5,7 @@ import type { KnowledgeSources, QaPair } from './sources';
 import { TIME_WORDS } from './intent';
 import { ASK_WORDS, languageWords } from './lexicon';
 import { PhraseTable } from './phrases';
-import { Gazetteer } from '../schedule/gazetteer';
+import { shippedGazetteer, type Gazetteer } from '../schedule/gazetteer';
 import type { ScheduledEvent } from '../schedule/schedule';
 import { tokenize } from './text';
 
@@ -38,7 +38,7 @@ export class KnowledgeBase {
 
   constructor(
     readonly sources: KnowledgeSources,
-    readonly gazetteer: Gazetteer = new Gazetteer(),
+    readonly gazetteer: Gazetteer = shippedGazetteer(),
     stems?: StemMemo,
   ) {
     this.analyzer = new Analyzer(buildGlossary(sources.glossary), stems);

@@ -151,14 +151,23 @@ export interface Place {
   readonly zone: string;
 }
 
+/** The shipped table's gazetteer, made once per process (its check of every zone costs a clock format each): it never changes. */
+let shipped: Gazetteer | undefined;
+export function shippedGazetteer(): Gazetteer {
+  shipped ??= new Gazetteer();
+  return shipped;
+}
+
 export class Gazetteer {
   private readonly entries: Array<{ tokens: string[]; name: string; zone: string }> = [];
   /** Entries by their first word, longest names first: a question is looked up word by word. */
   private readonly byFirst = new Map<string, Array<{ tokens: string[]; name: string; zone: string }>>();
   /** Every word of every place name: the bot understands them even if the note never uses them. */
-  readonly words = new Set<string>();
+  readonly words: ReadonlySet<string>;
 
   constructor(table: string = PLACES) {
+    const words = new Set<string>();
+    this.words = words;
     for (const line of table.split('\n')) {
       const [names, zone] = line.split('=');
       if (!names || !zone) continue;
@@ -167,15 +176,15 @@ export class Gazetteer {
         const tokens = tokenize(name).filter((t) => !t.includes('-') || !name.includes('-'));
         const entryTokens = tokenize(name);
         this.entries.push({ tokens: entryTokens, name: fold(name), zone: zone.trim() });
-        for (const t of tokens) this.words.add(t);
-        for (const t of entryTokens) this.words.add(t);
+        for (const t of tokens) words.add(t);
+        for (const t of entryTokens) words.add(t);
       }
     }
     // Longest names first, so that "guinea-bissau" wins over "guinea" and "south sudan" over "sudan".
     this.entries.sort((a, b) => b.tokens.length - a.tokens.length || b.name.length - a.name.length);
     for (const e of this.entries) this.byFirst.set(e.tokens[0]!, [...(this.byFirst.get(e.tokens[0]!) ?? []), e]);
-    for (const a of Object.keys(ABBREVIATIONS)) this.words.add(a);
-    for (const w of ['gmt', 'utc']) this.words.add(w);
+    for (const a of Object.keys(ABBREVIATIONS)) words.add(a);
+    for (const w of ['gmt', 'utc']) words.add(w);
   }
 
   /** The first place or zone named in the text, if any. */

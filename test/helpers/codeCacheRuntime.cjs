@@ -1,13 +1,15 @@
-// Jest's module runtime, keeping V8's compiled code of every module between the suites a worker runs.
+// Jest's module runtime, keeping between the suites a worker runs what does not change while tests
+// run: V8's compiled code of every module, and the text of the installed packages' files.
 //
-// Jest gives each test file a fresh module registry, so each suite compiles botbuilder, its text
-// recognizers, zod and the rest anew (some 1,500 modules): about half a second of every suite that
-// starts the app, where a process outside Jest compiles each module once. Jest compiles with
-// vm.compileFunction and no cache. This runtime compiles a module as a vm.Script with the cached data of the same file and
-// source from an earlier suite of this worker, and once a suite is over, asks V8 for the data of what
-// it compiled (the functions that ran included). A module behaves the same; only its compilation is
-// skipped. If a Jest upgrade moves what this relies on (the runtime's `executor` and its `compile`),
-// the runtime says so once and Jest compiles as it always did (test/unit/codeCacheRuntime.test.ts fails then).
+// Jest gives each test file a fresh module registry, so each suite reads and compiles botbuilder,
+// its text recognizers, zod and the rest anew (some 1,500 files), where a process outside Jest does
+// it once: most of a second of every suite that starts the app. Jest compiles with
+// vm.compileFunction and no cache. This runtime compiles a module as a vm.Script with the cached data
+// of the same file and source from an earlier suite of this worker, and once a suite is over, asks V8
+// for the data of what it compiled (the functions that ran included). A module behaves the same;
+// only its compilation is skipped. If a Jest upgrade moves what this relies on (the runtime's
+// `executor` and its `compile`, the file table it is given), the runtime says so once and Jest works
+// as it always did; test/unit/codeCacheRuntime.test.ts fails then.
 'use strict';
 const { Script } = require('node:vm');
 const Runtime = require('jest-runtime').default;
@@ -16,8 +18,12 @@ const Runtime = require('jest-runtime').default;
 const cache = new Map();
 /** Scripts compiled without usable data: their data is taken once their suite has run. */
 let fresh = [];
-let warned = false;
-/** What this process compiled, printed at its exit when CODE_CACHE_STATS=1. */
+const warned = new Set();
+function warnOnce(message) {
+  if (!warned.has(message)) process.stderr.write(`codeCacheRuntime: ${message}\n`);
+  warned.add(message);
+}
+/** What this process compiled, printed at its exit when CODE_CACHE_STATS=1 (test/unit/codeCacheRuntime.test.ts). */
 const stats = { compiled: 0, fromCache: 0, rejected: 0 };
 if (process.env.CODE_CACHE_STATS === '1') process.on('exit', () => process.stderr.write(`code cache: ${JSON.stringify(stats)}\n`));
 
@@ -32,14 +38,36 @@ function keep() {
   fresh = [];
 }
 
+/**
+ * The text of the installed packages' files, read once per process: Jest reads every file a suite
+ * requires into that suite's own table (cacheFS). Only files under node_modules, which do not change
+ * while tests run; the project's own files are read afresh for each suite.
+ */
+const packageFiles = new Map();
+const INSTALLED = /[\\/]node_modules[\\/]/;
+
 class CodeCacheRuntime extends Runtime {
-  constructor(config, environment, ...rest) {
-    super(config, environment, ...rest);
+  constructor(config, environment, resolver, transformer, cacheFS, ...rest) {
+    super(config, environment, resolver, transformer, cacheFS, ...rest);
+    // (after super: constructing a runtime empties the table)
+    if (cacheFS instanceof Map) {
+      for (const [file, text] of packageFiles) if (!cacheFS.has(file)) cacheFS.set(file, text);
+      this.suiteFiles = cacheFS;
+    } else warnOnce('jest-runtime is no longer given a Map of file texts; every suite reads the packages again');
     keep();
+    this.cacheCompiledCode(environment);
+  }
+
+  /** Jest empties the suite's table of files as the suite ends: the packages' files are kept first. */
+  teardown() {
+    if (this.suiteFiles instanceof Map) for (const [file, text] of this.suiteFiles) if (typeof text === 'string' && INSTALLED.test(file)) packageFiles.set(file, text);
+    return super.teardown();
+  }
+
+  cacheCompiledCode(environment) {
     const executor = this.executor;
     if (!executor || typeof executor.compile !== 'function' || !Array.isArray(executor.injectedModuleParameters)) {
-      if (!warned) process.stderr.write('codeCacheRuntime: jest-runtime no longer has executor.compile; modules compile without cache\n');
-      warned = true;
+      warnOnce('jest-runtime no longer has executor.compile; modules compile without cache');
       return;
     }
     const compile = executor.compile.bind(executor);
