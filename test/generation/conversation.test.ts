@@ -71,10 +71,15 @@ describe('generative answers in a conversation', () => {
   });
 
   test('when organisers look at the usage, then they see the day’s tokens and what became of the answers', async () => {
-    // Counting is not on the participant's path: it may land just after the reply.
-    await new Promise((r) => setTimeout(r, 100));
-    const res = await fetch(`${base}/api/admin/usage`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-    const body = (await res.json()) as { generation: { enabled: boolean; days: Array<{ day: string; promptTokens: number; completionTokens: number; outcomes: Record<string, number>; reasons: Record<string, number> }> } };
+    // Counting is not on the participant's path: it may land just after the reply (waited for, within bounds).
+    type Usage = { generation: { enabled: boolean; days: Array<{ day: string; promptTokens: number; completionTokens: number; outcomes: Record<string, number>; reasons: Record<string, number> }> } };
+    const read = async () => (await (await fetch(`${base}/api/admin/usage`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as Usage;
+    const counted = (u: Usage) => Object.values(u.generation.days[0]?.outcomes ?? {}).reduce((a, b) => a + b, 0);
+    let body = await read();
+    for (let i = 0; i < 100 && counted(body) < 3; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      body = await read();
+    }
     expect(body.generation.enabled).toBe(true);
     const [today] = body.generation.days;
     expect(today!.day).toBe(AFTER.slice(0, 10));

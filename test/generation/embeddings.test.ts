@@ -128,9 +128,12 @@ function storageTests(describeIt: jest.Describe, name: string, storage: () => { 
       expect(fallback.kind).not.toBe('abstain');
       expect(fallback.text).not.toBe('');
       expect(lastContext().filter((id) => PLATFORM.includes(id))).toEqual([]);
-      // Counted for the organisers with the failed calls.
-      await new Promise((r) => setTimeout(r, 50));
-      const days = await app.generation!.usage.days();
+      // Counted for the organisers with the failed calls (written in the background: waited for, within bounds).
+      let days = await app.generation!.usage.days();
+      for (let i = 0; i < 100 && days[0]?.reasons['embedding-http-500'] === undefined; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        days = await app.generation!.usage.days();
+      }
       expect(days[0]!.reasons['embedding-http-500']).toBe(1);
       await app.stop();
     });
