@@ -27,7 +27,9 @@ function isPhone(candidate: string): boolean {
 
 /** The text with email addresses and phone numbers replaced by placeholders. */
 export function redactContacts(text: string): string {
-  return text.replace(EMAIL_LIKE, EMAIL_PLACEHOLDER).replace(PHONE_LIKE, (m) => (isPhone(m) ? PHONE_PLACEHOLDER : m));
+  // Most texts have no "@" or no digit: they are not searched for what they cannot hold.
+  const withoutEmails = text.includes('@') ? text.replace(EMAIL_LIKE, EMAIL_PLACEHOLDER) : text;
+  return /\d/.test(withoutEmails) ? withoutEmails.replace(PHONE_LIKE, (m) => (isPhone(m) ? PHONE_PLACEHOLDER : m)) : withoutEmails;
 }
 
 /** True when nothing but placeholders, punctuation and white space is left: a contact detail alone. */
