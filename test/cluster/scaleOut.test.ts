@@ -1,7 +1,6 @@
 import { nginxBinary } from './cluster';
 import { pgAvailable } from '../helpers/postgres';
 import { runScenario, type ScenarioResult } from './scenario';
-import { takeTurnsWithDist } from '../helpers/distLock';
 
 // Debian's nginx in front of the instances: .ci/run installs it. Without it the suite is skipped
 // with a visible message, unless REQUIRE_NGINX=1, where its absence fails the run.
@@ -11,7 +10,6 @@ if (!nginx) {
   process.stderr.write('\n*** nginx is not installed: the scale-out suite is SKIPPED (apt-get install nginx) ***\n\n');
 }
 const describeCluster = nginx && pgAvailable ? describe : describe.skip;
-takeTurnsWithDist();
 
 describeCluster('three instances of the compiled bot behind nginx on one PostgreSQL database', () => {
   let r: ScenarioResult;

@@ -1,21 +1,29 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, tempDataDir } from '../helpers/fixtures';
-import { ensureBuilt, freePort } from '../cluster/cluster';
-import { takeTurnsWithDist } from '../helpers/distLock';
+import { freePort } from '../cluster/cluster';
 
-takeTurnsWithDist();
+/**
+ * The build runs on a copy of the project (its code, locales, sources and settings; the installed
+ * packages linked), so that rebuilding, holding the build lock and damaging the code cache on purpose
+ * leave the project's own dist/ to the suites that start the compiled program meanwhile.
+ */
+const PROJECT = mkdtempSync(join(tmpdir(), 'pa-build-'));
+for (const part of ['src', 'dialogs', 'locales', 'sources', 'tsconfig.json', 'package.json', join('deploy', 'scripts')]) cpSync(join(ROOT, part), join(PROJECT, part), { recursive: true });
+symlinkSync(join(ROOT, 'node_modules'), join(PROJECT, 'node_modules'), 'dir');
+afterAll(() => rmSync(PROJECT, { recursive: true, force: true }));
 
-const BUILD = join(ROOT, 'deploy', 'scripts', 'build.mjs');
-const DIST = join(ROOT, 'dist');
+const BUILD = join(PROJECT, 'deploy', 'scripts', 'build.mjs');
+const DIST = join(PROJECT, 'dist');
 const LOCK = join(DIST, '.build-lock');
 const CODE_CACHE = join(DIST, '.code-cache', `v8-${process.version}-${process.arch}.bin`);
 
 /** A build as `npm run build` (or `npm start`'s prestart with --if-stale) runs it; resolves with its exit code and output. */
 function build(...args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BUILD, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BUILD, ...args], { cwd: PROJECT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -55,7 +63,9 @@ describe('the build (deploy/scripts/build.mjs) when builds overlap', () => {
 
 describe('the start-up caches beside the compiled code', () => {
   let child: ChildProcess | undefined;
-  beforeAll(() => ensureBuilt(), 300_000);
+  beforeAll(async () => {
+    if (!existsSync(join(DIST, '.build-stamp'))) expect((await build()).code).toBe(0);
+  }, 300_000);
   afterEach(async () => {
     if (child && child.exitCode === null) {
       const exited = new Promise((r) => child!.once('exit', r));
@@ -69,7 +79,7 @@ describe('the start-up caches beside the compiled code', () => {
     const damaged = statSync(CODE_CACHE).size;
     const data = tempDataDir();
     const port = await freePort();
-    child = spawn(process.execPath, [join(DIST, 'src', 'index.js')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: data.dir, LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+    child = spawn(process.execPath, [join(DIST, 'src', 'index.js')], { cwd: PROJECT, env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: data.dir, LOG_LEVEL: 'warn' }, stdio: 'ignore' });
     let health: { sources?: { passages: number } } | undefined;
     for (let i = 0; i < 600 && !health && child.exitCode === null; i++) {
       health = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => (r.ok ? (r.json() as Promise<{ sources?: { passages: number } }>) : undefined), () => undefined);
@@ -78,7 +88,7 @@ describe('the start-up caches beside the compiled code', () => {
     expect(health?.sources?.passages).toBeGreaterThan(10);
     for (let i = 0; i < 100 && statSync(CODE_CACHE).size === damaged; i++) await new Promise((r) => setTimeout(r, 100));
     expect(statSync(CODE_CACHE).size).toBeGreaterThan(100_000);
-    expect(readFileSync(CODE_CACHE).subarray(4, 200).toString('utf8')).toContain(ROOT);
+    expect(readFileSync(CODE_CACHE).subarray(4, 200).toString('utf8')).toContain(PROJECT);
     data.cleanup();
   }, 300_000);
 });

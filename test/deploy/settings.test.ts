@@ -5,9 +5,6 @@ import { parseEnv } from 'node:util';
 import { loadConfig } from '../../src/config';
 import { ROOT, SOURCES_DIR, tempDataDir } from '../helpers/fixtures';
 import { ensureBuilt, freePort, startCommand } from '../cluster/cluster';
-import { takeTurnsWithDist } from '../helpers/distLock';
-
-takeTurnsWithDist();
 
 const TEMPLATE = join(ROOT, 'deploy', '.env.template');
 
