@@ -129,7 +129,11 @@ async function warmStartCaches() {
 const STEPS = [
   ['compile', compile],
   ['assets', copyAssets],
-  ['organiser tab and start-up caches', () => Promise.all([bundleOrganiserTab(), warmStartCaches()])],
+  ['organiser tab and start-up caches', async () => {
+    // Both are waited for before a failure is reported: the lock is not released while one still writes to dist/.
+    const failed = (await Promise.allSettled([bundleOrganiserTab(), warmStartCaches()])).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }],
 ];
 
 const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);

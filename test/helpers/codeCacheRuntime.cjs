@@ -49,13 +49,15 @@ const INSTALLED = /[\\/]node_modules[\\/]/;
 class CodeCacheRuntime extends Runtime {
   constructor(config, environment, resolver, transformer, cacheFS, ...rest) {
     super(config, environment, resolver, transformer, cacheFS, ...rest);
+    const coverage = rest[0];
     // (after super: constructing a runtime empties the table)
     if (cacheFS instanceof Map) {
       for (const [file, text] of packageFiles) if (!cacheFS.has(file)) cacheFS.set(file, text);
       this.suiteFiles = cacheFS;
     } else warnOnce('jest-runtime is no longer given a Map of file texts; every suite reads the packages again');
     keep();
-    this.cacheCompiledCode(environment);
+    // V8's coverage maps its ranges onto the module as Jest compiles it: a wrapper would shift them.
+    if (!(coverage && coverage.collectCoverage && coverage.coverageProvider === 'v8')) this.cacheCompiledCode(environment);
   }
 
   /** Jest empties the suite's table of files as the suite ends: the packages' files are kept first. */
@@ -83,6 +85,8 @@ class CodeCacheRuntime extends Runtime {
         script = new Script(`${prefix}${source}\n}`, {
           filename,
           columnOffset: -prefix.length,
+          // import() as Jest's own compile routes it (with --experimental-vm-modules)
+          importModuleDynamically: typeof executor.dynamicImport === 'function' ? (specifier, _script, attributes) => executor.dynamicImport(specifier, filename, context, attributes) : undefined,
           cachedData: kept && kept.source === source ? kept.data : undefined,
         });
       } catch {
