@@ -73,13 +73,14 @@ class CodeCacheRuntime extends Runtime {
       return;
     }
     const compile = executor.compile.bind(executor);
+    // `0, function` rather than `(function`: V8 compiles a parenthesised function eagerly, and a
+    // module's functions are better compiled when they first run, as Node does.
+    const prefix = `0, function (${executor.injectedModuleParameters.join(', ')}) {`;
     executor.compile = (source, filename) => {
       const context = environment.getVmContext();
       if (context == null) return null;
-      // `0, function` rather than `(function`: V8 compiles a parenthesised function eagerly, and a
-      // module's functions are better compiled when they first run, as Node does.
-      const prefix = `0, function (${executor.injectedModuleParameters.join(', ')}) {`;
       const kept = cache.get(filename);
+      const offered = kept !== undefined && kept.source === source;
       let script;
       try {
         script = new Script(`${prefix}${source}\n}`, {
@@ -87,13 +88,12 @@ class CodeCacheRuntime extends Runtime {
           columnOffset: -prefix.length,
           // import() as Jest's own compile routes it (with --experimental-vm-modules)
           importModuleDynamically: typeof executor.dynamicImport === 'function' ? (specifier, _script, attributes) => executor.dynamicImport(specifier, filename, context, attributes) : undefined,
-          cachedData: kept && kept.source === source ? kept.data : undefined,
+          cachedData: offered ? kept.data : undefined,
         });
       } catch {
         // let Jest report the syntax error its own way
         return compile(source, filename);
       }
-      const offered = kept !== undefined && kept.source === source;
       stats.compiled++;
       if (offered && !script.cachedDataRejected) stats.fromCache++;
       if (offered && script.cachedDataRejected) stats.rejected++;
