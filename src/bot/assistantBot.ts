@@ -28,6 +28,7 @@ import { emptyMemory, type ConversationMemory, type UserProfile } from './state'
 import { cleanText, MARKUP_SLACK } from './text';
 import { replyText, runRoutes, type Route, type Turn } from './turn';
 import { DELIVERY_FAILED } from './turnFlags';
+import { TurnOrder } from './turnOrder';
 
 export type { ConversationMemory, UserProfile };
 export { cleanText };
@@ -57,6 +58,8 @@ export interface AssistantBotDeps {
   readonly streaming?: { readonly intervalMs: number } | undefined;
   /** Questions asked of the organisers, and their answers brought back. */
   readonly questions?: QuestionService | undefined;
+  /** The longest a turn waits for the previous turn of its conversation; default 30 s. */
+  readonly turnWaitMs?: number;
 }
 
 /**
@@ -73,9 +76,11 @@ export class AssistantBot extends ActivityHandler {
   private readonly dialogFirst: Route;
   private readonly routes: readonly Route[];
   private readonly feedback: FeedbackTurnDeps;
+  private readonly order: TurnOrder;
 
   constructor(private readonly deps: AssistantBotDeps) {
     super();
+    this.order = new TurnOrder(deps.turnWaitMs ?? 30_000);
     this.profile = deps.userState.createProperty<UserProfile>('profile');
     this.memory = deps.conversationState.createProperty<ConversationMemory>('memory');
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
@@ -124,10 +129,14 @@ export class AssistantBot extends ActivityHandler {
     });
   }
 
+  /** One turn of a conversation at a time: a turn reads the state the previous one saved (see turnOrder.ts). */
   override async run(context: TurnContext): Promise<void> {
-    await super.run(context);
-    await this.deps.conversationState.saveChanges(context, false);
-    await this.deps.userState.saveChanges(context, false);
+    const { channelId, conversation } = context.activity;
+    await this.order.run(`${channelId ?? ''}/${conversation?.id ?? ''}`, async () => {
+      await super.run(context);
+      await this.deps.conversationState.saveChanges(context, false);
+      await this.deps.userState.saveChanges(context, false);
+    });
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {

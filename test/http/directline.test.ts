@@ -64,6 +64,32 @@ describe('the built-in Direct Line endpoint', () => {
     expect(ra.activities.map((x) => x.text).join(' ')).not.toMatch(/Quand se tient/);
   });
 
+  test('when the participant answers the moment a question arrives, before its turn has saved, then the answer is read as an answer', async () => {
+    // The database is slow to write: the question reaches the page well before its turn has saved.
+    const storage = app.stores.botState;
+    const write = storage.write.bind(storage);
+    storage.write = async (changes) => {
+      await new Promise((r) => setTimeout(r, 400));
+      return write(changes);
+    };
+    try {
+      const c = await start();
+      const botSaid = (acts: Array<{ type: string; text?: string; from: { role?: string } }>) => acts.filter((x) => x.from.role !== 'user' && x.type === 'message').map((x) => x.text ?? '').join(' ');
+      // Each answer is sent the moment the bot's question shows, as a quick participant would.
+      let watermark: string | undefined;
+      for (const [message, question] of [
+        ["I'd like to confirm my participation", /which (event|session)/i],
+        ['the global forum', /your (full )?name/i],
+        ['Amina Diallo', /organi[sz]ation/i],
+      ] as const) {
+        await say(c, message);
+        watermark = (await poll(c, watermark, (acts) => question.test(botSaid(acts)))).watermark;
+      }
+    } finally {
+      storage.write = write;
+    }
+  });
+
   test('when polling with a watermark, then only newer activities come, and the history comes back from 0', async () => {
     const c = await start();
     await say(c, 'Which platform will be used?');
