@@ -33,6 +33,7 @@ import { answerAction, questionCard } from './questions/teamsCard';
 import { ConfirmationService } from './confirmations/service';
 import { SqlConfirmationRepository } from './confirmations/repository';
 import { AssistantBot } from './bot/assistantBot';
+import { TurnLeases } from './bot/turnOrder';
 import { keepEntityProperties } from './bot/entities';
 import { createHttpApp, type HttpDeps } from './http/server';
 import { adminRouter, type AdminDeps } from './http/admin';
@@ -134,6 +135,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   retention.register('unanswered-questions', (before) => unanswered.purge(before));
   retention.register('feedback', (before) => feedback.purge(before));
   retention.register('questions-for-organisers', (before) => questions.purge(before));
+  // Instances on one PostgreSQL database order each conversation's turns between them; one SQLite file has one process.
+  const turnLeases = stores.kind === 'postgres' ? new TurnLeases(stores.sql) : undefined;
+  if (turnLeases) retention.register('turn-leases', () => turnLeases.purge());
   const bot = new AssistantBot({
     answerer: generative?.answerer ?? knowledge,
     t,
@@ -153,6 +157,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     publicUrl: config.publicUrl,
     streaming: generative ? { intervalMs: overrides.streamIntervalMs ?? 1000 } : undefined,
     questions,
+    turnLeases,
   });
   const dl = await directLineParts({ config, stores, adapter: directLineAdapter, bot, logger, connectorUrl, retention });
   const deliveryFailures = { count: 0 };

@@ -28,7 +28,7 @@ import { emptyMemory, type ConversationMemory, type UserProfile } from './state'
 import { cleanText, MARKUP_SLACK } from './text';
 import { replyText, runRoutes, type Route, type Turn } from './turn';
 import { DELIVERY_FAILED } from './turnFlags';
-import { TurnOrder } from './turnOrder';
+import { TurnOrder, type TurnLeases } from './turnOrder';
 
 export type { ConversationMemory, UserProfile };
 export { cleanText };
@@ -58,8 +58,10 @@ export interface AssistantBotDeps {
   readonly streaming?: { readonly intervalMs: number } | undefined;
   /** Questions asked of the organisers, and their answers brought back. */
   readonly questions?: QuestionService | undefined;
-  /** The longest a turn waits for the previous turn of its conversation; default 30 s. */
+  /** The longest a turn waits for the previous turn of its conversation; default 10 s (a channel waits 15 s for a turn's answer). */
   readonly turnWaitMs?: number;
+  /** With instances sharing a database: the leases that order a conversation's turns between them. */
+  readonly turnLeases?: TurnLeases | undefined;
 }
 
 /**
@@ -80,7 +82,10 @@ export class AssistantBot extends ActivityHandler {
 
   constructor(private readonly deps: AssistantBotDeps) {
     super();
-    this.order = new TurnOrder(deps.turnWaitMs ?? 30_000);
+    const maxWaitMs = deps.turnWaitMs ?? 10_000;
+    const onError = (err: unknown, action: 'take' | 'give back' | 'wait') =>
+      deps.logger.warn({ err }, action === 'wait' ? 'turn order: the previous turn still holds the conversation; this turn runs anyway' : `turn order: could not ${action} the conversation's lease; the turn runs`);
+    this.order = new TurnOrder(maxWaitMs, deps.turnLeases ? { leases: deps.turnLeases, onError } : undefined);
     this.profile = deps.userState.createProperty<UserProfile>('profile');
     this.memory = deps.conversationState.createProperty<ConversationMemory>('memory');
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');

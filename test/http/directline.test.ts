@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createApp, type App } from '../../src/app';
 import { fixedClock } from '../../src/schedule/time';
-import { AFTER, silentLogger, tempDataDir, testConfig } from '../helpers/fixtures';
+import { AFTER, silentLogger, tempDataDir, testConfig, testStems } from '../helpers/fixtures';
+import { describePg, pgSchemaUrl } from '../helpers/postgres';
 
 let app: App;
 let base: string;
@@ -21,8 +22,8 @@ interface Started {
   conversationId: string;
   token: string;
 }
-const dl = (path: string, token: string | undefined, init: RequestInit = {}) =>
-  fetch(`${base}/v3/directline${path}`, { ...init, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers ?? {}) } });
+const dl = (path: string, token: string | undefined, init: RequestInit = {}, on = base) =>
+  fetch(`${on}/v3/directline${path}`, { ...init, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers ?? {}) } });
 
 async function start(): Promise<Started> {
   const { token } = (await (await fetch(`${base}/api/directline/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { token: string };
@@ -32,20 +33,56 @@ async function start(): Promise<Started> {
   return (await res.json()) as Started;
 }
 
-async function say(c: Started, text: string, user = 'web_user'): Promise<string> {
-  const res = await dl(`/conversations/${c.conversationId}/activities`, c.token, { method: 'POST', body: JSON.stringify({ type: 'message', text, from: { id: user }, locale: 'en-US' }) });
+async function say(c: Started, text: string, user = 'web_user', on = base): Promise<string> {
+  const res = await dl(`/conversations/${c.conversationId}/activities`, c.token, { method: 'POST', body: JSON.stringify({ type: 'message', text, from: { id: user }, locale: 'en-US' }) }, on);
   expect(res.status).toBe(200);
   return ((await res.json()) as { id: string }).id;
 }
 
-async function poll(c: Started, watermark: string | undefined, until: (a: Array<{ type: string; text?: string; from: { id: string; role?: string } }>) => boolean) {
+async function poll(c: Started, watermark: string | undefined, until: (a: Array<{ type: string; text?: string; from: { id: string; role?: string } }>) => boolean, on = base) {
   for (let i = 0; i < 100; i++) {
-    const res = await dl(`/conversations/${c.conversationId}/activities${watermark ? `?watermark=${watermark}` : ''}`, c.token);
+    const res = await dl(`/conversations/${c.conversationId}/activities${watermark ? `?watermark=${watermark}` : ''}`, c.token, {}, on);
     const body = (await res.json()) as { activities: Array<{ type: string; text?: string; from: { id: string; role?: string } }>; watermark: string };
     if (until(body.activities)) return body;
     await new Promise((r) => setTimeout(r, 30));
   }
   throw new Error('no reply');
+}
+
+type Message = { type: string; text?: string; from: { role?: string } };
+const botSaid = (acts: Message[]) => acts.filter((x) => x.from.role !== 'user' && x.type === 'message').map((x) => x.text ?? '').join(' ');
+
+/**
+ * A quick participant: each answer is sent the moment the bot's question shows, while the database is
+ * slow to write (the question reaches the page well before its turn has saved). With several
+ * instances, the messages go to each in turn, as a proxy without stickiness sends them.
+ */
+async function answerAtOnce(instances: Array<{ app: App; base: string }>, open: () => Promise<Started>): Promise<void> {
+  const restore = instances.map(({ app: a }) => {
+    const storage = a.stores.botState;
+    const write = storage.write.bind(storage);
+    storage.write = async (changes) => {
+      await new Promise((r) => setTimeout(r, 400));
+      return write(changes);
+    };
+    return () => (storage.write = write);
+  });
+  try {
+    const c = await open();
+    let watermark: string | undefined;
+    const steps = [
+      ["I'd like to confirm my participation", /which (event|session)/i],
+      ['the global forum', /your (full )?name/i],
+      ['Amina Diallo', /organi[sz]ation/i],
+    ] as const;
+    for (const [i, [message, question]] of steps.entries()) {
+      const on = instances[i % instances.length]!.base;
+      await say(c, message, 'web_user', on);
+      watermark = (await poll(c, watermark, (acts) => question.test(botSaid(acts)), on)).watermark;
+    }
+  } finally {
+    for (const r of restore) r();
+  }
 }
 
 describe('the built-in Direct Line endpoint', () => {
@@ -65,29 +102,7 @@ describe('the built-in Direct Line endpoint', () => {
   });
 
   test('when the participant answers the moment a question arrives, before its turn has saved, then the answer is read as an answer', async () => {
-    // The database is slow to write: the question reaches the page well before its turn has saved.
-    const storage = app.stores.botState;
-    const write = storage.write.bind(storage);
-    storage.write = async (changes) => {
-      await new Promise((r) => setTimeout(r, 400));
-      return write(changes);
-    };
-    try {
-      const c = await start();
-      const botSaid = (acts: Array<{ type: string; text?: string; from: { role?: string } }>) => acts.filter((x) => x.from.role !== 'user' && x.type === 'message').map((x) => x.text ?? '').join(' ');
-      // Each answer is sent the moment the bot's question shows, as a quick participant would.
-      let watermark: string | undefined;
-      for (const [message, question] of [
-        ["I'd like to confirm my participation", /which (event|session)/i],
-        ['the global forum', /your (full )?name/i],
-        ['Amina Diallo', /organi[sz]ation/i],
-      ] as const) {
-        await say(c, message);
-        watermark = (await poll(c, watermark, (acts) => question.test(botSaid(acts)))).watermark;
-      }
-    } finally {
-      storage.write = write;
-    }
+    await answerAtOnce([{ app, base }], () => start());
   });
 
   test('when polling with a watermark, then only newer activities come, and the history comes back from 0', async () => {
@@ -166,6 +181,28 @@ describe('with Azure Direct Line', () => {
       await withAzure.stop();
       azure.close();
       d.cleanup();
+    }
+  });
+});
+
+describePg('two instances on one PostgreSQL database, behind a proxy without stickiness', () => {
+  test('when the participant answers the moment a question arrives, on the other instance, before the first has saved, then the answer is read as an answer', async () => {
+    const pg = pgSchemaUrl();
+    const dirs = [tempDataDir(), tempDataDir()];
+    const instances: Array<{ app: App; base: string }> = [];
+    try {
+      for (const d of dirs) {
+        const one = await createApp(testConfig(d.dir, { DATABASE_URL: pg.url }), { clock: fixedClock(AFTER), logger: silentLogger, stems: testStems });
+        instances.push({ app: one, base: `http://127.0.0.1:${await one.start(0)}` });
+      }
+      await answerAtOnce(instances, async () => {
+        const { token } = (await (await fetch(`${instances[0]!.base}/api/directline/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { token: string };
+        return (await (await dl('/conversations', token, { method: 'POST' }, instances[0]!.base)).json()) as Started;
+      });
+    } finally {
+      for (const i of instances) await i.app.stop();
+      await pg.drop();
+      for (const d of dirs) d.cleanup();
     }
   });
 });

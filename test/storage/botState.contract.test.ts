@@ -1,4 +1,5 @@
 import type { Storage } from 'botbuilder';
+import { TurnLeases } from '../../src/bot/turnOrder';
 import { SqlBotStorage, StorageConflictError } from '../../src/storage/botState';
 import { DatabaseInUseError, openDatabase } from '../../src/storage/database';
 import { openPostgres } from '../../src/storage/postgres';
@@ -11,6 +12,9 @@ import { describePg, pgSchemaUrl } from '../helpers/postgres';
 interface Opened {
   first: Storage;
   second: Storage;
+  /** The turn leases of each handle, on a clock the test moves. */
+  leases: [TurnLeases, TurnLeases];
+  clock: { now: number };
   close: () => Promise<void>;
 }
 
@@ -94,20 +98,61 @@ function contract(name: string, open: () => Promise<Opened>): void {
   });
 }
 
-contract('SQLite', async () => {
+/** What orders a conversation's turns between instances: one holder at a time, until the lease runs out. */
+function leaseContract(name: string, open: () => Promise<Opened>): void {
+  describe(`turn leases on ${name}`, () => {
+    let s: Opened;
+    beforeEach(async () => (s = await open()));
+    afterEach(async () => s.close());
+
+    test('when a turn holds a conversation, then another turn cannot take it until it is given back, and other conversations are free', async () => {
+      const [one, two] = s.leases;
+      expect(await one.acquire('webchat/c1', 'turn-a', 30_000)).toBe(true);
+      expect(await two.acquire('webchat/c1', 'turn-b', 30_000)).toBe(false);
+      expect(await two.acquire('msteams/c2', 'turn-c', 30_000)).toBe(true);
+      // Only its holder gives a lease back.
+      await two.release('webchat/c1', 'turn-b');
+      expect(await two.acquire('webchat/c1', 'turn-b', 30_000)).toBe(false);
+      await one.release('webchat/c1', 'turn-a');
+      expect(await two.acquire('webchat/c1', 'turn-b', 30_000)).toBe(true);
+    });
+
+    test('when the holder never gives it back, then the lease runs out, is taken over, and is purged once out', async () => {
+      const [one, two] = s.leases;
+      expect(await one.acquire('webchat/c1', 'turn-a', 30_000)).toBe(true);
+      s.clock.now += 29_000;
+      expect(await two.acquire('webchat/c1', 'turn-b', 30_000)).toBe(false);
+      s.clock.now += 2_000;
+      expect(await two.acquire('webchat/c1', 'turn-b', 30_000)).toBe(true);
+      // The late holder's give-back does not free the new holder's lease.
+      await one.release('webchat/c1', 'turn-a');
+      expect(await one.acquire('webchat/c1', 'turn-c', 30_000)).toBe(false);
+      expect(await one.purge()).toBe(0);
+      s.clock.now += 31_000;
+      expect(await one.purge()).toBe(1);
+    });
+  });
+}
+
+const openSqlite = async (): Promise<Opened> => {
   const data = tempDataDir();
   const db = openDatabase(data.dir, undefined, FEATURE_MIGRATIONS);
   const sql = sqliteSql(db);
+  const clock = { now: Date.parse('2026-01-01T00:00:00Z') };
   return {
     first: new SqlBotStorage(sql),
     second: new SqlBotStorage(sql),
+    leases: [new TurnLeases(sql, () => clock.now), new TurnLeases(sql, () => clock.now)],
+    clock,
     close: () => {
       db.close();
       data.cleanup();
       return Promise.resolve();
     },
   };
-});
+};
+contract('SQLite', openSqlite);
+leaseContract('SQLite', openSqlite);
 
 describe('bot state on SQLite, as this process keeps it in memory', () => {
   let data: ReturnType<typeof tempDataDir>;
@@ -178,17 +223,22 @@ describe('bot state on SQLite, as this process keeps it in memory', () => {
 
 describePg('on the PostgreSQL server', () => {
   // Two pools on one schema: two instances of the bot sharing the database.
-  contract('PostgreSQL, two pools on one schema', async () => {
+  const openTwoPools = async (): Promise<Opened> => {
     const { url, drop } = pgSchemaUrl();
     const one = await openPostgres(url, FEATURE_MIGRATIONS);
     const two = await openPostgres(url, FEATURE_MIGRATIONS);
+    const clock = { now: Date.parse('2026-01-01T00:00:00Z') };
     return {
       first: new SqlBotStorage(postgresSql(one)),
       second: new SqlBotStorage(postgresSql(two)),
+      leases: [new TurnLeases(postgresSql(one), () => clock.now), new TurnLeases(postgresSql(two), () => clock.now)],
+      clock,
       close: async () => {
         await Promise.all([one.end(), two.end()]);
         await drop();
       },
     };
-  });
+  };
+  contract('PostgreSQL, two pools on one schema', openTwoPools);
+  leaseContract('PostgreSQL, two pools on one schema', openTwoPools);
 });
