@@ -189,10 +189,27 @@ describeBrowser('the organiser tab, in headless Chromium', () => {
       await page.keyboard.press('ArrowRight');
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-digest');
       expect(await page.isVisible('#panel-digest')).toBe(true);
+      // Back on the confirmations, their list is fetched anew; the organiser is on a follow-up of the
+      // table shown before it arrives, and the table is filled again under the keyboard.
+      const list = /\/api\/admin\/confirmations(\?.*)?$/;
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let asked = 0;
+      await page.route(list, async (route) => {
+        asked++;
+        await held;
+        await route.continue();
+      });
       await page.keyboard.press('ArrowLeft');
-      await page.waitForSelector('#cBody tr[data-id]');
-
       await tabTo('select[data-reference]');
+      await page.evaluate(() => ((document.activeElement as HTMLElement).dataset['before'] = 'reload'));
+      for (let i = 0; i < 100 && asked === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(asked).toBeGreaterThan(0);
+      release();
+      await page.waitForFunction(() => document.querySelector('#cBody select[data-reference]:not([data-before])') !== null);
+      await page.unroute(list);
+      // Focus stays on that follow-up, in the new table.
+      expect(await page.evaluate(() => document.activeElement?.matches('#cBody select[data-reference]:not([data-before])') ?? false)).toBe(true);
       await page.keyboard.press('ArrowDown');
       await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Saved.');
       expect((await bot.app.confirmations.list())[0]!.followUp).toBe('registration-link-sent');

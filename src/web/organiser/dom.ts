@@ -30,14 +30,20 @@ export function fillTable<T>(head: HTMLElement, body: HTMLElement, columns: Read
   body.setAttribute('role', 'rowgroup');
   head.setAttribute('role', 'row');
   head.replaceChildren(...columns.map((c) => el('th', c.header, { scope: 'col', role: 'columnheader' })));
+  // A table is filled again while it is in use (a view shown anew reloads it): a keyboard user's focus
+  // on a control in it moves to the same control of the same row, rather than to the page's start.
+  const kept = focusInside(body);
   if (!rows.length) {
     body.replaceChildren(el('tr', null, { role: 'row' }));
     body.firstElementChild!.appendChild(el('td', empty, { colspan: String(columns.length), role: 'cell' }));
     return;
   }
   body.replaceChildren(
-    ...rows.map((r) => {
-      const tr = el('tr', null, { role: 'row', ...rowAttrs(r) });
+    ...rows.map((r, i) => {
+      const attrs = rowAttrs(r);
+      const tr = el('tr', null, { role: 'row', ...attrs });
+      // A row is known again by its attributes (its id), or else by its place.
+      tr.dataset['rowKey'] = Object.keys(attrs).length ? JSON.stringify(attrs) : `#${i}`;
       for (const c of columns) {
         const value = c.cell(r);
         const td = el('td', null, { 'data-label': c.header, role: 'cell' });
@@ -48,6 +54,21 @@ export function fillTable<T>(head: HTMLElement, body: HTMLElement, columns: Read
       return tr;
     }),
   );
+  if (kept) {
+    const row = Array.from(body.children).find((tr) => (tr as HTMLElement).dataset['rowKey'] === kept.row);
+    (row?.children[kept.cell]?.querySelector(kept.tag) as HTMLElement | null | undefined)?.focus();
+  }
+}
+
+/** Where focus is in a table's body: its row's key, its cell, the kind of control; undefined when elsewhere. */
+function focusInside(body: HTMLElement): { row: string; cell: number; tag: string } | undefined {
+  const focused = document.activeElement;
+  if (!focused || focused === body || !body.contains(focused)) return undefined;
+  const tr = focused.closest('tr');
+  const td = focused.closest('td');
+  const row = tr?.dataset['rowKey'];
+  if (!tr || !td || row === undefined) return undefined;
+  return { row, cell: Array.prototype.indexOf.call(tr.children, td), tag: focused.tagName.toLowerCase() };
 }
 
 /** Moves focus to an element that is not focusable by itself (a heading, a message). */
