@@ -179,7 +179,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     retention,
     logger,
     generation: generative,
-    ...lifecycle({ server, config, logger, onListening: (port) => (listeningPort = port), running: [scheduler, { start: () => sourceService.watch(), stop: () => sourceService.stop() }], retention, questions, email, streams, unanswered, hub: dl.hub, semantic: generative?.semantic, stores }),
+    ...lifecycle({ server, config, logger, onListening: (port) => (listeningPort = port), running: [scheduler, { start: () => sourceService.watch(), stop: () => sourceService.stop() }], retention, questions, email, streams, unanswered, hub: dl.hub, semantic: generative?.semantic, stores, bot }),
   };
 }
 
@@ -201,6 +201,7 @@ function lifecycle(d: {
   hub: ActivityHub;
   semantic: SemanticIndex | undefined;
   stores: Stores;
+  bot: AssistantBot;
 }): Pick<App, 'start' | 'stop'> {
   const { server, config } = d;
   return {
@@ -227,6 +228,8 @@ function lifecycle(d: {
         server.close(() => {
           d.unanswered.stop();
           void questionsStopped
+            // Turns still running (a web chat turn runs after its post was answered) save their state first.
+            .then(() => d.bot.idle(5_000))
             .then(() => d.retention.stop())
             .then(() => d.hub.close())
             // An embedding run in progress is cut short (it gives its version back to other instances) before the database closes.

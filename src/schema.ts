@@ -5,7 +5,7 @@ import { EMBEDDINGS_SCHEMA } from './knowledge/generation/embeddingStore';
 import { FEEDBACK_SCHEMA } from './feedback/repository';
 import { SOURCES_SCHEMA } from './sources/versions';
 import { QUESTION_MIGRATIONS } from './questions/schema';
-import { TURN_LEASES_SCHEMA } from './bot/turnOrder';
+import { TURN_LEASES_MIGRATION } from './bot/turnOrder';
 import type { Migration } from './storage/migration';
 
 /**
@@ -20,5 +20,5 @@ export const FEATURE_MIGRATIONS: readonly Migration[] = [
   { id: 7, name: 'direct line', sql: DIRECTLINE_SCHEMA },
   ...QUESTION_MIGRATIONS,
   { id: 10, name: 'passage embeddings', sql: EMBEDDINGS_SCHEMA },
-  { id: 12, name: 'turn order between instances', sql: TURN_LEASES_SCHEMA },
+  TURN_LEASES_MIGRATION,
 ].sort((a, b) => a.id - b.id);

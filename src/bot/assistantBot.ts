@@ -28,7 +28,7 @@ import { emptyMemory, type ConversationMemory, type UserProfile } from './state'
 import { cleanText, MARKUP_SLACK } from './text';
 import { replyText, runRoutes, type Route, type Turn } from './turn';
 import { DELIVERY_FAILED } from './turnFlags';
-import { TurnOrder, type TurnLeases } from './turnOrder';
+import { TurnOrder, type TurnLeases, type TurnOrderTrouble } from './turnOrder';
 
 export type { ConversationMemory, UserProfile };
 export { cleanText };
@@ -82,10 +82,9 @@ export class AssistantBot extends ActivityHandler {
 
   constructor(private readonly deps: AssistantBotDeps) {
     super();
-    const maxWaitMs = deps.turnWaitMs ?? 10_000;
-    const onError = (err: unknown, action: 'take' | 'give back' | 'wait') =>
-      deps.logger.warn({ err }, action === 'wait' ? 'turn order: the previous turn still holds the conversation; this turn runs anyway' : `turn order: could not ${action} the conversation's lease; the turn runs`);
-    this.order = new TurnOrder(maxWaitMs, deps.turnLeases ? { leases: deps.turnLeases, onError } : undefined);
+    const onError = (err: unknown, trouble: TurnOrderTrouble) =>
+      deps.logger.warn({ err }, trouble === 'wait' ? 'turn order: the previous turn still held the conversation; this turn runs anyway' : `turn order: could not ${trouble} the conversation's lease; the turn runs`);
+    this.order = new TurnOrder({ maxWaitMs: deps.turnWaitMs ?? 10_000, leases: deps.turnLeases, onError });
     this.profile = deps.userState.createProperty<UserProfile>('profile');
     this.memory = deps.conversationState.createProperty<ConversationMemory>('memory');
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
@@ -134,14 +133,25 @@ export class AssistantBot extends ActivityHandler {
     });
   }
 
-  /** One turn of a conversation at a time: a turn reads the state the previous one saved (see turnOrder.ts). */
+  /**
+   * One turn of a conversation at a time: a turn reads the state the previous one saved (see
+   * turnOrder.ts). Typing indicators and invokes change no conversation state, and an invoke must be
+   * answered within the channel's request: they do not queue.
+   */
   override async run(context: TurnContext): Promise<void> {
-    const { channelId, conversation } = context.activity;
-    await this.order.run(`${channelId ?? ''}/${conversation?.id ?? ''}`, async () => {
+    const { type, channelId, conversation } = context.activity;
+    const turn = async () => {
       await super.run(context);
       await this.deps.conversationState.saveChanges(context, false);
       await this.deps.userState.saveChanges(context, false);
-    });
+    };
+    if (type === ActivityTypes.Typing || type === ActivityTypes.Invoke) return turn();
+    await this.order.run(JSON.stringify([channelId ?? '', conversation?.id ?? '']), turn);
+  }
+
+  /** Resolves once the turns running or waiting now have ended (their state saved), or after `ms`. */
+  idle(ms: number): Promise<void> {
+    return this.order.idle(ms);
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {

@@ -12,9 +12,8 @@ import { describePg, pgSchemaUrl } from '../helpers/postgres';
 interface Opened {
   first: Storage;
   second: Storage;
-  /** The turn leases of each handle, on a clock the test moves. */
-  leases: [TurnLeases, TurnLeases];
-  clock: { now: number };
+  /** On PostgreSQL, the turn leases of each handle. */
+  leases?: [TurnLeases, TurnLeases];
   close: () => Promise<void>;
 }
 
@@ -98,38 +97,53 @@ function contract(name: string, open: () => Promise<Opened>): void {
   });
 }
 
-/** What orders a conversation's turns between instances: one holder at a time, until the lease runs out. */
+/** What orders a conversation's turns between instances: one holder at a time, until the lease runs out (by the database's clock). */
 function leaseContract(name: string, open: () => Promise<Opened>): void {
   describe(`turn leases on ${name}`, () => {
     let s: Opened;
-    beforeEach(async () => (s = await open()));
+    let one: TurnLeases;
+    let two: TurnLeases;
+    beforeEach(async () => {
+      s = await open();
+      [one, two] = s.leases!;
+    });
     afterEach(async () => s.close());
+    const expire = () => new Promise((r) => setTimeout(r, 250));
 
     test('when a turn holds a conversation, then another turn cannot take it until it is given back, and other conversations are free', async () => {
-      const [one, two] = s.leases;
-      expect(await one.acquire('webchat/c1', 'turn-a', 30_000)).toBe(true);
-      expect(await two.acquire('webchat/c1', 'turn-b', 30_000)).toBe(false);
-      expect(await two.acquire('msteams/c2', 'turn-c', 30_000)).toBe(true);
-      // Only its holder gives a lease back.
-      await two.release('webchat/c1', 'turn-b');
-      expect(await two.acquire('webchat/c1', 'turn-b', 30_000)).toBe(false);
-      await one.release('webchat/c1', 'turn-a');
-      expect(await two.acquire('webchat/c1', 'turn-b', 30_000)).toBe(true);
+      expect(await one.acquire('["webchat","c1"]', 'turn-a', 30_000)).toBe(true);
+      expect(await two.acquire('["webchat","c1"]', 'turn-b', 30_000)).toBe(false);
+      expect(await two.acquire('["msteams","c2"]', 'turn-c', 30_000)).toBe(true);
+      // Only its holder gives a lease back, or renews it.
+      await two.release('["webchat","c1"]', 'turn-b');
+      expect(await two.renew('["webchat","c1"]', 'turn-b', 30_000)).toBe(false);
+      expect(await two.acquire('["webchat","c1"]', 'turn-b', 30_000)).toBe(false);
+      expect(await one.renew('["webchat","c1"]', 'turn-a', 30_000)).toBe(true);
+      await one.release('["webchat","c1"]', 'turn-a');
+      expect(await two.acquire('["webchat","c1"]', 'turn-b', 30_000)).toBe(true);
     });
 
-    test('when the holder never gives it back, then the lease runs out, is taken over, and is purged once out', async () => {
-      const [one, two] = s.leases;
-      expect(await one.acquire('webchat/c1', 'turn-a', 30_000)).toBe(true);
-      s.clock.now += 29_000;
-      expect(await two.acquire('webchat/c1', 'turn-b', 30_000)).toBe(false);
-      s.clock.now += 2_000;
-      expect(await two.acquire('webchat/c1', 'turn-b', 30_000)).toBe(true);
-      // The late holder's give-back does not free the new holder's lease.
-      await one.release('webchat/c1', 'turn-a');
-      expect(await one.acquire('webchat/c1', 'turn-c', 30_000)).toBe(false);
+    test('when the holder neither renews nor gives it back, then the lease runs out, is taken over, and is purged once out', async () => {
+      expect(await one.acquire('["webchat","c1"]', 'turn-a', 100)).toBe(true);
+      expect(await two.acquire('["webchat","c1"]', 'turn-b', 100)).toBe(false);
+      await expire();
+      expect(await two.acquire('["webchat","c1"]', 'turn-b', 30_000)).toBe(true);
+      // The late holder can neither renew nor give back the new holder's lease.
+      expect(await one.renew('["webchat","c1"]', 'turn-a', 30_000)).toBe(false);
+      await one.release('["webchat","c1"]', 'turn-a');
+      expect(await one.acquire('["webchat","c1"]', 'turn-c', 30_000)).toBe(false);
+      expect(await one.acquire('["msteams","c2"]', 'turn-d', 100)).toBe(true);
       expect(await one.purge()).toBe(0);
-      s.clock.now += 31_000;
+      await expire();
       expect(await one.purge()).toBe(1);
+    });
+
+    test('when a conversation id is as long as a channel allows, in any script, then its lease works like any other', async () => {
+      const id = `a:${'会議'.repeat(600)}`;
+      expect(await one.acquire(JSON.stringify(['msteams', id]), 'turn-a', 30_000)).toBe(true);
+      expect(await two.acquire(JSON.stringify(['msteams', id]), 'turn-b', 30_000)).toBe(false);
+      // Ids that differ only at their end are different conversations.
+      expect(await two.acquire(JSON.stringify(['msteams', `${id}!`]), 'turn-b', 30_000)).toBe(true);
     });
   });
 }
@@ -138,12 +152,9 @@ const openSqlite = async (): Promise<Opened> => {
   const data = tempDataDir();
   const db = openDatabase(data.dir, undefined, FEATURE_MIGRATIONS);
   const sql = sqliteSql(db);
-  const clock = { now: Date.parse('2026-01-01T00:00:00Z') };
   return {
     first: new SqlBotStorage(sql),
     second: new SqlBotStorage(sql),
-    leases: [new TurnLeases(sql, () => clock.now), new TurnLeases(sql, () => clock.now)],
-    clock,
     close: () => {
       db.close();
       data.cleanup();
@@ -152,7 +163,6 @@ const openSqlite = async (): Promise<Opened> => {
   };
 };
 contract('SQLite', openSqlite);
-leaseContract('SQLite', openSqlite);
 
 describe('bot state on SQLite, as this process keeps it in memory', () => {
   let data: ReturnType<typeof tempDataDir>;
@@ -227,12 +237,10 @@ describePg('on the PostgreSQL server', () => {
     const { url, drop } = pgSchemaUrl();
     const one = await openPostgres(url, FEATURE_MIGRATIONS);
     const two = await openPostgres(url, FEATURE_MIGRATIONS);
-    const clock = { now: Date.parse('2026-01-01T00:00:00Z') };
     return {
       first: new SqlBotStorage(postgresSql(one)),
       second: new SqlBotStorage(postgresSql(two)),
-      leases: [new TurnLeases(postgresSql(one), () => clock.now), new TurnLeases(postgresSql(two), () => clock.now)],
-      clock,
+      leases: [new TurnLeases(postgresSql(one)), new TurnLeases(postgresSql(two))],
       close: async () => {
         await Promise.all([one.end(), two.end()]);
         await drop();

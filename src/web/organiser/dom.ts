@@ -31,44 +31,44 @@ export function fillTable<T>(head: HTMLElement, body: HTMLElement, columns: Read
   head.setAttribute('role', 'row');
   head.replaceChildren(...columns.map((c) => el('th', c.header, { scope: 'col', role: 'columnheader' })));
   // A table is filled again while it is in use (a view shown anew reloads it): a keyboard user's focus
-  // on a control in it moves to the same control of the same row, rather than to the page's start.
+  // on a control in it moves to the same control of the same row (rows are known by their attributes,
+  // an id), or to the table itself when that row or control is gone — never to the page's start.
   const kept = focusInside(body);
   if (!rows.length) {
     body.replaceChildren(el('tr', null, { role: 'row' }));
     body.firstElementChild!.appendChild(el('td', empty, { colspan: String(columns.length), role: 'cell' }));
-    return;
+  } else {
+    body.replaceChildren(
+      ...rows.map((r) => {
+        const attrs = rowAttrs(r);
+        const tr = el('tr', null, { role: 'row', ...attrs });
+        if (Object.keys(attrs).length) tr.dataset['rowKey'] = JSON.stringify(attrs);
+        for (const c of columns) {
+          const value = c.cell(r);
+          const td = el('td', null, { 'data-label': c.header, role: 'cell' });
+          if (typeof value === 'string') td.textContent = value;
+          else td.appendChild(value);
+          tr.appendChild(td);
+        }
+        return tr;
+      }),
+    );
   }
-  body.replaceChildren(
-    ...rows.map((r, i) => {
-      const attrs = rowAttrs(r);
-      const tr = el('tr', null, { role: 'row', ...attrs });
-      // A row is known again by its attributes (its id), or else by its place.
-      tr.dataset['rowKey'] = Object.keys(attrs).length ? JSON.stringify(attrs) : `#${i}`;
-      for (const c of columns) {
-        const value = c.cell(r);
-        const td = el('td', null, { 'data-label': c.header, role: 'cell' });
-        if (typeof value === 'string') td.textContent = value;
-        else td.appendChild(value);
-        tr.appendChild(td);
-      }
-      return tr;
-    }),
-  );
-  if (kept) {
-    const row = Array.from(body.children).find((tr) => (tr as HTMLElement).dataset['rowKey'] === kept.row);
-    (row?.children[kept.cell]?.querySelector(kept.tag) as HTMLElement | null | undefined)?.focus();
-  }
+  if (!kept) return;
+  const row = kept.row === undefined ? undefined : Array.from(body.children).find((tr) => (tr as HTMLElement).dataset['rowKey'] === kept.row);
+  const control = row?.children[kept.cell]?.querySelector<HTMLElement>(kept.tag);
+  if (control) control.focus();
+  else if (table) focusOn(table);
 }
 
-/** Where focus is in a table's body: its row's key, its cell, the kind of control; undefined when elsewhere. */
-function focusInside(body: HTMLElement): { row: string; cell: number; tag: string } | undefined {
+/** Where focus was in a table's body (its row's key, when rows have one; its cell; the kind of control); undefined when elsewhere. */
+function focusInside(body: HTMLElement): { row: string | undefined; cell: number; tag: string } | undefined {
   const focused = document.activeElement;
   if (!focused || focused === body || !body.contains(focused)) return undefined;
   const tr = focused.closest('tr');
   const td = focused.closest('td');
-  const row = tr?.dataset['rowKey'];
-  if (!tr || !td || row === undefined) return undefined;
-  return { row, cell: Array.prototype.indexOf.call(tr.children, td), tag: focused.tagName.toLowerCase() };
+  if (!tr || !td) return { row: undefined, cell: -1, tag: '' };
+  return { row: tr.dataset['rowKey'], cell: Array.prototype.indexOf.call(tr.children, td), tag: focused.tagName.toLowerCase() };
 }
 
 /** Moves focus to an element that is not focusable by itself (a heading, a message). */

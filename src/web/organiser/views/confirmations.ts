@@ -41,7 +41,12 @@ export class ConfirmationsView implements View {
 
   private async loadList(render = true): Promise<void> {
     const list = await this.ctx.api.confirmations(this.filters());
-    this.confirmations = [...list.confirmations];
+    // A follow-up saved while this list was on its way is newer than the list's copy: it stays.
+    const mine = new Map(this.confirmations.map((c) => [c.id, c]));
+    this.confirmations = list.confirmations.map((c) => {
+      const kept = mine.get(c.id);
+      return kept && kept.updatedAt > c.updatedAt ? kept : c;
+    });
     this.loaded = true;
     if (render) this.render();
   }
@@ -109,6 +114,8 @@ export class ConfirmationsView implements View {
     try {
       const { confirmation } = await this.ctx.api.setFollowUp(c.id, wanted);
       this.confirmations = this.confirmations.map((x) => (x.id === c.id ? confirmation : x));
+      // The table was filled again while saving: its control shows the list's value, not the saved one.
+      if (!select.isConnected) this.render();
       this.ctx.say(this.ctx.texts.t('saved'));
     } catch (e) {
       select.value = c.followUp;

@@ -58,6 +58,7 @@ export class QuestionsView implements View {
       ],
       this.groups,
       T.t('questions.none'),
+      (g) => ({ 'data-id': g.id }),
     );
   }
 
