@@ -9,17 +9,21 @@ function ordered(maxWaitMs: number, leases?: ConstructorParameters<typeof TurnOr
   return { order, troubles };
 }
 
+/** A turn that notes its start, lasts `ms` (none: ends at once, unnoted), and notes its end. */
+function turn(events: string[], name: string, ms?: number) {
+  return async () => {
+    events.push(`${name} starts`);
+    if (ms === undefined) return;
+    await later(ms);
+    events.push(`${name} ends`);
+  };
+}
+
 test('when two turns of one conversation overlap, then the second starts only after the first has ended', async () => {
   const { order, troubles } = ordered(5_000);
   const events: string[] = [];
-  const first = order.run('web/a', async () => {
-    events.push('first starts');
-    await later(50);
-    events.push('first ends');
-  });
-  const second = order.run('web/a', async () => {
-    events.push('second starts');
-  });
+  const first = order.run('web/a', turn(events, 'first', 50));
+  const second = order.run('web/a', turn(events, 'second'));
   await Promise.all([first, second]);
   expect(events).toEqual(['first starts', 'first ends', 'second starts']);
   expect(order.size).toBe(0);
@@ -48,14 +52,8 @@ test('when a turn never ends, then the next one runs after the longest wait, rep
   const { order, troubles } = ordered(100);
   void order.run('web/a', () => new Promise<void>(() => undefined));
   const events: string[] = [];
-  const second = order.run('web/a', async () => {
-    events.push('second starts');
-    await later(30);
-    events.push('second ends');
-  });
-  const third = order.run('web/a', async () => {
-    events.push('third starts');
-  });
+  const second = order.run('web/a', turn(events, 'second', 30));
+  const third = order.run('web/a', turn(events, 'third'));
   await Promise.all([second, third]);
   expect(events).toEqual(['second starts', 'second ends', 'third starts']);
   expect(troubles).toEqual([['wait', expect.stringMatching(/had not ended after 100 ms/)]]);
