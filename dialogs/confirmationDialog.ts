@@ -2,6 +2,7 @@ import { MessageFactory, TeamsInfo, TurnContext, type ConversationReference } fr
 import {
   ComponentDialog,
   ListStyle,
+  recognizeChoices,
   TextPrompt,
   WaterfallDialog,
   type Choice,
@@ -77,6 +78,21 @@ export class ConfirmationDialog extends ComponentDialog {
         return false;
       });
     this.addDialog(new TextChoicePrompt(DialogIds.choice));
+    // "Is everything correct?" takes yes or no, and also what to correct ("the email") or a new
+    // email address typed in place of "no": what the participant typed is acted on, never refused.
+    this.addDialog(
+      new TextChoicePrompt(DialogIds.summary, async (p: PromptValidatorContext<FoundChoice>) => {
+        if (p.recognized.succeeded) return true;
+        const typed = normaliseAnswer(p.context.activity.text ?? '').value ?? '';
+        const lang = ((p.options as { lang?: Lang }).lang ?? 'en') as Lang;
+        const field = typed.length <= 60 ? recognizeChoices(typed, this.fieldChoices(lang), { recognizeNumbers: false, recognizeOrdinals: false })[0]?.resolution.value : undefined;
+        const value = field ? `field:${field}` : typed.length <= LIMITS.email && EMAIL.test(typed) ? `email:${typed.toLowerCase()}` : undefined;
+        if (!value) return false;
+        p.recognized.succeeded = true;
+        p.recognized.value = { value, index: -1, score: 1 };
+        return true;
+      }),
+    );
     this.addDialog(text(DialogIds.name, LIMITS.name, (v) => (/\p{L}/u.test(v) && !v.includes('@') ? undefined : 'name')));
     this.addDialog(text(DialogIds.organisation, LIMITS.organisation, (v) => (/[\p{L}\p{N}]/u.test(v) ? undefined : 'organisation')));
     this.addDialog(text(DialogIds.email, LIMITS.email, (v) => (EMAIL.test(v) ? undefined : 'email')));
@@ -116,6 +132,17 @@ export class ConfirmationDialog extends ComponentDialog {
       retryPrompt: MessageFactory.text(`${this.t(lang, 'confirm.invalid.choice')} ${question}`),
       choices,
       style: ListStyle.suggestedAction,
+      lang,
+    } as never);
+  }
+
+  /** The fields a participant may correct, as buttons, known by their names in either language. */
+  private fieldChoices(lang: Lang): Choice[] {
+    return FIELDS.map((f) => {
+      const key = f === 'eventId' ? 'event' : f;
+      const label = this.t(lang, `confirm.fields.${key}`);
+      const synonyms = [this.t('en', `confirm.fields.${key}`), this.t('fr', `confirm.fields.${key}`), f, ...this.t('en', `confirm.fieldSynonyms.${key}`).split('|'), ...this.t('fr', `confirm.fieldSynonyms.${key}`).split('|')];
+      return { value: f, action: { type: 'imBack', title: label, value: label }, synonyms: synonyms.filter(Boolean) };
     });
   }
 
@@ -213,23 +240,29 @@ export class ConfirmationDialog extends ComponentDialog {
     draft.consent = true;
     if (this.opts(step).retry) return this.choose(step, 'confirm.saveFailed', lang, yesNoChoices(this.t, lang));
     await step.context.sendActivity(MessageFactory.text(`${this.t(lang, 'confirm.summary')}\n\n${draftSummary(this.t, this.service, lang, draft)}`));
-    return this.choose(step, 'confirm.ask.correct', lang, yesNoChoices(this.t, lang));
+    return this.choose(step, 'confirm.ask.correct', lang, yesNoChoices(this.t, lang), {}, DialogIds.summary);
   }
 
   private async afterSummary(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { draft, lang } = this.opts(step);
-    if ((step.result as FoundChoice).value === 'yes') return this.record(step, draft, lang);
-    const choices: Choice[] = FIELDS.map((f) => ({
-      value: f,
-      action: { type: 'imBack', title: this.t(lang, `confirm.fields.${f === 'eventId' ? 'event' : f}`), value: this.t(lang, `confirm.fields.${f === 'eventId' ? 'event' : f}`) },
-      synonyms: [this.t('en', `confirm.fields.${f === 'eventId' ? 'event' : f}`), this.t('fr', `confirm.fields.${f === 'eventId' ? 'event' : f}`), f],
-    }));
-    return this.choose(step, 'confirm.ask.which', lang, choices);
+    const answer = (step.result as FoundChoice).value;
+    if (answer === 'yes') return this.record(step, draft, lang);
+    // "the email": that field is asked again at once; a new address: taken, and the summary shown again.
+    if (answer.startsWith('field:')) return this.correct(step, answer.slice('field:'.length) as Field);
+    if (answer.startsWith('email:')) {
+      draft.email = answer.slice('email:'.length);
+      return step.replaceDialog(this.id, { draft, lang, noticed: true } satisfies ConfirmationOptions);
+    }
+    return this.choose(step, 'confirm.ask.which', lang, this.fieldChoices(lang));
   }
 
-  private async afterCorrection(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private afterCorrection(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return this.correct(step, (step.result as FoundChoice).value as Field);
+  }
+
+  /** Forgets one field and goes through the dialog again: only that field is asked. */
+  private correct(step: WaterfallStepContext, field: Field): Promise<DialogTurnResult> {
     const { draft, lang } = this.opts(step);
-    const field = (step.result as FoundChoice).value as Field;
     delete draft[field];
     if (field === 'eventId') delete draft.sessionLanguage;
     return step.replaceDialog(this.id, { draft, lang, noticed: field !== 'eventId' } satisfies ConfirmationOptions);

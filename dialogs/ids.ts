@@ -11,6 +11,7 @@ export const DialogIds = {
   askOrganisersSteps: 'askOrganisers.steps',
   askEmail: 'prompt.askEmail',
   choice: 'prompt.choice',
+  summary: 'prompt.summary',
   eventChoice: 'prompt.event',
   name: 'prompt.name',
   organisation: 'prompt.organisation',

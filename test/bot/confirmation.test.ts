@@ -65,6 +65,21 @@ describe.each(['en', 'fr'] as const)('confirming participation in %s', (lang) =>
     expect(await say(h, 'banana')).toMatch(lang === 'en' ? /pick one of the options/ : /choisir l'une des options/);
   });
 
+  test('when the participant answers “is everything correct?” with a new email or the field to change, then that is what is done', async () => {
+    const script = SCRIPTS[lang];
+    for (const [message] of script.slice(0, -1)) await say(h, message);
+    // A new address typed instead of "no": taken, and the summary shown again with it.
+    expect(await say(h, 'Amina.D@Example.net')).toMatch(lang === 'en' ? /amina\.d@example\.net[\s\S]*is everything correct/ : /amina\.d@example\.net[\s\S]*tout est-il correct/);
+    // The name of a field: that field alone is asked again.
+    expect(await say(h, lang === 'en' ? 'the organisation' : "l'organisation")).toMatch(lang === 'en' ? /^which organisation/ : /^pour quelle organisation|^quelle organisation/);
+    expect(await say(h, lang === 'en' ? 'Ministry of Environment' : "Ministère de l'Environnement")).toMatch(lang === 'en' ? /ministry of environment[\s\S]*is everything correct/ : /ministere de l'environnement[\s\S]*tout est-il correct/);
+    expect(await say(h, lang === 'en' ? 'email' : 'e-mail')).toMatch(lang === 'en' ? /email address/ : /adresse e-mail/);
+    await say(h, 'amina.d@example.net');
+    await say(h, lang === 'en' ? 'yes' : 'oui');
+    const [c] = await h.service.list();
+    expect(c).toMatchObject({ name: 'Amina Diallo', email: 'amina.d@example.net', organisation: lang === 'en' ? 'Ministry of Environment' : "Ministère de l'Environnement" });
+  });
+
   test('when the participant refuses consent, then nothing is stored', async () => {
     const script = SCRIPTS[lang];
     const consentAt = script.findIndex(([, re]) => /store these|conserver/.test(re.source));
