@@ -1,14 +1,6 @@
-import type { DialogContext, DialogState } from 'botbuilder-dialogs';
+import type { DialogContext } from 'botbuilder-dialogs';
 import type { Lang } from '../src/knowledge/analyzer';
-
-interface Instance {
-  state?: { options?: Record<string, unknown>; dialogs?: DialogState };
-}
-
-/** The inner stack of the active component dialog: its waterfall first, the waiting prompt last. */
-function innerStack(dc: DialogContext): Instance[] {
-  return ((dc.activeDialog?.state as Instance['state'])?.dialogs?.dialogStack ?? []) as Instance[];
-}
+import { innerStack, optionsInProgress } from './inProgress';
 
 /** Whether the waiting prompt offers languages to choose from (then "French" is an answer, not a switch). */
 export function awaitsLanguageChoice(dc: DialogContext): boolean {
@@ -25,7 +17,7 @@ export function awaitsLanguageChoice(dc: DialogContext): boolean {
 export async function continueInLanguage(dc: DialogContext, lang: Lang): Promise<void> {
   const active = dc.activeDialog;
   if (!active) return;
-  const options = { ...(innerStack(dc)[0]?.state?.options ?? {}), lang };
+  const options = { ...optionsInProgress(dc), lang };
   await dc.cancelAllDialogs();
   await dc.beginDialog(active.id, options);
 }

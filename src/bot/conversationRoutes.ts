@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { MessageFactory, type Activity, type ResourceResponse } from 'botbuilder';
+import { eventInProgress } from '../../dialogs/inProgress';
 import { awaitsLanguageChoice, continueInLanguage } from '../../dialogs/languageSwitch';
 import { CANCEL_WORDS } from '../../dialogs/yesNo';
+import type { QuestionContext } from '../knowledge/answer';
 import type { Answer, AnswerSource } from '../knowledge/answerer';
 import { languageSwitch } from '../knowledge/language';
 import type { Logger } from '../logger';
@@ -10,6 +12,7 @@ import type { UnansweredQuestionRepository } from '../questions/unanswered';
 import type { Translate } from '../vocabulary';
 import { renderAnswer, type RenderDeps } from './render';
 import { canStream, piecesOf, StreamingReply } from './streaming';
+import type { ConversationMemory } from './state';
 import type { Route, Turn } from './turn';
 
 export interface ConversationTurnDeps extends RenderDeps {
@@ -22,6 +25,11 @@ export interface ConversationTurnDeps extends RenderDeps {
   readonly streaming?: { readonly intervalMs: number } | undefined;
   /** When set, a refusal or partial answer offers to ask the organisers. */
   readonly questions?: unknown;
+}
+
+/** What the conversation so far says about the next question (the events and section last answered about). */
+function contextOf(memory: ConversationMemory): QuestionContext['previous'] {
+  return memory.lastQuestion || memory.eventIds.length || memory.sectionId ? { eventIds: memory.eventIds, sectionId: memory.sectionId, needs: memory.needs, question: memory.lastQuestion } : undefined;
 }
 
 const localeOf = (lang: 'en' | 'fr') => (lang === 'fr' ? 'fr-fr' : 'en-us');
@@ -60,7 +68,10 @@ export function dialogRoute(d: ConversationTurnDeps): Route {
         return;
       }
       // A question in the middle of a dialog: answered, then the dialog asks again where it was.
-      await context.sendActivity(renderAnswer(d, await d.answerer.answer(text, { lang: dialogLang, timezone: profile.timezone })));
+      // "What time is that in Accra?" while confirming a session is about that session.
+      const eventId = eventInProgress(dc);
+      const previous = eventId ? { eventIds: [eventId] } : contextOf(memory);
+      await context.sendActivity(renderAnswer(d, await d.answerer.answer(text, { lang: dialogLang, timezone: profile.timezone, previous })));
       await dc.repromptDialog();
     },
   };
@@ -129,7 +140,7 @@ export function answerRoute(d: ConversationTurnDeps): Route {
       const answer = await d.answerer.answer(question, {
         lang,
         timezone: turn.profile.timezone,
-        previous: memory.lastQuestion || memory.eventIds.length || memory.sectionId ? { eventIds: memory.eventIds, sectionId: memory.sectionId, needs: memory.needs, question: memory.lastQuestion } : undefined,
+        previous: contextOf(memory),
         onModelCall: stream ? () => stream.inform(d.t(lang, 'answer.looking')) : undefined,
       });
       const unanswered = answer.kind === 'abstain' || !!answer.partial;

@@ -80,6 +80,17 @@ describe.each(['en', 'fr'] as const)('confirming participation in %s', (lang) =>
     expect(c).toMatchObject({ name: 'Amina Diallo', email: 'amina.d@example.net', organisation: lang === 'en' ? 'Ministry of Environment' : "Ministère de l'Environnement" });
   });
 
+  test('when the participant asks about “that session” in the middle of the dialog, then the answer is about the event being confirmed, and the dialog asks again', async () => {
+    const script = SCRIPTS[lang];
+    await say(h, script[0]![0]);
+    await say(h, lang === 'en' ? 'the 23 July briefing' : 'la séance d’information du 23 juillet');
+    const reply = await say(h, lang === 'en' ? 'what time is that in Accra?' : 'ça dure combien de temps, cette séance ?');
+    if (lang === 'en') expect(reply).toMatch(/23 july[\s\S]*10:00/);
+    else expect(reply).toMatch(/90 min/);
+    expect(reply).not.toMatch(/20 (july|juillet)/);
+    expect(reply).toMatch(lang === 'en' ? /full name\??$/ : /nom complet\s?\??$/);
+  });
+
   test('when the participant refuses consent, then nothing is stored', async () => {
     const script = SCRIPTS[lang];
     const consentAt = script.findIndex(([, re]) => /store these|conserver/.test(re.source));
