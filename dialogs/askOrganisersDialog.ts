@@ -6,6 +6,7 @@ import type { Lang } from '../src/knowledge/analyzer';
 import type { Translate } from '../src/knowledge/answerer';
 import { MAX_OPEN_PER_PARTICIPANT } from '../src/questions/service';
 import { DialogIds } from './ids';
+import { typedText } from './inProgress';
 import { TextChoicePrompt } from './choicePrompt';
 import { yesNoChoices } from './yesNo';
 
@@ -27,6 +28,20 @@ export type QueueQuestion = (context: TurnContext, q: { question: string; questi
 /** "No email", in either language: the email is optional. */
 const NO_EMAIL = /^\s*(no|non|none|aucun|aucune|skip|passer|no email|no thanks|non merci|sans e-?mail|pas d'e-?mail|pas de mail)\s*[.!]*\s*$/i;
 
+/** The value the consent prompt recognises for a question written again. */
+const REWORDED = 'reworded';
+
+/** A question written again rather than a yes or no: at least four words. */
+function reworded(text: string): boolean {
+  return (text.match(/[\p{L}\p{N}]+/gu) ?? []).length >= 4;
+}
+
+/** Yes and no, where yes may also be said "send it". */
+function sendOrNot(t: Translate, lang: Lang) {
+  const [yes, no] = yesNoChoices(t, lang);
+  return [{ ...yes!, synonyms: [...(yes!.synonyms ?? []), 'send', 'send it', 'go ahead', 'envoyer', 'envoyez', 'envoie', 'transmettre', 'transmettez', 'transmets', 'allez-y'] }, no!];
+}
+
 /**
  * "Ask the organisers": asks the participant's consent to send their question (with the way back to
  * this conversation), then an email address where the answer may reach them, optional and checked
@@ -39,6 +54,20 @@ export class AskOrganisersDialog extends ComponentDialog {
   ) {
     super(DialogIds.askOrganisers);
     this.addDialog(new TextChoicePrompt(DialogIds.choice));
+    // "Send it?" takes yes or no, or the question written again: a participant who rewords it
+    // (a few words, not a yes or no) sees the new wording to send instead.
+    this.addDialog(
+      new TextChoicePrompt(DialogIds.askConsent, async (p) => {
+        const typed = typedText(p.context);
+        // A question is a new wording even with a "not" or a "right" in it; a yes or a no is short.
+        const question = reworded(typed) && typed.includes('?');
+        if (p.recognized.succeeded && !question) return true;
+        if (!reworded(typed)) return false;
+        p.recognized.succeeded = true;
+        p.recognized.value = { value: REWORDED, index: -1, score: 1 };
+        return true;
+      }),
+    );
     this.addDialog(
       new TextPrompt(DialogIds.askEmail, async (p) => {
         const value = (p.recognized.value ?? '').trim();
@@ -67,12 +96,16 @@ export class AskOrganisersDialog extends ComponentDialog {
     if (consented) return step.next({ value: 'yes' } satisfies Partial<FoundChoice>);
     // The participant's words, shown as typed: Markdown and links inert, every line quoted.
     const prompt = this.t(lang, 'questions.ask.consent', { question: escapeMarkdown(question).replace(/\n/g, '\n> ') });
-    return step.prompt(DialogIds.choice, { prompt: MessageFactory.text(prompt), retryPrompt: MessageFactory.text(prompt), choices: yesNoChoices(this.t, lang), style: ListStyle.suggestedAction });
+    return step.prompt(DialogIds.askConsent, { prompt: MessageFactory.text(prompt), retryPrompt: MessageFactory.text(`${this.t(lang, 'questions.ask.yesNoOrReword')}\n\n${prompt}`), choices: sendOrNot(this.t, lang), style: ListStyle.suggestedAction });
   }
 
   private async email(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const options = step.options as AskOrganisersOptions;
     const { lang } = options;
+    if ((step.result as FoundChoice).value === REWORDED) {
+      options.question = typedText(step.context);
+      return step.replaceDialog(this.id, options);
+    }
     if ((step.result as FoundChoice).value !== 'yes') {
       await step.context.sendActivity(this.t(lang, 'questions.ask.kept'));
       return step.endDialog();

@@ -10,6 +10,7 @@ export const DialogIds = {
   askOrganisers: 'askOrganisers',
   askOrganisersSteps: 'askOrganisers.steps',
   askEmail: 'prompt.askEmail',
+  askConsent: 'prompt.askConsent',
   choice: 'prompt.choice',
   summary: 'prompt.summary',
   eventChoice: 'prompt.event',

@@ -1,3 +1,4 @@
+import type { TurnContext } from 'botbuilder';
 import type { DialogContext, DialogState } from 'botbuilder-dialogs';
 
 interface Instance {
@@ -18,4 +19,21 @@ export function optionsInProgress(dc: DialogContext): Record<string, unknown> {
 export function eventInProgress(dc: DialogContext): string | undefined {
   const eventId = (optionsInProgress(dc)['draft'] as { eventId?: unknown } | undefined)?.eventId;
   return typeof eventId === 'string' ? eventId : undefined;
+}
+
+/** The id of the prompt waiting for the participant's answer, if any. */
+export function promptInProgress(dc: DialogContext): string | undefined {
+  return (innerStack(dc).at(-1) as { id?: string } | undefined)?.id;
+}
+
+/**
+ * The turn state key of the message as the bot read it (mentions and markup removed): what a dialog
+ * keeps when it takes the participant's own words, rather than the raw text of the activity.
+ */
+export const TYPED_TEXT = Symbol('the message as read');
+
+/** The message as read, else the activity's text with its white space made plain. */
+export function typedText(context: TurnContext): string {
+  const read = context.turnState.get(TYPED_TEXT) as string | undefined;
+  return read ?? (context.activity.text ?? '').replace(/\s+/g, ' ').trim();
 }

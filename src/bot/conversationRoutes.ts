@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MessageFactory, type Activity, type ResourceResponse } from 'botbuilder';
-import { eventInProgress } from '../../dialogs/inProgress';
+import { DialogIds } from '../../dialogs/ids';
+import { eventInProgress, promptInProgress, TYPED_TEXT } from '../../dialogs/inProgress';
 import { awaitsLanguageChoice, continueInLanguage } from '../../dialogs/languageSwitch';
 import { CANCEL_WORDS } from '../../dialogs/yesNo';
 import type { QuestionContext } from '../knowledge/answer';
@@ -63,7 +64,9 @@ export function dialogRoute(d: ConversationTurnDeps): Route {
         await turn.reply(d.t(dialogLang, 'dialog.cancelled'), dialogLang);
         return;
       }
-      if (!/\?\s*$/.test(text) || text.length < 4) {
+      context.turnState.set(TYPED_TEXT, text);
+      // A question asked where the dialog waits for one (the wording to send to the organisers) is its answer.
+      if (!/\?\s*$/.test(text) || text.length < 4 || promptInProgress(dc) === DialogIds.askConsent) {
         await dc.continueDialog();
         return;
       }

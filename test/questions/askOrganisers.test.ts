@@ -66,6 +66,28 @@ describe.each(Object.entries(CASES))('in %s', (lang, c) => {
     expect(posted).toHaveLength(0);
   });
 
+  test('when the participant writes the question again instead of yes or no, then the new wording is shown, and it is the one sent', async () => {
+    await say(h, c.question);
+    await say(h, c.ask);
+    // Worded as a question with a "no" in it: still the new wording, never a refusal.
+    const better = lang === 'fr' ? 'Le certificat de participation ne sera-t-il pas envoyé par e-mail ? Je viens du Ghana' : 'Is there no certificate of attendance sent by email? I am travelling from Ghana';
+    const shown = await say(h, better);
+    expect(shown).toMatch(c.consent);
+    expect(shown).toMatch(/ghana/);
+    expect(shown).not.toMatch(c.declined);
+    expect(await say(h, 'send it')).toMatch(c.email);
+    expect(await say(h, lang === 'fr' ? 'non' : 'no')).toMatch(c.queued);
+    const groups = await questions.groups();
+    expect(groups.map((g) => g.text)).toEqual([better]);
+  });
+
+  test('when the answer to “send it?” is neither yes, no nor a question, then it is asked again with what may be said', async () => {
+    await say(h, c.question);
+    await say(h, c.ask);
+    expect(await say(h, 'hmm')).toMatch(lang === 'fr' ? /repondre oui ou non, ou reecrire votre question[\s\S]*transmettre votre question/ : /answer yes or no, or write your question again[\s\S]*send your question/);
+    expect(await questions.groups()).toEqual([]);
+  });
+
   test('when the participant declines, then nothing is queued', async () => {
     await say(h, c.question);
     await say(h, c.ask);
