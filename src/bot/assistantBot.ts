@@ -189,14 +189,19 @@ export class AssistantBot extends ActivityHandler {
     if (['msteams', 'directline'].includes(activity.channelId) && activity.deliveryMode !== 'expectReplies') await this.showTyping(context);
 
     const fallbackLang = profile.language ?? memory.lastLang ?? localeToLang(activity.locale) ?? 'en';
-    const text = await this.readText(context, profile, fallbackLang);
-    if (text === undefined) return;
+    // The same test as DialogContext.activeDialog: the stack of the dialogs in progress is not empty.
+    const inDialog = ((await this.dialogState.get(context))?.dialogStack?.length ?? 0) > 0;
+    const text = await this.readText(context, profile, inDialog ? (memory.dialogLang ?? fallbackLang) : fallbackLang, inDialog);
+    if (text === undefined) {
+      // A dialog asks its question again: the participant sees it still waits for the answer.
+      if (inDialog) await (await this.dialogs.createContext(context)).repromptDialog();
+      return;
+    }
 
     let dc: Promise<DialogContext> | undefined;
     const turn: Turn = {
       context,
-      // The same test as DialogContext.activeDialog: the stack of the dialogs in progress is not empty.
-      inDialog: ((await this.dialogState.get(context))?.dialogStack?.length ?? 0) > 0,
+      inDialog,
       dialogContext: () => (dc ??= this.dialogs.createContext(context)),
       profile,
       memory,
@@ -215,21 +220,22 @@ export class AssistantBot extends ActivityHandler {
    * The message as read, or undefined once a polite refusal is sent: too long (checked before any
    * cleaning: markup may make a message a few times longer than what it says), empty, or no words.
    */
-  private async readText(context: TurnContext, profile: UserProfile, fallbackLang: Lang): Promise<string | undefined> {
+  private async readText(context: TurnContext, profile: UserProfile, fallbackLang: Lang, inDialog: boolean): Promise<string | undefined> {
     const raw = mentionFree(context);
     const refuse = async (key: string, lang: Lang, vars: Record<string, number> = {}) => {
       await replyText(context, this.deps.t(lang, key, vars), lang);
       return undefined;
     };
     if (raw.length > this.deps.maxMessageLength * MARKUP_SLACK) {
-      return refuse('input.tooLong', profile.language ?? guessLanguage(cleanText(raw.slice(0, 500))).lang ?? fallbackLang, { length: raw.length, max: this.deps.maxMessageLength });
+      return refuse(inDialog ? 'input.tooLongInDialog' : 'input.tooLong', profile.language ?? guessLanguage(cleanText(raw.slice(0, 500))).lang ?? fallbackLang, { length: raw.length, max: this.deps.maxMessageLength });
     }
     const text = cleanText(raw);
-    if (!text) return refuse('input.empty', fallbackLang);
+    // In a dialog, only what was wrong is said: the dialog's own question follows.
+    if (!text) return refuse(inDialog ? 'input.emptyInDialog' : 'input.empty', fallbackLang);
     if (text.length > this.deps.maxMessageLength) {
-      return refuse('input.tooLong', profile.language ?? guessLanguage(text.slice(0, 500)).lang ?? fallbackLang, { length: text.length, max: this.deps.maxMessageLength });
+      return refuse(inDialog ? 'input.tooLongInDialog' : 'input.tooLong', profile.language ?? guessLanguage(text.slice(0, 500)).lang ?? fallbackLang, { length: text.length, max: this.deps.maxMessageLength });
     }
-    if (!/[\p{L}\p{N}]/u.test(text)) return refuse('input.noWords', fallbackLang);
+    if (!/[\p{L}\p{N}]/u.test(text)) return refuse(inDialog ? 'input.noWordsInDialog' : 'input.noWords', fallbackLang);
     return text;
   }
 

@@ -91,6 +91,17 @@ describe.each(['en', 'fr'] as const)('confirming participation in %s', (lang) =>
     expect(reply).toMatch(lang === 'en' ? /full name\??$/ : /nom complet\s?\??$/);
   });
 
+  test('when the participant sends nothing readable in the middle of the dialog, then the dialog asks its question again', async () => {
+    const script = SCRIPTS[lang];
+    for (const [message] of script.slice(0, 2)) await say(h, message);
+    for (const blank of [' ', '...']) {
+      const reply = await say(h, { type: 'message', text: blank });
+      expect(reply).toMatch(lang === 'en' ? /^i (didn't receive any text|can only read text)\.\n[\s\S]*full name/ : /^je (n'ai recu aucun texte|ne lis que du texte)\.\n[\s\S]*nom complet/);
+      expect(reply).not.toMatch(/consultations/);
+    }
+    expect(await say(h, 'Amina Diallo')).toMatch(lang === 'en' ? /which organisation/ : /quelle organisation/);
+  });
+
   test('when the participant refuses consent, then nothing is stored', async () => {
     const script = SCRIPTS[lang];
     const consentAt = script.findIndex(([, re]) => /store these|conserver/.test(re.source));
