@@ -59,6 +59,26 @@ function streamer(ws: WebSocket, conversationId: string, from: number, deps: Str
 }
 
 /**
+ * What an upgrade asks for: the stream of a conversation, another path (undefined), or an address
+ * that cannot be read (`//`, `%FF`): never an exception, which nothing would catch on this event.
+ */
+export function streamTarget(path: string | undefined): { url: URL; conversationId: string } | 'malformed' | undefined {
+  let url: URL;
+  try {
+    url = new URL(path ?? '/', 'http://localhost');
+  } catch {
+    return 'malformed';
+  }
+  const match = STREAM_PATH.exec(url.pathname);
+  if (!match) return undefined;
+  try {
+    return { url, conversationId: decodeURIComponent(match[1]!) };
+  } catch {
+    return 'malformed';
+  }
+}
+
+/**
  * Direct Line 3.0 WebSocket streams: `GET /v3/directline/conversations/:id/stream?t=<token>&watermark=`
  * upgrades to a WebSocket on which the server sends `{ activities, watermark }` as activities arrive
  * (the history from the watermark first); the client only sends empty keep-alives. A new activity is
@@ -77,10 +97,12 @@ export function attachStreams(server: Server, deps: StreamDeps): { close(): Prom
   };
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const match = STREAM_PATH.exec(url.pathname);
-    if (!match) return refuse(socket, '404 Not Found');
-    const conversationId = decodeURIComponent(match[1]!);
+    // A client that goes away while refused must not take the process with it.
+    socket.on('error', () => socket.destroy());
+    const target = streamTarget(req.url);
+    if (target === 'malformed') return refuse(socket, '400 Bad Request');
+    if (!target) return refuse(socket, '404 Not Found');
+    const { url, conversationId } = target;
     const claims = deps.tokens.verify(url.searchParams.get('t') ?? '', now());
     if (!claims || claims.conversationId !== conversationId) return refuse(socket, '401 Unauthorized');
     if (wss.clients.size >= maxStreams || (perConversation.get(conversationId) ?? 0) >= maxPerConversation) return refuse(socket, '429 Too Many Requests');

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { createApp, type App } from '../../src/app';
 import { fixedClock } from '../../src/schedule/time';
@@ -90,6 +91,28 @@ describe('Direct Line streaming and durability (SQLite)', () => {
       const forged = a.streamUrl.replace(/t=[^&]+/, 't=not-a-token');
       const crossed = a.streamUrl.replace(/t=[^&]+/, `t=${encodeURIComponent(b.token)}`);
       for (const url of [forged, crossed]) await expect(stream(url)).rejects.toThrow(/401/);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  test('when an upgrade asks for an address that cannot be read, then it is refused and the bot goes on serving', async () => {
+    const { app, base } = await startApp(data.dir);
+    try {
+      const port = new URL(base).port;
+      for (const path of ['/v3/directline/conversations/%FF/stream', '//', '/v3/directline/conversations/%E0%A4%A/stream?t=x']) {
+        const status = await new Promise<string>((resolve, reject) => {
+          const socket = connect(Number(port), '127.0.0.1', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`));
+          let got = '';
+          // No answer within 5 s is an answer too: the refusal never came.
+          socket.setTimeout(5_000, () => socket.destroy());
+          socket.on('data', (d: Buffer) => (got += d.toString()));
+          socket.on('close', () => resolve(got.split('\r\n')[0] ?? ''));
+          socket.on('error', reject);
+        });
+        expect(status).toBe('HTTP/1.1 400 Bad Request');
+      }
+      expect((await fetch(`${base}/api/health`)).status).toBe(200);
     } finally {
       await app.stop();
     }
