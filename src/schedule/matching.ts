@@ -30,14 +30,9 @@ export function matchEvents(
   let selective = false;
 
   if (question.dates.length) {
-    const onDate = (pool: ScheduledEvent[]): ScheduledEvent[] =>
-      pool.filter((e) => {
-        const { start, end } = eventInterval(e.when, schedule.timezone);
-        return question.dates.some((d) => {
-          for (let day = start.startOf('day'); day <= end; day = day.plus({ days: 1 })) if (day.day === d.day && day.month === d.month) return true;
-          return false;
-        });
-      });
+    // Each date once, whatever the question repeats: "9 May 9 May 9 May…" costs what "9 May" does.
+    const asked = new Set(question.dates.map((d) => `${d.month}-${d.day}`));
+    const onDate = (pool: ScheduledEvent[]): ScheduledEvent[] => pool.filter((e) => daysOf(e, schedule.timezone).some((day) => asked.has(day)));
     const dated = onDate(events.length ? events : schedule.events);
     if (dated.length) {
       selective = events.length > dated.length || !events.length;
@@ -72,4 +67,19 @@ export function matchEvents(
     }
   }
   return { events, selective };
+}
+
+/** The days an event covers, as "month-day", worked out once per event (an event belongs to one version of the sources). */
+const DAYS = new WeakMap<ScheduledEvent, { timezone: string; days: string[] }>();
+/** Past a year, every day of the year is covered: the walk stops. */
+const MAX_DAYS = 366;
+
+function daysOf(event: ScheduledEvent, timezone: string): readonly string[] {
+  const known = DAYS.get(event);
+  if (known?.timezone === timezone) return known.days;
+  const { start, end } = eventInterval(event.when, timezone);
+  const days: string[] = [];
+  for (let day = start.startOf('day'); day <= end && days.length < MAX_DAYS; day = day.plus({ days: 1 })) days.push(`${day.month}-${day.day}`);
+  DAYS.set(event, { timezone, days });
+  return days;
 }

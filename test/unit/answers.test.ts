@@ -201,3 +201,15 @@ describe('follow-up questions', () => {
     expect(visible(next)).toMatch(/6 august 2020/);
   });
 });
+
+describe('questions that repeat themselves', () => {
+  test('when a question names the same date hundreds of times, then it is about the same event as when it names it once', () => {
+    for (const [once, lang] of [['What happens on 23 July?', 'en'], ['Que se passe-t-il le 6 août ?', 'fr']] as const) {
+      const repeated = `${once.replace(/\?$/, '')} ${once.match(/\d+ \S+/)![0].concat(' ').repeat(300)}?`;
+      const alone = ask(once, lang);
+      const many = ask(repeated, lang);
+      expect(many.kind).toBe(alone.kind);
+      expect(many.citations.map((c) => c.passageId)).toEqual(alone.citations.map((c) => c.passageId));
+    }
+  });
+});
