@@ -160,7 +160,7 @@ function conversationRoutes(api: Router, deps: DirectLineDeps, access: ClientAcc
       const body = req.body as Partial<Activity>;
       if (!CLIENT_TYPES.has(body.type ?? '')) throw new AppError('BAD_ACTIVITY', `A client may send only ${[...CLIENT_TYPES].join(', ')} activities.`);
       const activity = fromClient(body, c, deps);
-      const id = await deps.store.append(c.conversationId, activity, now());
+      const id = await deps.store.append(c.conversationId, forHistory(activity), now());
       if (!id) throw new AppError('NOT_FOUND', 'The conversation has expired; start a new one.');
       deps.hub.publish(c.conversationId);
       res.json({ id });
@@ -270,6 +270,25 @@ function fromClient(body: Partial<Activity>, c: TokenClaims, deps: Pick<DirectLi
     from: { id: c.userId, ...(name ? { name } : {}), role: 'user' } as Activity['from'],
     timestamp: new Date() as unknown as Activity['timestamp'],
   };
+}
+
+/** How long a client's own activity id may be, as kept to be shown back to it. */
+const MAX_CLIENT_ID = 100;
+
+/**
+ * A client's activity as the conversation's history keeps it: what it said, and the id its client
+ * knows it by (Web Chat marks a message sent when it sees that id come back), but not the card
+ * values, entities and channel data the bot has read already: kept, they would let a client fill
+ * the disk at the rate limit's pace with payloads nobody reads again.
+ */
+export function forHistory(activity: Partial<Activity>): Partial<Activity> {
+  const { value: _value, entities: _entities, channelData, ...kept } = activity;
+  const own: Record<string, string> = {};
+  for (const key of ['clientActivityID', 'clientTimestamp'] as const) {
+    const v = (channelData as Record<string, unknown> | undefined)?.[key];
+    if (typeof v === 'string' && v.length <= MAX_CLIENT_ID) own[key] = v;
+  }
+  return Object.keys(own).length ? { ...kept, channelData: own } : kept;
 }
 
 /** An activity as a Direct Line client sees it: nothing of the server's internals. */

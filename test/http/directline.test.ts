@@ -148,6 +148,20 @@ describe('the built-in Direct Line endpoint', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('BAD_ACTIVITY');
   });
 
+  test('when a client pads its activities with data the bot does not read, then the bot answers, and the history keeps what was said and the client’s id only', async () => {
+    const c = await start();
+    const pad = 'x'.repeat(15_000);
+    const res = await dl(`/conversations/${c.conversationId}/activities`, c.token, {
+      method: 'POST',
+      body: JSON.stringify({ type: 'message', text: 'Which platform will be used?', from: { id: 'web_user' }, locale: 'en-US', channelData: { clientActivityID: 'client-1', pad }, value: { pad }, entities: [{ type: 'pad', pad }] }),
+    });
+    expect(res.status).toBe(200);
+    const { activities } = await poll(c, undefined, (a) => botSaid(a).includes('Webex'));
+    const mine = activities.find((a) => a.from.role === 'user') as Record<string, unknown>;
+    expect(mine).toMatchObject({ text: 'Which platform will be used?', channelData: { clientActivityID: 'client-1' } });
+    expect(JSON.stringify(mine)).not.toContain('xxxxxxxxxx');
+  });
+
   test('when the watermark is not a number, then 400', async () => {
     const c = await start();
     expect((await dl(`/conversations/${c.conversationId}/activities?watermark=abc`, c.token)).status).toBe(400);
