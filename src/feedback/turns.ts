@@ -32,10 +32,16 @@ export function teamsFeedback(context: TurnContext): { key: string | undefined; 
   return { key: context.activity.replyToId, reaction: value.actionValue?.reaction === 'dislike' ? 'dislike' : 'like', comment };
 }
 
-/** Keeps a vote for the organisers, with the question it was about (no identity). */
-export async function recordFeedback(d: FeedbackTurnDeps, context: TurnContext, vote: { key: string | undefined; reaction: Reaction; comment?: string | undefined }): Promise<void> {
-  if (!vote.key || !d.feedback) return;
+/**
+ * Keeps a vote for the organisers, with the question it was about (no identity). Only a vote on an
+ * answer this conversation was given counts (its last 20): a key made up by a client, which could
+ * push genuine votes out of the bounded table, is not kept.
+ */
+export async function recordFeedback(d: FeedbackTurnDeps, context: TurnContext, vote: { key: string | undefined; reaction: Reaction; comment?: string | undefined }): Promise<boolean> {
+  if (!vote.key || !d.feedback) return false;
   const memory = await d.memory(context);
   const answer = memory.answers?.find((a) => a.keys.includes(vote.key!));
-  await d.feedback.record({ answerKey: vote.key, reaction: vote.reaction, comment: vote.comment, question: answer?.question, answerKind: answer?.kind, language: answer?.lang, channelId: context.activity.channelId, now: d.clock.now() });
+  if (!answer) return false;
+  await d.feedback.record({ answerKey: vote.key, reaction: vote.reaction, comment: vote.comment, question: answer.question, answerKind: answer.kind, language: answer.lang, channelId: context.activity.channelId, now: d.clock.now() });
+  return true;
 }

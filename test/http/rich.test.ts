@@ -82,6 +82,21 @@ describe('feedback on answers', () => {
     expect((await admin())[0]).toMatchObject({ reaction: 'dislike', question: 'Will there be interpretation?', answerKind: 'qa', language: 'en', channelId: 'webchat' });
   });
 
+  test('when a client votes on answers its conversation was never given, then no vote is kept, and a vote on its own answer still is', async () => {
+    const before = (await admin()).length;
+    const conversation = `c-${randomUUID()}`;
+    const { body } = await send({ type: 'message', text: 'Which platform will be used?' }, conversation);
+    const own = (body.activities![0]!.entities![0]!['potentialAction'] as Array<Record<string, unknown>>)[0]!;
+    // Made-up keys, in this conversation and in one that was never answered.
+    for (const [i, where] of [conversation, `c-${randomUUID()}`].entries()) {
+      await send({ type: 'event', name: 'webchat:activity-status/feedback', entities: [{ type: 'https://schema.org/Message', '@type': 'DislikeAction', '@id': `made-up-${i}:dislike` }] }, where);
+    }
+    expect(await admin()).toHaveLength(before);
+    await send({ type: 'event', name: 'webchat:activity-status/feedback', entities: [own] }, conversation);
+    expect(await admin()).toHaveLength(before + 1);
+    expect((await admin())[0]).toMatchObject({ reaction: 'like', question: 'Which platform will be used?' });
+  });
+
   test('when Teams sends its feedback invoke, then it is stored with the comment and answered 200', async () => {
     const conversation = `c-${randomUUID()}`;
     const res = await fetch(`${base}/api/messages`, {
