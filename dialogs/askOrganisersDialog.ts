@@ -4,6 +4,7 @@ import { escapeMarkdown } from '../src/bot/markdown';
 import { EMAIL, LIMITS } from '../src/confirmations/confirmation';
 import type { Lang } from '../src/knowledge/analyzer';
 import type { Translate } from '../src/knowledge/answerer';
+import { guessLanguage } from '../src/knowledge/language';
 import { MAX_OPEN_PER_PARTICIPANT } from '../src/questions/service';
 import { DialogIds } from './ids';
 import { typedText } from './inProgress';
@@ -13,6 +14,7 @@ import { yesNoChoices } from './yesNo';
 export interface AskOrganisersOptions {
   /** The dialog's language, and the one the participant wants the answer in: a switch changes it. */
   lang: Lang;
+  /** The question to send; when empty, the participant is asked for it first. */
   question: string;
   /** The language the question was asked in: it stays, whatever the dialog's language becomes. */
   questionLang: Lang;
@@ -78,7 +80,34 @@ export class AskOrganisersDialog extends ComponentDialog {
       }),
     );
     this.addDialog(new WaterfallDialog(DialogIds.askOrganisersSteps, [this.consent.bind(this), this.email.bind(this), this.send.bind(this)]));
+    // Asked for without a question ("I'd like to ask the organisers something"): the question first.
+    this.addDialog(
+      new TextPrompt(DialogIds.askQuestion, async (p) => {
+        // Two words at least: "visa?" alone is not yet a question organisers can answer.
+        if ((typedText(p.context).match(/[\p{L}\p{N}]+/gu) ?? []).length >= 2) return true;
+        const lang = (p.options as { lang?: Lang }).lang ?? 'en';
+        p.options.retryPrompt = MessageFactory.text(this.t(lang, 'questions.ask.whatQuestion'));
+        return false;
+      }),
+    );
+    this.addDialog(new WaterfallDialog(DialogIds.askOrganisersQuestion, [this.askQuestion.bind(this), this.withQuestion.bind(this)]));
     this.initialDialogId = DialogIds.askOrganisersSteps;
+  }
+
+  protected override onBeginDialog(inner: DialogContext, options?: AskOrganisersOptions): Promise<DialogTurnResult> {
+    return inner.beginDialog(options?.question ? DialogIds.askOrganisersSteps : DialogIds.askOrganisersQuestion, options);
+  }
+
+  private askQuestion(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { lang } = step.options as AskOrganisersOptions;
+    return step.prompt(DialogIds.askQuestion, { prompt: MessageFactory.text(this.t(lang, 'questions.ask.whatQuestion')), lang } as object);
+  }
+
+  /** The question as the participant wrote it, in the language it is written in; then consent, as for any question. */
+  private withQuestion(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const options = step.options as AskOrganisersOptions;
+    const question = typedText(step.context);
+    return step.replaceDialog(DialogIds.askOrganisersSteps, { ...options, question, questionLang: guessLanguage(question).lang ?? options.lang } satisfies AskOrganisersOptions);
   }
 
   /** Another member of the conversation answering someone else's dialog is told so; the dialog waits for its asker. */

@@ -9,6 +9,8 @@ export const DialogIds = {
   deleteDataSteps: 'deleteMyData.steps',
   askOrganisers: 'askOrganisers',
   askOrganisersSteps: 'askOrganisers.steps',
+  askOrganisersQuestion: 'askOrganisers.question',
+  askQuestion: 'prompt.askQuestion',
   askEmail: 'prompt.askEmail',
   askConsent: 'prompt.askConsent',
   choice: 'prompt.choice',

@@ -15,7 +15,8 @@ export type Command =
   | { kind: 'unsubscribeDigest' }
   | { kind: 'digestNow' }
   | { kind: 'sourcesStatus' }
-  | { kind: 'askOrganisers' };
+  /** `fresh`: a new question is to be written ("I'd like to ask the organisers something"), not the last one sent. */
+  | { kind: 'askOrganisers'; fresh?: boolean };
 
 /** A message that asks something (how, when, where …) rather than asks the bot to do it. */
 const QUESTION = /\?|^(how|who|whom|what|when|where|why|which|can i|do i|should i|is there|comment|qui|a qui|quand|quel|quelle|ou|pourquoi|dois-je|puis-je|est-ce que je dois|faut-il)\b|\b(how|comment)\b/;
@@ -30,8 +31,26 @@ const PREAMBLE = /^((hi|hello|hey|dear|bonjour|bonsoir|salut|please|pls|kindly|s
  */
 const CONFIRM = /^(i (hereby )?confirm|confirm( my)?\b|i('d| would)? (like|want|wish|need) to confirm|let me confirm|please confirm my|je confirme|je (veux|voudrais|souhaite|souhaiterais|aimerais|vais) confirmer|confirmer ma (participation|presence)|je souhaite confirmer)\b/;
 
+/**
+ * Asking to write to the organisers: "I'd like to ask the organisers something", "can I send a
+ * question to the organizers?", "je voudrais poser une question aux organisateurs", "question pour
+ * les organisateurs". (How to reach them, "how do I contact the organisers?", is answered from the note.)
+ */
+/** The button offered after a refusal ("Ask the organisers"), or words that say the same: the question just asked goes. */
+const ASK_BUTTON = /^(ask the organi[sz]ers|ask (the )?organi[sz]ers (this|my question)|poser la question aux organisateurs|demander aux organisateurs|poser ma question aux organisateurs)[.!]*$/;
+
+const ASK_ORGANISERS = new RegExp(
+  [
+    "^((i('d| would)? (like|want|wish|need) to|can i|could i|may i|let me|how (can|do) i) )?(ask|send|put|write) ((a|my|one) (question|query) |something )?(to )?(the )?organi[sz]ers( (something|a question|directly))?( please)?[.!?]*$",
+    '^(i have )?(a )?question for the organi[sz]ers[.!?]*$',
+    "^((je (veux|voudrais|souhaite|souhaiterais|aimerais)|(est-ce que |est ce que )?je peux|puis-je|comment (puis-je|je peux)) )?(poser|envoyer|transmettre|adresser) (une|ma|la) question (aux|directement aux) organisateurs( directement)?[.!?]*$",
+    "^(j'ai une )?question pour les organisateurs[.!?]*$",
+    '^(je (veux|voudrais) )?demander (quelque chose )?aux organisateurs[.!?]*$',
+  ].join('|'),
+);
+
 const RULES: Array<[Command['kind'], RegExp]> = [
-  ['askOrganisers', /^(ask the organi[sz]ers|ask (the )?organi[sz]ers (this|my question)|poser la question aux organisateurs|demander aux organisateurs|poser ma question aux organisateurs)[.!]*$/],
+  ['askOrganisers', ASK_BUTTON],
   ['sourcesStatus', /^(sources? status|status of the sources|etat des sources|statut des sources)[?.!]*$/],
   ['unsubscribeDigest', /^(please )?(unsubscribe|stop (the )?digests?|se desabonner|desabonner|desabonnement|arreter les resumes)\b/],
   ['subscribeDigest', /^(please )?(subscribe( to (the )?digests?)?|s'abonner( aux resumes)?|abonnement aux resumes|abonner ce canal)\b/],
@@ -48,6 +67,7 @@ const RULES: Array<[Command['kind'], RegExp]> = [
 /** A command, if the message is one; questions ("how do I confirm?", "I can't attend: is there another way?") are left to the answerer. */
 export function detectCommand(text: string): Command | undefined {
   const f = fold(text).replace(/[’']/g, "'").trim().replace(PREAMBLE, '');
+  if (ASK_ORGANISERS.test(f) && !ASK_BUTTON.test(f)) return { kind: 'askOrganisers', fresh: true };
   for (const [kind, re] of RULES) {
     if (!re.test(f)) continue;
     // "How do I confirm my participation?" asks how; "I'd like to confirm" asks to do it.

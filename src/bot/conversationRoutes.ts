@@ -28,6 +28,9 @@ export interface ConversationTurnDeps extends RenderDeps {
   readonly questions?: unknown;
 }
 
+/** Prompts whose answer is a question: the participant's own question for the organisers, never one for the note. */
+const TAKES_QUESTIONS = new Set<string>([DialogIds.askConsent, DialogIds.askQuestion]);
+
 /** What the conversation so far says about the next question (the events and section last answered about). */
 function contextOf(memory: ConversationMemory): QuestionContext['previous'] {
   return memory.lastQuestion || memory.eventIds.length || memory.sectionId ? { eventIds: memory.eventIds, sectionId: memory.sectionId, needs: memory.needs, question: memory.lastQuestion } : undefined;
@@ -66,7 +69,7 @@ export function dialogRoute(d: ConversationTurnDeps): Route {
       }
       context.turnState.set(TYPED_TEXT, text);
       // A question asked where the dialog waits for one (the wording to send to the organisers) is its answer.
-      if (!/\?\s*$/.test(text) || text.length < 4 || promptInProgress(dc) === DialogIds.askConsent) {
+      if (!/\?\s*$/.test(text) || text.length < 4 || TAKES_QUESTIONS.has(promptInProgress(dc) ?? '')) {
         await dc.continueDialog();
         return;
       }

@@ -13,9 +13,16 @@ export function questionRoutes(d: { readonly t: Translate; readonly questions?: 
     commandRoute('askOrganisers', async (turn) => {
       // This member's own question: in a group chat or channel, never another member's.
       const askerId = turn.context.activity.from.id;
+      const dc = await turn.dialogContext();
+      // "I'd like to ask the organisers something": the dialog asks for the question first.
+      if (turn.command?.kind === 'askOrganisers' && turn.command.fresh) {
+        await dc.beginDialog(DialogIds.askOrganisers, { lang: turn.lang, questionLang: turn.lang, question: '', askerId } satisfies AskOrganisersOptions);
+        return;
+      }
+      // The button: the last question left unanswered goes (it may be written again at "send it?").
       const pending = turn.memory.unansweredBy?.[askerId];
       if (!pending) return turn.reply(d.t(turn.lang, 'questions.ask.nothing'));
-      await (await turn.dialogContext()).beginDialog(DialogIds.askOrganisers, { lang: pending.lang, questionLang: pending.lang, question: pending.question, askerId } satisfies AskOrganisersOptions);
+      await dc.beginDialog(DialogIds.askOrganisers, { lang: pending.lang, questionLang: pending.lang, question: pending.question, askerId } satisfies AskOrganisersOptions);
     }),
   ];
 }

@@ -88,6 +88,22 @@ describe.each(Object.entries(CASES))('in %s', (lang, c) => {
     expect(await questions.groups()).toEqual([]);
   });
 
+  test('when the participant asks to write to the organisers with no question yet, then the question is asked for, and sent as written', async () => {
+    const request = lang === 'fr' ? 'Je voudrais poser une question aux organisateurs' : "I'd like to ask the organisers something";
+    const what = lang === 'fr' ? /que souhaitez-vous demander aux organisateurs/ : /what would you like to ask the organisers/;
+    expect(await say(h, request)).toMatch(what);
+    expect(await say(h, 'visa?')).toMatch(what);
+    const question = lang === 'fr' ? 'Puis-je obtenir une lettre d’appui pour mon visa ?' : 'Can I get a visa support letter from UNEP?';
+    const shown = await say(h, question);
+    expect(shown).toMatch(c.consent);
+    expect(shown).toMatch(/visa/);
+    expect(await say(h, c.yes)).toMatch(c.email);
+    expect(await say(h, lang === 'fr' ? 'non' : 'no')).toMatch(c.queued);
+    expect(await questions.groups()).toEqual([expect.objectContaining({ text: question, language: lang })]);
+    // How to reach them is a question for the note, not a request to write to them.
+    expect(await say(h, lang === 'fr' ? 'Comment contacter les organisateurs ?' : 'How do I contact the organisers?')).toMatch(/catherine\.mwangi@un\.org/);
+  });
+
   test('when the participant declines, then nothing is queued', async () => {
     await say(h, c.question);
     await say(h, c.ask);
