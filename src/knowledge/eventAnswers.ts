@@ -87,7 +87,7 @@ export class EventAnswers {
 
   count(events: ScheduledEvent[], lang: Lang, question: string): Answer {
     const f = fold(question);
-    const aboutMeetings = /\b(meetings?|sessions?|events?|consultations?|briefings?|forums?|reunions?|seances?|evenements?)\b/.test(f) && !/\b(people|persons|participants|personnes)\b/.test(f);
+    const aboutMeetings = /\b(meetings?|sessions?|events?|consultations?|briefings?|forums?|reunions?|seances?|evenements?)\b/.test(f) && !/\b(people|persons|participants?|personnes|observers?|observateurs?|attendees?|delegates?|delegues?|representatives?|representants?|attend|assister|participer)\b/.test(f);
     const key = aboutMeetings ? 'count.meetings' : 'count.people';
     const counted = events.filter((e) => (aboutMeetings ? e.meetings : e.size));
     const lines = groupByText(counted, (e) => (aboutMeetings ? e.meetings! : e.size!)[lang]).map(([group, value]) => this.t(lang, key, { event: names(group, lang), meetings: value, size: value }));

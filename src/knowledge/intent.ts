@@ -22,7 +22,7 @@ const RULES: Array<[Need, RegExp]> = [
   ['place', /\b(where|venue|location|in which city|which city|ou se|quel lieu|le lieu|lieu de la|lieu du|quelle ville|dans quelle ville)\b|^ou\b|\bet ou\b|\bou et\b/],
   ['contact', /\b(e-?mail|email|mail|courriel|address|contact|contacter|whom|who (?:do|should|must|can) i (?:write|send|email|contact)|a qui (?:j'|je |dois-je |on |faut-il |puis-je )?(?:ecri|envoi|envoy|adress|contact|confirm)\w*|ecrire|write to)\b|(?<!s')\badresses?\b/],
   ['how', /^(how|comment)\b|\bhow (do|can|could|should|to|does|will|would)\b|\bcomment (faire|puis|dois|peut|on|s'|m'|j'|est-ce|(?=\w+(er|ir|re)\b))/],
-  ['yesno', /^(is|are|can|could|will|would|does|do|did|should|may|must|has|have|est-ce|y a-t-il|y aura-t-il|y-a-t-il|peut-on|puis-je|dois-je|faut-il|existe-t-il)\b|\b\w+-t-(il|elle|on)\b|\b\w+-(il|elle|on|je|vous|ils|elles)\b(?!.*\b(quand|ou|comment|pourquoi|combien)\b)/],
+  ['yesno', /^(is|are|can|could|will|would|does|do|did|should|may|must|has|have|est-ce|y a-t-il|y aura-t-il|y-a-t-il|peut-on|puis-je|dois-je|faut-il|existe-t-il)\b|(?<!\b(quand|ou|comment|pourquoi|combien|quel|quelle|quels|quelles|qui|que)\b.*)(\b\w+-t-(il|elle|on)\b|\b\w+-(il|elle|on|je|vous|ils|elles)\b(?!.*\b(quand|ou|comment|pourquoi|combien)\b))/],
   ['languages', /\b(languages?|langues?|in english|in french|en anglais|en francais)\b/],
   ['reason', /\b(why|for what reason|how come|pourquoi|pour quelle raison)\b/],
   ['who', /\b(who|which people|which organisations|qui)\b/],

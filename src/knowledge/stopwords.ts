@@ -13,7 +13,9 @@ export const STOPWORDS_EN = new Set(
     'up down out off again once still yet ever even really actually exactly approximately roughly around please ' +
     "one 's s t re ll ve don doesn isn aren wasn weren won wouldn couldn shouldn can't cannot i'm it's im ive ill " +
     'something anything everything nothing anyone someone somebody anybody thing things stuff way ' +
-    'held take place takes happen happens happening happened show list display see give key important main read access instead'
+    'held take place takes happen happens happening happened show list display see give key important main read access instead ' +
+    // Function words as they are often mistyped: never a topic the note lacks.
+    'teh hte thw tha waht wat wht whn wen wher whr wich whcih hwo hw ur u r pls plz'
   ).split(/\s+/),
 );
 
@@ -23,7 +25,7 @@ export const STOPWORDS_FR = new Set(
     'ce cet cette ces c\' ca cela ceci celui celle ceux celles se s\' sa son ses leur leurs mon ma mes ton ta tes notre nos votre vos ' +
     'je j\' me m\' moi tu te t\' toi il elle on nous vous ils elles lui y en ' +
     'est sont etre ete suis es sommes etes sera seront serai serait seraient etait etaient soit ' +
-    'ai as avons avez ont avoir avait eu aura auront aurait ' +
+    'ai as avons avez ont avoir avait eu aura auront aurait aurai auras aurons aurez aurais aurions auriez auraient aurai-je ' +
     'fait faire fais font ferai va vais vont aller peut peux pouvez pouvons peuvent pourrait pourrais pourriez doit dois devons devez doivent dois-je ' +
     'quel quelle quels quelles quand comment pourquoi combien ' +
     'ne n\' pas plus moins tres trop aussi bien tout tous toute toutes autre autres meme memes seulement ' +
