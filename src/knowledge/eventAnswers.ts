@@ -43,8 +43,13 @@ export class EventAnswers {
       else if ((needs.has('time') || needs.has('localTime')) && e.when.type !== 'exact') line += ` ${this.t(lang, 'when.noTime')}`;
       const state = states[i]!;
       if (!allPast) line += ' ' + (state.state === 'past' ? this.t(lang, 'when.past', { days: state.days }) : state.state === 'today' ? this.t(lang, 'when.today') : this.t(lang, 'when.future', { days: state.days }));
-      // A caveat is said once per answer, however many events it concerns.
-      if (e.notice && (needs.has('time') || needs.has('localTime') || e.when.type !== 'exact')) caveats.add(e.notice[lang]);
+      // A caveat is said once per answer: after the list when several events share it, else on the
+      // line of the one event it concerns (it may say "this consultation").
+      if (e.notice && (needs.has('time') || needs.has('localTime') || e.when.type !== 'exact')) {
+        const shared = shown.filter((o) => o.notice?.[lang] === e.notice![lang]).length > 1;
+        if (shown.length > 1 && !shared) line += ` ${e.notice[lang]}`;
+        else caveats.add(e.notice[lang]);
+      }
       return line;
     });
     const intro = shown.length > 1 ? this.t(lang, 'when.several', { count: shown.length }) + '\n\n' : '';

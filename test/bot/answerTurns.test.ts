@@ -93,6 +93,16 @@ describe('answers are light to read', () => {
     expect(text).not.toMatch(/^> English only: 20 July 2020/m);
   });
 
+  test('when a list of dates has a caveat about one of its events, then it is said on that event’s line, never after the list where “this consultation” names none', async () => {
+    for (const q of ['What are the dates?', 'Quelles sont les dates ?']) {
+      const [reply] = await turn(q);
+      const lines = (reply!.text ?? '').split('\n');
+      const caveat = lines.filter((l) => /no start time for this consultation|pas d'heure de début pour cette consultation/.test(l));
+      expect(caveat).toHaveLength(1);
+      expect(caveat[0]).toMatch(/^- \*\*(Sub-regional consultation|Consultation sous-régionale)/);
+    }
+  });
+
   test('when several answers cite the note, then "original" is offered once in the conversation', async () => {
     const first = await say(h, 'When is the global forum?');
     const second = await say(h, 'How long is the global forum?');
