@@ -50,7 +50,7 @@ export function confirmationRoutes(d: ConfirmationTurnDeps): Route[] {
       const held = [
         list.length ? `${d.t(lang, 'mine.list')}\n\n${confirmationList(d.t, d.confirmations, lang, list)}` : d.t(lang, 'mine.none'),
         d.t(lang, 'mine.profile', {
-          language: profile.language ? d.t(lang, `languages.${profile.language}`) : d.t(lang, 'mine.notSet'),
+          language: profile.language ? d.t(lang, `languages.${profile.language}`) : d.t(lang, 'mine.notSetLanguage'),
           timezone: profile.timezone ?? d.t(lang, 'mine.notSet'),
         }),
         d.t(lang, 'mine.howToDelete'),

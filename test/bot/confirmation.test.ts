@@ -24,7 +24,7 @@ const SCRIPTS: Record<'en' | 'fr', Array<[string, RegExp]>> = {
     ['Senegal', /which language would you prefer/],
     ['French', /may i store these details/],
     ['yes', /here is what i will record[\s\S]*amina diallo[\s\S]*ministry of mines[\s\S]*senegal[\s\S]*french[\s\S]*is everything correct/],
-    ['yes', /your confirmation for english and french briefing .* is recorded\. your reference: \*\*unea-[a-z0-9]{4}-[a-z0-9]{4}\*\*[\s\S]*registration link[\s\S]*mailto:catherine\.mwangi@un\.org,robert\.wabunoha@un\.org\?subject=confirmation%20of%20participation[\s\S]*or copy this text/],
+    ['yes', /your confirmation is recorded: english and french briefing .*\. your reference: \*\*unea-[a-z0-9]{4}-[a-z0-9]{4}\*\*[\s\S]*registration link[\s\S]*mailto:catherine\.mwangi@un\.org,robert\.wabunoha@un\.org\?subject=confirmation%20of%20participation[\s\S]*or copy this text/],
   ],
   fr: [
     ['Je souhaite confirmer ma participation', /pour quel evenement/],
@@ -35,7 +35,7 @@ const SCRIPTS: Record<'en' | 'fr', Array<[string, RegExp]>> = {
     ['Gouvernement', /quel pays/],
     ['Sénégal', /en anglais uniquement[\s\S]*puis-je conserver/],
     ['oui', /voici ce que je vais enregistrer[\s\S]*ministere des mines[\s\S]*tout est-il correct/],
-    ['oui', /votre confirmation pour consultation sous-regionale pour l'afrique .* est enregistree\. votre reference : \*\*unea-[\s\S]*lien d'inscription[\s\S]*subject=confirmation%20de%20participation[\s\S]*copiez ce texte/],
+    ['oui', /votre confirmation est enregistree : consultation sous-regionale pour l'afrique .*\. votre reference : \*\*unea-[\s\S]*lien d'inscription[\s\S]*subject=confirmation%20de%20participation[\s\S]*copiez ce texte/],
   ],
 };
 
