@@ -65,6 +65,8 @@ export function needsOf(question: string): Set<Need> {
   if (/(^|\s)où\b/i.test(question)) needs.add('place');
   // "I sent my e-mail" tells what was done; it does not ask for an address.
   if (needs.has('contact') && /\b(my|mon|ma|our|notre) (\w+ )?(e-?mail|email|mail|courriel)\b/.test(f) && !/\b(address|adresse|whom|a qui|contacter?)\b/.test(f)) needs.delete('contact');
+  // "Le forum mondial est ouvert au public ?": in French a statement said as a question asks yes or no.
+  if (/[a-z]\s*\?\s*$/.test(f) && !needs.size && /\b(est|sont|a|ont|peut|peuvent|faut|doit|doivent|sera|seront|y a)\b/.test(f) && !/\b(quand|ou|comment|pourquoi|combien|quel|quelle|quels|quelles|qui|que|quoi|lequel|laquelle)\b/.test(f)) needs.add('yesno');
   // "How many hours?" asks how long, not at what time or how many.
   if (/\b(how many hours|combien d'heures)\b/.test(f)) {
     needs.delete('time');
