@@ -41,8 +41,11 @@ function reworded(text: string): boolean {
 /** Yes and no, where yes may also be said "send it". */
 function sendOrNot(t: Translate, lang: Lang) {
   const [yes, no] = yesNoChoices(t, lang);
-  return [{ ...yes!, synonyms: [...(yes!.synonyms ?? []), 'send', 'send it', 'go ahead', 'envoyer', 'envoyez', 'envoie', 'transmettre', 'transmettez', 'transmets', 'allez-y'] }, no!];
+  return [{ ...yes!, synonyms: [...(yes!.synonyms ?? []), 'send it', 'please send it', 'go ahead', 'envoyez-la', 'envoie-la', 'transmettez-la', 'transmets-la', 'allez-y'] }, no!];
 }
+
+/** A refusal in either language: "don't", "do not", "never", « ne … pas ». */
+const NEGATION = /\b(don'?t|do not|not|never|ne|jamais)\b|\bn['’]/i;
 
 /**
  * "Ask the organisers": asks the participant's consent to send their question (with the way back to
@@ -63,7 +66,11 @@ export class AskOrganisersDialog extends ComponentDialog {
         const typed = typedText(p.context);
         // A question is a new wording even with a "not" or a "right" in it; a yes or a no is short.
         const question = reworded(typed) && typed.includes('?');
-        if (p.recognized.succeeded && !question) return true;
+        if (p.recognized.succeeded && !question) {
+          // "Don't send it", « ne l'envoyez pas »: a no, whatever words of sending it holds.
+          if (p.recognized.value?.value === 'yes' && NEGATION.test(typed)) p.recognized.value = { value: 'no', index: 1, score: 1 };
+          return true;
+        }
         if (!reworded(typed)) return false;
         p.recognized.succeeded = true;
         p.recognized.value = { value: REWORDED, index: -1, score: 1 };
@@ -133,7 +140,8 @@ export class AskOrganisersDialog extends ComponentDialog {
     const { lang } = options;
     if ((step.result as FoundChoice).value === REWORDED) {
       options.question = typedText(step.context);
-      return step.replaceDialog(this.id, options);
+      options.questionLang = guessLanguage(options.question).lang ?? options.questionLang;
+      return step.replaceDialog(DialogIds.askOrganisersSteps, options);
     }
     if ((step.result as FoundChoice).value !== 'yes') {
       await step.context.sendActivity(this.t(lang, 'questions.ask.kept'));

@@ -2,7 +2,6 @@ import { MessageFactory, TeamsInfo, TurnContext, type ConversationReference } fr
 import {
   ComponentDialog,
   ListStyle,
-  recognizeChoices,
   TextPrompt,
   WaterfallDialog,
   type Choice,
@@ -85,8 +84,10 @@ export class ConfirmationDialog extends ComponentDialog {
         if (p.recognized.succeeded) return true;
         const typed = normaliseAnswer(p.context.activity.text ?? '').value ?? '';
         const lang = ((p.options as { lang?: Lang }).lang ?? 'en') as Lang;
-        const field = typed.length <= 60 ? recognizeChoices(typed, this.fieldChoices(lang), { recognizeNumbers: false, recognizeOrdinals: false })[0]?.resolution.value : undefined;
-        const value = field ? `field:${field}` : typed.length <= LIMITS.email && EMAIL.test(typed) ? `email:${typed.toLowerCase()}` : undefined;
+        // An address first ("my.name@unep.org" names no field); a field only when that is all the answer says.
+        const email = typed.length <= LIMITS.email && EMAIL.test(typed);
+        const field = email ? undefined : this.fieldNamed(typed, lang);
+        const value = email ? `email:${typed.toLowerCase()}` : field ? `field:${field}` : undefined;
         if (!value) return false;
         p.recognized.succeeded = true;
         p.recognized.value = { value, index: -1, score: 1 };
@@ -134,6 +135,13 @@ export class ConfirmationDialog extends ComponentDialog {
       style: ListStyle.suggestedAction,
       lang,
     } as never);
+  }
+
+  /** The field an answer names and nothing else ("the email", « l'organisation », "my name"). */
+  private fieldNamed(text: string, lang: Lang): Field | undefined {
+    const f = foldWords(text).replace(FIELD_FILLER, '').trim();
+    if (!f || f.length > 40) return undefined;
+    return this.fieldChoices(lang).find((c) => (c.synonyms ?? []).some((s) => foldWords(s) === f))?.value as Field | undefined;
   }
 
   /** The fields a participant may correct, as buttons, known by their names in either language. */
@@ -251,7 +259,7 @@ export class ConfirmationDialog extends ComponentDialog {
     if (answer.startsWith('field:')) return this.correct(step, answer.slice('field:'.length) as Field);
     if (answer.startsWith('email:')) {
       draft.email = answer.slice('email:'.length);
-      return step.replaceDialog(this.id, { draft, lang, noticed: true } satisfies ConfirmationOptions);
+      return step.replaceDialog(DialogIds.confirmationSteps, { draft, lang, noticed: true } satisfies ConfirmationOptions);
     }
     return this.choose(step, 'confirm.ask.which', lang, this.fieldChoices(lang));
   }
@@ -265,7 +273,7 @@ export class ConfirmationDialog extends ComponentDialog {
     const { draft, lang } = this.opts(step);
     delete draft[field];
     if (field === 'eventId') delete draft.sessionLanguage;
-    return step.replaceDialog(this.id, { draft, lang, noticed: field !== 'eventId' } satisfies ConfirmationOptions);
+    return step.replaceDialog(DialogIds.confirmationSteps, { draft, lang, noticed: field !== 'eventId' } satisfies ConfirmationOptions);
   }
 
   /**
@@ -290,14 +298,29 @@ export class ConfirmationDialog extends ComponentDialog {
         await step.context.sendActivity(this.t(lang, 'confirm.invalid.again', { field: this.t(lang, `confirm.fields.${refused === 'eventId' ? 'event' : refused}`) }));
         delete draft[refused];
         if (refused === 'eventId') delete draft.sessionLanguage;
-        return step.replaceDialog(this.id, { draft, lang, noticed: refused !== 'eventId' } satisfies ConfirmationOptions);
+        return step.replaceDialog(DialogIds.confirmationSteps, { draft, lang, noticed: refused !== 'eventId' } satisfies ConfirmationOptions);
       }
-      return step.replaceDialog(this.id, { draft, lang, noticed: true, retry: true } satisfies ConfirmationOptions);
+      return step.replaceDialog(DialogIds.confirmationSteps, { draft, lang, noticed: true, retry: true } satisfies ConfirmationOptions);
     }
     await step.context.sendActivity(MessageFactory.text(recordedMessage(this.t, this.service, lang, result.confirmation, result.outcome)));
     return step.endDialog(result.confirmation);
   }
 }
+
+/** Lower case, no accents, apostrophes and dashes as spaces, one space between words, no end punctuation. */
+function foldWords(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/['’-]/g, ' ')
+    .replace(/[.!?,;:]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Words around a field's name that say no more: "change the email", « corriger mon nom », "the name please". */
+const FIELD_FILLER = /^((change|correct|fix|edit|update|modify|modifier|changer|corriger|the|my|l|le|la|les|mon|ma|mes|son|sa|please|svp|stp|just|only|juste|seulement) )+|( (please|svp|stp|only|seulement|field|champ))+$/g;
 
 function dayNames(iso: string): string[] {
   const [, m, d] = iso.split('-').map(Number) as [number, number, number];

@@ -37,15 +37,15 @@ const CONFIRM = /^(i (hereby )?confirm|confirm( my)?\b|i('d| would)? (like|want|
  * les organisateurs". (How to reach them, "how do I contact the organisers?", is answered from the note.)
  */
 /** The button offered after a refusal ("Ask the organisers"), or words that say the same: the question just asked goes. */
-const ASK_BUTTON = /^(ask the organi[sz]ers|ask (the )?organi[sz]ers (this|my question)|poser la question aux organisateurs|demander aux organisateurs|poser ma question aux organisateurs)[.!]*$/;
+const ASK_BUTTON = /^(ask the organi[sz]ers|ask (the )?organi[sz]ers (this|my question)|poser la question aux organisateurs|demander aux organisateurs|poser ma question aux organisateurs|(send|ask) (this|my|the) question to (the )?organi[sz]ers|(envoyer|transmettre|poser) (cette|ma) question aux organisateurs)\s*[.!]*$/;
 
 const ASK_ORGANISERS = new RegExp(
   [
-    "^((i('d| would)? (like|want|wish|need) to|can i|could i|may i|let me|how (can|do) i) )?(ask|send|put|write) ((a|my|one) (question|query) |something )?(to )?(the )?organi[sz]ers( (something|a question|directly))?( please)?[.!?]*$",
-    '^(i have )?(a )?question for the organi[sz]ers[.!?]*$',
-    "^((je (veux|voudrais|souhaite|souhaiterais|aimerais)|(est-ce que |est ce que )?je peux|puis-je|comment (puis-je|je peux)) )?(poser|envoyer|transmettre|adresser) (une|ma|la) question (aux|directement aux) organisateurs( directement)?[.!?]*$",
-    "^(j'ai une )?question pour les organisateurs[.!?]*$",
-    '^(je (veux|voudrais) )?demander (quelque chose )?aux organisateurs[.!?]*$',
+    "^((i('d| would)? (like|want|wish|need) to|can i|could i|may i|let me) )?(ask|send|put|write) ((a|one) (question|query) |something )?(to )?(the )?organi[sz]ers( (something|a question|directly))?( please)?\\s*[.!?]*$",
+    '^(i have )?(a )?question for the organi[sz]ers\\s*[.!?]*$',
+    "^((je (veux|voudrais|souhaite|souhaiterais|aimerais)|(est-ce que |est ce que )?je peux|puis-je) )?(poser|envoyer|transmettre|adresser) une question (aux|directement aux) organisateurs( directement)?\\s*[.!?]*$",
+    "^(j'ai une )?question pour les organisateurs\\s*[.!?]*$",
+    '^(je (veux|voudrais) )?demander (quelque chose )?aux organisateurs\\s*[.!?]*$',
   ].join('|'),
 );
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MessageFactory, type Activity, type ResourceResponse } from 'botbuilder';
 import { DialogIds } from '../../dialogs/ids';
-import { eventInProgress, promptInProgress, TYPED_TEXT } from '../../dialogs/inProgress';
+import { eventInProgress, optionsInProgress, promptInProgress, TYPED_TEXT } from '../../dialogs/inProgress';
 import { awaitsLanguageChoice, continueInLanguage } from '../../dialogs/languageSwitch';
 import { CANCEL_WORDS } from '../../dialogs/yesNo';
 import type { QuestionContext } from '../knowledge/answer';
@@ -68,8 +68,11 @@ export function dialogRoute(d: ConversationTurnDeps): Route {
         return;
       }
       context.turnState.set(TYPED_TEXT, text);
-      // A question asked where the dialog waits for one (the wording to send to the organisers) is its answer.
-      if (!/\?\s*$/.test(text) || text.length < 4 || TAKES_QUESTIONS.has(promptInProgress(dc) ?? '')) {
+      // Where the dialog waits for its asker's own question (for the organisers), a question may be the answer.
+      const waiting = promptInProgress(dc) ?? '';
+      const asker = optionsInProgress(dc)['askerId'];
+      const own = TAKES_QUESTIONS.has(waiting) && (asker === undefined || asker === context.activity.from.id);
+      if (!/\?\s*$/.test(text) || text.length < 4 || (own && waiting === DialogIds.askQuestion)) {
         await dc.continueDialog();
         return;
       }
@@ -77,7 +80,13 @@ export function dialogRoute(d: ConversationTurnDeps): Route {
       // "What time is that in Accra?" while confirming a session is about that session.
       const eventId = eventInProgress(dc);
       const previous = eventId ? { eventIds: [eventId] } : contextOf(memory);
-      await context.sendActivity(renderAnswer(d, await d.answerer.answer(text, { lang: dialogLang, timezone: profile.timezone, previous })));
+      const answer = await d.answerer.answer(text, { lang: dialogLang, timezone: profile.timezone, previous });
+      // At "send it?", a question the note cannot answer is the question written again, to send instead.
+      if (own && (answer.kind === 'abstain' || answer.partial)) {
+        await dc.continueDialog();
+        return;
+      }
+      await context.sendActivity(renderAnswer(d, answer));
       await dc.repromptDialog();
     },
   };

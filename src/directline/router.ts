@@ -274,6 +274,8 @@ function fromClient(body: Partial<Activity>, c: TokenClaims, deps: Pick<DirectLi
 
 /** How long a client's own activity id may be, as kept to be shown back to it. */
 const MAX_CLIENT_ID = 100;
+/** The longest label of a button press kept to show it again. */
+const MAX_DISPLAY_TEXT = 200;
 
 /**
  * A client's activity as the conversation's history keeps it: what it said, and the id its client
@@ -283,11 +285,19 @@ const MAX_CLIENT_ID = 100;
  */
 export function forHistory(activity: Partial<Activity>): Partial<Activity> {
   const { value: _value, entities: _entities, channelData, ...kept } = activity;
-  const own: Record<string, string> = {};
+  const data = (channelData ?? {}) as Record<string, unknown>;
+  const own: Record<string, unknown> = {};
   for (const key of ['clientActivityID', 'clientTimestamp'] as const) {
-    const v = (channelData as Record<string, unknown> | undefined)?.[key];
+    const v = data[key];
     if (typeof v === 'string' && v.length <= MAX_CLIENT_ID) own[key] = v;
   }
+  // How Web Chat shows its own button presses again: hidden (postBack) or under their label (messageBack).
+  if (data['postBack'] === true) own['postBack'] = true;
+  const displayText = (data['messageBack'] as { displayText?: unknown } | undefined)?.displayText;
+  if (typeof displayText === 'string' && displayText.length <= MAX_DISPLAY_TEXT) own['messageBack'] = { displayText };
+  // Control characters say nothing to anyone reading the history again (the bot drops them too).
+  // eslint-disable-next-line no-control-regex
+  if (typeof kept.text === 'string') kept.text = kept.text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '');
   return Object.keys(own).length ? { ...kept, channelData: own } : kept;
 }
 

@@ -80,6 +80,19 @@ describe.each(['en', 'fr'] as const)('confirming participation in %s', (lang) =>
     expect(c).toMatchObject({ name: 'Amina Diallo', email: 'amina.d@example.net', organisation: lang === 'en' ? 'Ministry of Environment' : "Ministère de l'Environnement" });
   });
 
+  test('at “is everything correct?”, an address that holds a field’s name is an address, a sentence is not a field, and the dialog goes on after a correction', async () => {
+    const script = SCRIPTS[lang];
+    for (const [message] of script.slice(0, -1)) await say(h, message);
+    expect(await say(h, 'my.name@mail.org')).toMatch(lang === 'en' ? /my\.name@mail\.org[\s\S]*is everything correct/ : /my\.name@mail\.org[\s\S]*tout est-il correct/);
+    expect(await say(h, lang === 'en' ? 'The date is fine' : 'La date me convient')).toMatch(lang === 'en' ? /pick one of the options/ : /choisir l'une des options/);
+    // After the correction the dialog is itself again: a blank message and a question each bring its question back.
+    expect(await say(h, '...')).toMatch(lang === 'en' ? /is everything correct/ : /tout est-il correct/);
+    expect(await say(h, lang === 'en' ? 'Which platform will be used?' : 'Quelle plateforme sera utilisée ?')).toMatch(lang === 'en' ? /webex[\s\S]*is everything correct/ : /webex[\s\S]*tout est-il correct/);
+    await say(h, lang === 'en' ? 'yes' : 'oui');
+    const [c] = await h.service.list();
+    expect(c).toMatchObject({ name: 'Amina Diallo', email: 'my.name@mail.org' });
+  });
+
   test('when the participant asks about “that session” in the middle of the dialog, then the answer is about the event being confirmed, and the dialog asks again', async () => {
     const script = SCRIPTS[lang];
     await say(h, script[0]![0]);

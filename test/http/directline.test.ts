@@ -153,12 +153,12 @@ describe('the built-in Direct Line endpoint', () => {
     const pad = 'x'.repeat(15_000);
     const res = await dl(`/conversations/${c.conversationId}/activities`, c.token, {
       method: 'POST',
-      body: JSON.stringify({ type: 'message', text: 'Which platform will be used?', from: { id: 'web_user' }, locale: 'en-US', channelData: { clientActivityID: 'client-1', pad }, value: { pad }, entities: [{ type: 'pad', pad }] }),
+      body: JSON.stringify({ type: 'message', text: `Which platform will be used?${'\u0001'.repeat(500)}`, from: { id: 'web_user' }, locale: 'en-US', channelData: { clientActivityID: 'client-1', messageBack: { displayText: 'Platform' }, pad }, value: { pad }, entities: [{ type: 'pad', pad }] }),
     });
     expect(res.status).toBe(200);
     const { activities } = await poll(c, undefined, (a) => botSaid(a).includes('Webex'));
     const mine = activities.find((a) => a.from.role === 'user') as Record<string, unknown>;
-    expect(mine).toMatchObject({ text: 'Which platform will be used?', channelData: { clientActivityID: 'client-1' } });
+    expect(mine).toMatchObject({ text: 'Which platform will be used?', channelData: { clientActivityID: 'client-1', messageBack: { displayText: 'Platform' } } });
     expect(JSON.stringify(mine)).not.toContain('xxxxxxxxxx');
   });
 

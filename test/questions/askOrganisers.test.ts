@@ -81,6 +81,29 @@ describe.each(Object.entries(CASES))('in %s', (lang, c) => {
     expect(groups.map((g) => g.text)).toEqual([better]);
   });
 
+  test('when the participant says not to send it, in words that hold “send it”, then nothing is sent', async () => {
+    await say(h, c.question);
+    await say(h, c.ask);
+    expect(await say(h, lang === 'fr' ? 'Ne l’envoyez-la pas' : "Don't send it")).toMatch(c.declined);
+    expect(await questions.groups()).toEqual([]);
+  });
+
+  test('when the question was written again, then an empty message, a question for the note and a language switch each keep the new wording', async () => {
+    await say(h, c.question);
+    await say(h, c.ask);
+    const better = lang === 'fr' ? 'Un certificat de participation sera-t-il remis à chaque participant inscrit, même sans caméra' : 'Will every registered participant get a certificate of attendance, even without a camera';
+    expect(await say(h, better)).toMatch(c.consent);
+    expect(await say(h, '...')).toMatch(/camera|camera/);
+    // A question the note answers is answered, and "send it?" comes again with the new wording.
+    const answered = await say(h, lang === 'fr' ? 'Quelle plateforme sera utilisée ?' : 'Which platform will be used?');
+    expect(answered).toMatch(/webex[\s\S]*(camera)/);
+    const switched = await say(h, lang === 'fr' ? 'in English please' : 'en français svp');
+    expect(switched).toMatch(/camera/);
+    expect(await say(h, lang === 'fr' ? 'yes' : 'oui')).toMatch(lang === 'fr' ? CASES.en.email : CASES.fr.email);
+    await say(h, lang === 'fr' ? 'no' : 'non');
+    expect((await questions.groups()).map((g) => [g.text, g.language])).toEqual([[better, lang]]);
+  });
+
   test('when the answer to “send it?” is neither yes, no nor a question, then it is asked again with what may be said', async () => {
     await say(h, c.question);
     await say(h, c.ask);
@@ -89,7 +112,7 @@ describe.each(Object.entries(CASES))('in %s', (lang, c) => {
   });
 
   test('when the participant asks to write to the organisers with no question yet, then the question is asked for, and sent as written', async () => {
-    const request = lang === 'fr' ? 'Je voudrais poser une question aux organisateurs' : "I'd like to ask the organisers something";
+    const request = lang === 'fr' ? 'Est-ce que je peux poser une question aux organisateurs ?' : "I'd like to ask the organisers something";
     const what = lang === 'fr' ? /que souhaitez-vous demander aux organisateurs/ : /what would you like to ask the organisers/;
     expect(await say(h, request)).toMatch(what);
     expect(await say(h, 'visa?')).toMatch(what);
@@ -160,6 +183,16 @@ describe.each([
     expect(posted[0]!.text).toContain(other.heading);
     expect(posted[0]!.text).toContain(switched === 'fr' ? 'Oui, par e-mail.' : 'Yes, by email.');
   });
+});
+
+test('when another member of a group chat asks the note a question while the first member’s “send it?” waits, then it is answered, and nothing is sent for them', async () => {
+  const amina = { id: 'amina', name: 'Amina' };
+  const omar = { id: 'omar', name: 'Omar' };
+  await say(h, { type: 'message', text: CASES.en.question, from: amina });
+  expect(await say(h, { type: 'message', text: 'Ask the organisers', from: amina })).toMatch(CASES.en.consent);
+  expect(await say(h, { type: 'message', text: 'When is the global forum?', from: omar })).toMatch(/early september 2020/);
+  expect(await say(h, { type: 'message', text: 'Will a certificate of attendance be sent by email to everyone?', from: omar })).not.toMatch(/sent to the organisers/);
+  expect(await questions.groups()).toEqual([]);
 });
 
 test('when another member of a group chat presses "Ask the organisers", then they cannot send the first member\'s question nor answer its prompts', async () => {

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { fixedClock } from '../../src/schedule/time';
 import type { Lang } from '../../src/knowledge/analyzer';
 import { BEFORE, makeAnswerer, plain } from '../helpers/fixtures';
@@ -210,6 +211,24 @@ describe('follow-up questions', () => {
 });
 
 describe('questions that repeat themselves', () => {
+  test('when a question names a date hundreds of times, then the schedule is walked no more than for the date named once', () => {
+    // Days are counted by luxon's DateTime.plus: the work, not the time it takes.
+    const plus = jest.spyOn(DateTime.prototype, 'plus');
+    try {
+      const walked = (q: string) => {
+        plus.mockClear();
+        ask(q, 'en');
+        return plus.mock.calls.length;
+      };
+      const once = walked('What happens on 9 May?');
+      const repeated = walked(`What happens on ${'9 May '.repeat(300)}?`);
+      expect(repeated).toBeLessThanOrEqual(once + 10);
+    } finally {
+      plus.mockRestore();
+    }
+  });
+
+
   test('when a question names the same date hundreds of times, then it is about the same event as when it names it once', () => {
     for (const [once, lang] of [['What happens on 23 July?', 'en'], ['Que se passe-t-il le 6 août ?', 'fr']] as const) {
       const repeated = `${once.replace(/\?$/, '')} ${once.match(/\d+ \S+/)![0].concat(' ').repeat(300)}?`;
