@@ -35,6 +35,8 @@ describe('answers from the note, in the language of the question', () => {
     ['Which briefing should a francophone attend?', 'en', [/english and french briefing/]],
     ['how many observers can attend the global forum', 'en', [/50 to 100/]],
     ['le forum mondial est ouvert au public ?', 'fr', [/^oui\b/, /observateurs du public/]],
+    ['Who is Robert Wabunoha?', 'en', [/robert\.wabunoha@un\.org/, /nothing more/]],
+    ['quelles sont les formes de consultation ?', 'fr', [/forum mondial/, /soumissions video/]],
     ['la séance d’information est ouverte au public ?', 'fr', [/^non\b/, /sur invitation/]],
     ['How long does the sub-regional consultation last?', 'en', [/3 hours/]],
     ['Quelle est la durée du forum mondial ?', 'fr', [/90 minutes/]],
