@@ -44,8 +44,17 @@ function sendOrNot(t: Translate, lang: Lang) {
   return [{ ...yes!, synonyms: [...(yes!.synonyms ?? []), 'send it', 'please send it', 'go ahead', 'envoyez-la', 'envoie-la', 'transmettez-la', 'transmets-la', 'allez-y'] }, no!];
 }
 
-/** A refusal in either language: "don't", "do not", "never", « ne … pas ». */
-const NEGATION = /\b(don'?t|do not|not|never|ne|jamais)\b|\bn['’]/i;
+/** Not sending it, in either language: "don't send it", "do not forward it", « ne l'envoyez pas », « pas la peine de l'envoyer ». */
+const NOT_SENDING = /\b(don'?t|do not|never|not|no need to)\s+(send|forward|transmit|submit)|\bn['’]\s*(l['’]\s*)?(envoy|transmet)\w*\s+pas\b|\bne\s+(l['’]\s*|la\s+|le\s+)?(envoy|transmet)\w*(-la|-le)?\s+pas\b|\b(ne\s+pas|pas la peine|inutile)\s+(de\s+|d['’]\s*)?(l['’]\s*|la\s+|le\s+)?(envoy|transmet)/i;
+/** Sending it, said in a few words: "send it", "can you send it?", "go ahead", « envoyez », « oui, transmettez-la ». */
+const SENDING = /\b(send|forward|transmit|submit|go ahead|envoy\w*|transmet\w*|allez-y|vas-y)\b/i;
+
+/** Whether a short answer says to send the question or not to; undefined when it says neither. */
+export function sendingAnswer(text: string): 'yes' | 'no' | undefined {
+  if (NOT_SENDING.test(text)) return 'no';
+  if (SENDING.test(text) && (text.match(/[\p{L}\p{N}]+/gu) ?? []).length <= 6) return 'yes';
+  return undefined;
+}
 
 /**
  * "Ask the organisers": asks the participant's consent to send their question (with the way back to
@@ -64,13 +73,16 @@ export class AskOrganisersDialog extends ComponentDialog {
     this.addDialog(
       new TextChoicePrompt(DialogIds.askConsent, async (p) => {
         const typed = typedText(p.context);
-        // A question is a new wording even with a "not" or a "right" in it; a yes or a no is short.
-        const question = reworded(typed) && typed.includes('?');
-        if (p.recognized.succeeded && !question) {
-          // "Don't send it", « ne l'envoyez pas »: a no, whatever words of sending it holds.
-          if (p.recognized.value?.value === 'yes' && NEGATION.test(typed)) p.recognized.value = { value: 'no', index: 1, score: 1 };
+        // "Don't send it", « ne l'envoyez pas »: a no; "can you send it?", « oui, envoyez »: a yes.
+        const said = sendingAnswer(typed);
+        if (said) {
+          p.recognized.succeeded = true;
+          p.recognized.value = { value: said, index: said === 'yes' ? 0 : 1, score: 1 };
           return true;
         }
+        // A question is a new wording even with a "not" or a "right" in it; a yes or a no is short.
+        const question = reworded(typed) && typed.includes('?');
+        if (p.recognized.succeeded && !question) return true;
         if (!reworded(typed)) return false;
         p.recognized.succeeded = true;
         p.recognized.value = { value: REWORDED, index: -1, score: 1 };

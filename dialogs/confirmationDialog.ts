@@ -81,13 +81,15 @@ export class ConfirmationDialog extends ComponentDialog {
     // email address typed in place of "no": what the participant typed is acted on, never refused.
     this.addDialog(
       new TextChoicePrompt(DialogIds.summary, async (p: PromptValidatorContext<FoundChoice>) => {
-        if (p.recognized.succeeded) return true;
         const typed = normaliseAnswer(p.context.activity.text ?? '').value ?? '';
         const lang = ((p.options as { lang?: Lang }).lang ?? 'en') as Lang;
-        // An address first ("my.name@unep.org" names no field); a field only when that is all the answer says.
-        const email = typed.length <= LIMITS.email && EMAIL.test(typed);
-        const field = email ? undefined : this.fieldNamed(typed, lang);
-        const value = email ? `email:${typed.toLowerCase()}` : field ? `field:${field}` : undefined;
+        // An address first, before yes or no ("ok.sow@example.org" holds an "ok"; "change my email to
+        // x@y.org" gives the new one); then yes or no; then the one field the answer speaks of.
+        const email = addressIn(typed);
+        const field = email ? undefined : this.fieldNamed(typed, lang) ?? fieldMentioned(typed);
+        // "No, the email": that field at once; a plain yes or no as said.
+        if (!email && p.recognized.succeeded && !(p.recognized.value?.value === 'no' && field)) return true;
+        const value = email ? `email:${email.toLowerCase()}` : field ? `field:${field}` : undefined;
         if (!value) return false;
         p.recognized.succeeded = true;
         p.recognized.value = { value, index: -1, score: 1 };
@@ -317,6 +319,27 @@ function foldWords(text: string): string {
     .replace(/[.!?,;:]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** The one email address a text holds, if it holds exactly one. */
+function addressIn(text: string): string | undefined {
+  const found = text.match(/[^\s@<>()[\],;:"']+@[^\s@<>()[\],;:"']+/g) ?? [];
+  const address = found.length === 1 ? found[0]!.replace(/[.!?]+$/, '') : undefined;
+  return address && address.length <= LIMITS.email && EMAIL.test(address) ? address : undefined;
+}
+
+/** Words that can only name one field, in either language: "my email is wrong", « le nom est mal écrit ». */
+const FIELD_WORDS: Record<string, Field> = {
+  email: 'email', mail: 'email', courriel: 'email', name: 'name', nom: 'name',
+  organisation: 'organisation', organization: 'organisation', organisme: 'organisation', country: 'country', pays: 'country',
+  group: 'group', groupe: 'group', stakeholder: 'group', language: 'sessionLanguage', langue: 'sessionLanguage', event: 'eventId', evenement: 'eventId',
+};
+
+/** The one field a sentence speaks of ("the name is misspelled"); undefined when none, or several. */
+function fieldMentioned(text: string): Field | undefined {
+  if (text.includes('@') || text.length > 80) return undefined;
+  const fields = new Set(foldWords(text).replace(/\be mail\b/g, 'email').split(' ').map((w) => FIELD_WORDS[w]).filter((f): f is Field => !!f));
+  return fields.size === 1 ? [...fields][0] : undefined;
 }
 
 /** Words around a field's name that say no more: "change the email", « corriger mon nom », "the name please". */

@@ -46,6 +46,9 @@ const ASK_ORGANISERS = new RegExp(
     "^((je (veux|voudrais|souhaite|souhaiterais|aimerais)|(est-ce que |est ce que )?je peux|puis-je) )?(poser|envoyer|transmettre|adresser) une question (aux|directement aux) organisateurs( directement)?\\s*[.!?]*$",
     "^(j'ai une )?question pour les organisateurs\\s*[.!?]*$",
     '^(je (veux|voudrais) )?demander (quelque chose )?aux organisateurs\\s*[.!?]*$',
+    // "How do I ask the organisers a question?": shown by doing it. ("How do I write to them?" gets their addresses.)
+    '^how (can|do|could|should) i ask (a question (to|of) )?(the )?organi[sz]ers( a question| something)?\\s*[.!?]*$',
+    "^comment (puis-je |je peux |peut-on |faire pour )?(poser|adresser) une question aux organisateurs\\s*[.!?]*$",
   ].join('|'),
 );
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MessageFactory, type Activity, type ResourceResponse } from 'botbuilder';
+import type { DialogContext } from 'botbuilder-dialogs';
+import { sendingAnswer } from '../../dialogs/askOrganisersDialog';
 import { DialogIds } from '../../dialogs/ids';
 import { eventInProgress, optionsInProgress, promptInProgress, TYPED_TEXT } from '../../dialogs/inProgress';
 import { awaitsLanguageChoice, continueInLanguage } from '../../dialogs/languageSwitch';
@@ -10,7 +12,7 @@ import { languageSwitch } from '../knowledge/language';
 import type { Logger } from '../logger';
 import type { Clock } from '../schedule/time';
 import type { UnansweredQuestionRepository } from '../questions/unanswered';
-import type { Translate } from '../vocabulary';
+import type { Lang, Translate } from '../vocabulary';
 import { renderAnswer, type RenderDeps } from './render';
 import { canStream, piecesOf, StreamingReply } from './streaming';
 import type { ConversationMemory } from './state';
@@ -52,27 +54,18 @@ export function dialogRoute(d: ConversationTurnDeps): Route {
       const dc = await turn.dialogContext();
       const dialogLang = memory.dialogLang ?? profile.language ?? memory.lastLang ?? 'en';
       context.activity.locale = localeOf(dialogLang);
-      const switchTo = languageSwitch(text);
-      if (switchTo && !switchTo.rest && !awaitsLanguageChoice(dc)) {
-        profile.language = switchTo.lang;
-        memory.dialogLang = switchTo.lang;
-        memory.lastLang = switchTo.lang;
-        context.activity.locale = localeOf(switchTo.lang);
-        await turn.reply(d.t(switchTo.lang, 'language.switched'), switchTo.lang);
-        await continueInLanguage(dc, switchTo.lang);
-        return;
-      }
-      if (CANCEL_WORDS.test(text)) {
-        await dc.cancelAllDialogs();
-        await turn.reply(d.t(dialogLang, 'dialog.cancelled'), dialogLang);
-        return;
-      }
-      context.turnState.set(TYPED_TEXT, text);
-      // Where the dialog waits for its asker's own question (for the organisers), a question may be the answer.
-      const waiting = promptInProgress(dc) ?? '';
+      // In a group chat, a dialog kept for one member (asking the organisers) is theirs alone:
+      // another member's words neither switch its language nor cancel it.
       const asker = optionsInProgress(dc)['askerId'];
-      const own = TAKES_QUESTIONS.has(waiting) && (asker === undefined || asker === context.activity.from.id);
-      if (!/\?\s*$/.test(text) || text.length < 4 || (own && waiting === DialogIds.askQuestion)) {
+      const mine = asker === undefined || asker === context.activity.from.id;
+      if (mine && (await switchedOrCancelled(d, turn, dc, dialogLang))) return;
+      context.turnState.set(TYPED_TEXT, text);
+      // Where the dialog waits for its asker's own question (for the organisers), a question may be the
+      // answer; "can you send it?" answers "send it?".
+      const waiting = promptInProgress(dc) ?? '';
+      const own = TAKES_QUESTIONS.has(waiting) && mine;
+      const answersPrompt = own && (waiting === DialogIds.askQuestion || (waiting === DialogIds.askConsent && sendingAnswer(text) !== undefined));
+      if (!/\?\s*$/.test(text) || text.length < 4 || answersPrompt) {
         await dc.continueDialog();
         return;
       }
@@ -90,6 +83,25 @@ export function dialogRoute(d: ConversationTurnDeps): Route {
       await dc.repromptDialog();
     },
   };
+}
+
+/** "in English please" (the waiting question comes again in English) or "cancel" (the dialog ends); false when the message is neither. */
+async function switchedOrCancelled(d: Pick<ConversationTurnDeps, 't'>, turn: Turn, dc: DialogContext, dialogLang: Lang): Promise<boolean> {
+  const { profile, memory, text, context } = turn;
+  const switchTo = languageSwitch(text);
+  if (switchTo && !switchTo.rest && !awaitsLanguageChoice(dc)) {
+    profile.language = switchTo.lang;
+    memory.dialogLang = switchTo.lang;
+    memory.lastLang = switchTo.lang;
+    context.activity.locale = localeOf(switchTo.lang);
+    await turn.reply(d.t(switchTo.lang, 'language.switched'), switchTo.lang);
+    await continueInLanguage(dc, switchTo.lang);
+    return true;
+  }
+  if (!CANCEL_WORDS.test(text)) return false;
+  await dc.cancelAllDialogs();
+  await turn.reply(d.t(dialogLang, 'dialog.cancelled'), dialogLang);
+  return true;
 }
 
 /** "in English please" with no question before it: the switch is acknowledged, and remembered. */

@@ -294,11 +294,16 @@ export function forHistory(activity: Partial<Activity>): Partial<Activity> {
   // How Web Chat shows its own button presses again: hidden (postBack) or under their label (messageBack).
   if (data['postBack'] === true) own['postBack'] = true;
   const displayText = (data['messageBack'] as { displayText?: unknown } | undefined)?.displayText;
-  if (typeof displayText === 'string' && displayText.length <= MAX_DISPLAY_TEXT) own['messageBack'] = { displayText };
   // Control characters say nothing to anyone reading the history again (the bot drops them too).
-  // eslint-disable-next-line no-control-regex
-  if (typeof kept.text === 'string') kept.text = kept.text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '');
+  if (typeof displayText === 'string' && displayText.length <= MAX_DISPLAY_TEXT) own['messageBack'] = { displayText: withoutControls(displayText) };
+  if (typeof kept.text === 'string') kept.text = withoutControls(kept.text);
   return Object.keys(own).length ? { ...kept, channelData: own } : kept;
+}
+
+/** Text without C0 and C1 control characters other than tab and line breaks. */
+function withoutControls(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '');
 }
 
 /** An activity as a Direct Line client sees it: nothing of the server's internals. */

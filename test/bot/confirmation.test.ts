@@ -83,6 +83,15 @@ describe.each(['en', 'fr'] as const)('confirming participation in %s', (lang) =>
   test('at “is everything correct?”, an address that holds a field’s name is an address, a sentence is not a field, and the dialog goes on after a correction', async () => {
     const script = SCRIPTS[lang];
     for (const [message] of script.slice(0, -1)) await say(h, message);
+    const summary = lang === 'en' ? /is everything correct/ : /tout est-il correct/;
+    // An address that holds a yes ("ok"), or given in a sentence, is the new address.
+    expect(await say(h, 'ok.sow@mail.org')).toMatch(/ok\.sow@mail\.org/);
+    expect(await say(h, lang === 'en' ? 'change my email to fatou@mail.org' : 'changez mon e-mail pour fatou@mail.org')).toMatch(/fatou@mail\.org/);
+    // A sentence about one field, or "no" with it, asks that field again.
+    for (const words of lang === 'en' ? ['my email is wrong', 'no, the email'] : ["l'e-mail est faux", "non, l'e-mail"]) {
+      expect(await say(h, words)).toMatch(lang === 'en' ? /email address/ : /adresse e-mail/);
+      expect(await say(h, 'fatou@mail.org')).toMatch(summary);
+    }
     expect(await say(h, 'my.name@mail.org')).toMatch(lang === 'en' ? /my\.name@mail\.org[\s\S]*is everything correct/ : /my\.name@mail\.org[\s\S]*tout est-il correct/);
     expect(await say(h, lang === 'en' ? 'The date is fine' : 'La date me convient')).toMatch(lang === 'en' ? /pick one of the options/ : /choisir l'une des options/);
     // After the correction the dialog is itself again: a blank message and a question each bring its question back.

@@ -81,6 +81,15 @@ describe.each(Object.entries(CASES))('in %s', (lang, c) => {
     expect(groups.map((g) => g.text)).toEqual([better]);
   });
 
+  test('when the participant agrees in words of their own, then the question goes on to the email step', async () => {
+    for (const agreement of lang === 'fr' ? ['oui, pourquoi pas', 'pouvez-vous l’envoyer ?', 'envoyez'] : ['yes, why not', 'can you send it?', 'send']) {
+      await say(h, c.question);
+      await say(h, c.ask);
+      expect(await say(h, agreement)).toMatch(c.email);
+      await say(h, 'cancel');
+    }
+  });
+
   test('when the question was written again, then an empty message, a question for the note and a language switch each keep the new wording', async () => {
     await say(h, c.question);
     await say(h, c.ask);
@@ -107,6 +116,8 @@ describe.each(Object.entries(CASES))('in %s', (lang, c) => {
   test('when the participant asks to write to the organisers with no question yet, then the question is asked for, and sent as written', async () => {
     const request = lang === 'fr' ? 'Est-ce que je peux poser une question aux organisateurs ?' : "I'd like to ask the organisers something";
     const what = lang === 'fr' ? /que souhaitez-vous demander aux organisateurs/ : /what would you like to ask the organisers/;
+    expect(await say(h, lang === 'fr' ? 'Comment puis-je poser une question aux organisateurs ?' : 'How do I ask the organisers a question?')).toMatch(what);
+    await say(h, 'cancel');
     expect(await say(h, request)).toMatch(what);
     expect(await say(h, 'visa?')).toMatch(what);
     const question = lang === 'fr' ? 'Puis-je obtenir une lettre d’appui pour mon visa ?' : 'Can I get a visa support letter from UNEP?';
@@ -121,7 +132,7 @@ describe.each(Object.entries(CASES))('in %s', (lang, c) => {
   });
 
   test('when the participant declines, plainly or in words that hold “send it”, then nothing is queued', async () => {
-    for (const refusal of lang === 'fr' ? ['non', 'Ne l’envoyez-la pas'] : ['no', "Don't send it"]) {
+    for (const refusal of lang === 'fr' ? ['non', 'Ne l’envoyez-la pas', 'ne l’envoyez pas'] : ['no', "Don't send it", 'do not send it please']) {
       await say(h, c.question);
       await say(h, c.ask);
       expect(await say(h, refusal)).toMatch(c.declined);
@@ -186,6 +197,9 @@ test('when another member of a group chat asks the note a question while the fir
   await say(h, { type: 'message', text: CASES.en.question, from: amina });
   expect(await say(h, { type: 'message', text: 'Ask the organisers', from: amina })).toMatch(CASES.en.consent);
   expect(await say(h, { type: 'message', text: 'When is the global forum?', from: omar })).toMatch(/early september 2020/);
+  // Omar can neither switch Amina's dialog to French nor cancel it.
+  for (const words of ['in French please', 'cancel']) expect(await say(h, { type: 'message', text: words, from: omar })).toMatch(/only they can answer here/);
+  expect(await say(h, { type: 'message', text: 'yes', from: amina })).toMatch(CASES.en.email);
   expect(await say(h, { type: 'message', text: 'Will a certificate of attendance be sent by email to everyone?', from: omar })).not.toMatch(/sent to the organisers/);
   expect(await questions.groups()).toEqual([]);
 });
