@@ -33,9 +33,14 @@ const NO_EMAIL = /^\s*(no|non|none|aucun|aucune|skip|passer|no email|no thanks|n
 /** The value the consent prompt recognises for a question written again. */
 const REWORDED = 'reworded';
 
+/** How many words (letters or digits) a text holds. */
+function wordCount(text: string): number {
+  return (text.match(/[\p{L}\p{N}]+/gu) ?? []).length;
+}
+
 /** A question written again rather than a yes or no: at least four words. */
 function reworded(text: string): boolean {
-  return (text.match(/[\p{L}\p{N}]+/gu) ?? []).length >= 4;
+  return wordCount(text) >= 4;
 }
 
 /** Yes and no, where yes may also be said "send it". */
@@ -52,7 +57,7 @@ const SENDING = /\b(send|forward|transmit|submit|go ahead|envoy\w*|transmet\w*|a
 /** Whether a short answer says to send the question or not to; undefined when it says neither. */
 export function sendingAnswer(text: string): 'yes' | 'no' | undefined {
   if (NOT_SENDING.test(text)) return 'no';
-  if (SENDING.test(text) && (text.match(/[\p{L}\p{N}]+/gu) ?? []).length <= 6) return 'yes';
+  if (SENDING.test(text) && wordCount(text) <= 6) return 'yes';
   return undefined;
 }
 
@@ -103,7 +108,7 @@ export class AskOrganisersDialog extends ComponentDialog {
     this.addDialog(
       new TextPrompt(DialogIds.askQuestion, async (p) => {
         // Two words at least: "visa?" alone is not yet a question organisers can answer.
-        if ((typedText(p.context).match(/[\p{L}\p{N}]+/gu) ?? []).length >= 2) return true;
+        if (wordCount(typedText(p.context)) >= 2) return true;
         const lang = (p.options as { lang?: Lang }).lang ?? 'en';
         p.options.retryPrompt = MessageFactory.text(this.t(lang, 'questions.ask.whatQuestion'));
         return false;

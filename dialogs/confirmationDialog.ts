@@ -23,6 +23,7 @@ import { TextChoicePrompt } from './choicePrompt';
 import { draftSummary, recordedMessage } from './messages';
 import { yesNoChoices } from './yesNo';
 import { capitalise } from '../src/knowledge/writer';
+import { fold } from '../src/knowledge/text';
 
 export interface ConfirmationOptions {
   draft: ConfirmationDraft;
@@ -309,13 +310,10 @@ export class ConfirmationDialog extends ComponentDialog {
   }
 }
 
-/** Lower case, no accents, apostrophes and dashes as spaces, one space between words, no end punctuation. */
+/** Folded as the knowledge base folds, apostrophes and dashes as spaces, one space between words, no end punctuation. */
 function foldWords(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/['’-]/g, ' ')
+  return fold(text)
+    .replace(/['-]/g, ' ')
     .replace(/[.!?,;:]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();

@@ -31,14 +31,14 @@ const PREAMBLE = /^((hi|hello|hey|dear|bonjour|bonsoir|salut|please|pls|kindly|s
  */
 const CONFIRM = /^(i (hereby )?confirm|confirm( my)?\b|i('d| would)? (like|want|wish|need) to confirm|let me confirm|please confirm my|je confirme|je (veux|voudrais|souhaite|souhaiterais|aimerais|vais) confirmer|confirmer ma (participation|presence)|je souhaite confirmer)\b/;
 
+/** The button offered after a refusal ("Ask the organisers"), or words that say the same: the question just asked goes. */
+const ASK_BUTTON = /^(ask the organi[sz]ers|ask (the )?organi[sz]ers (this|my question)|poser la question aux organisateurs|demander aux organisateurs|poser ma question aux organisateurs|(send|ask) (this|my|the) question to (the )?organi[sz]ers|(envoyer|transmettre|poser) (cette|ma) question aux organisateurs)\s*[.!]*$/;
+
 /**
  * Asking to write to the organisers: "I'd like to ask the organisers something", "can I send a
  * question to the organizers?", "je voudrais poser une question aux organisateurs", "question pour
  * les organisateurs". (How to reach them, "how do I contact the organisers?", is answered from the note.)
  */
-/** The button offered after a refusal ("Ask the organisers"), or words that say the same: the question just asked goes. */
-const ASK_BUTTON = /^(ask the organi[sz]ers|ask (the )?organi[sz]ers (this|my question)|poser la question aux organisateurs|demander aux organisateurs|poser ma question aux organisateurs|(send|ask) (this|my|the) question to (the )?organi[sz]ers|(envoyer|transmettre|poser) (cette|ma) question aux organisateurs)\s*[.!]*$/;
-
 const ASK_ORGANISERS = new RegExp(
   [
     "^((i('d| would)? (like|want|wish|need) to|can i|could i|may i|let me) )?(ask|send|put|write) ((a|one) (question|query) |something )?(to )?(the )?organi[sz]ers( (something|a question|directly))?( please)?\\s*[.!?]*$",
